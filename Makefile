@@ -1,0 +1,101 @@
+# Service-hall kiosk — build, run, test, bench.
+#
+#   make run     install missing Debian packages, build, start the kiosk (windowed when a
+#                display is present, with the demo content in var/demo)
+#   make test    install missing packages, build the sanitizer variant, run every test
+#   make bench   build the release variant and print performance figures
+#   make         build build/kiosk and build/kioskctl (release flags)
+#
+# Objects live under build/<variant>/; build/kiosk and build/kioskctl are the release
+# binaries.  Header dependencies come from -MMD -MP.  Flags come from pkg-config.
+
+PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
+# Debian packages the build, the tests and a real kiosk need.  `make deps` installs the
+# missing ones (and says which); nothing happens when all are present.
+DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
+             libqrencode-dev librime-dev librime-bin rime-data-luna-pinyin rime-data-stroke \
+             libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk zbar-tools \
+             postgresql postgresql-common sqlite3
+
+CC        ?= cc
+WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
+CSTD      := -std=gnu11
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+VARIANT   ?= release
+ifeq ($(VARIANT),asan)
+  OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDOPT   := -fsanitize=address,undefined
+else
+  OPT     := -O2 -g
+  LDOPT   :=
+endif
+
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+LDLIBS_ALL = $(LDOPT) $(PKG_LIBS) -lm -lpthread $(LDFLAGS)
+
+B         := build/$(VARIANT)
+LIB_SRC   := $(filter-out src/main/%,$(wildcard src/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all build run test bench deps clean unit check-deps
+all: build
+
+build: $(B)/kiosk $(B)/kioskctl
+ifeq ($(VARIANT),release)
+	@ln -sf release/kiosk build/kiosk
+	@ln -sf release/kioskctl build/kioskctl
+endif
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/libkiosk.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/kiosk: $(B)/src/main/kiosk.o $(B)/libkiosk.a
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/kioskctl: $(B)/src/main/kioskctl.o $(B)/libkiosk.a
+	$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libkiosk.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BIN)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run as root (or install them yourself) to continue" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "apt-get failed installing:$$missing" >&2; exit 1; }; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory build
+	build/kiosk --data-dir var/demo $(if $(DISPLAY)$(WAYLAND_DISPLAY),--windowed,) $(ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory VARIANT=asan build unit
+	tests/run-all.sh build/asan
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	tests/bench.sh build/release
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,15 @@
+/* png — writes images as PNG files through libpng's simplified API.
+ * Used by the script mode's `shot`, receipts' PNG output and tests. */
+#ifndef KIOSK_PNG_H
+#define KIOSK_PNG_H
+
+#include <stdint.h>
+
+/* Writes 8-bit RGBA pixels (R,G,B,A byte order), `stride` bytes a row.  0 or -1. */
+int png_write_rgba(const char *path, int w, int h, const void *pixels, int stride);
+/* Writes an 8-bit grey image (0 black … 255 white).  0 or -1. */
+int png_write_gray(const char *path, int w, int h, const uint8_t *pixels, int stride);
+/* Reads a PNG as 8-bit RGBA; *pixels is malloc'd (w*4 stride), caller frees. 0 or -1. */
+int png_read_rgba(const char *path, int *w, int *h, uint8_t **pixels);
+
+#endif

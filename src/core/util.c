@@ -1,0 +1,380 @@
+/* util — see util.h.  Plain C, no SDL, no SQLite: usable from every layer and tool. */
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+size_t util_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+    if (size == 0)
+        return n;
+    size_t k = n < size - 1 ? n : size - 1;
+    /* Back off to a code point boundary so a truncated copy stays valid UTF-8. */
+    if (k < n)
+        while (k > 0 && ((unsigned char)src[k] & 0xC0) == 0x80)
+            k--;
+    memcpy(dst, src, k);
+    dst[k] = 0;
+    return n;
+}
+
+uint32_t utf8_next(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    uint32_t c = p[0];
+    int len;
+    if (c == 0)
+        return 0;
+    if (c < 0x80) { *s += 1; return c; }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; c &= 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; c &= 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; c &= 0x07; }
+    else { *s += 1; return 0xFFFD; }
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) { *s += 1; return 0xFFFD; }
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF)) {
+        *s += 1;
+        return 0xFFFD;
+    }
+    *s += len;
+    return c;
+}
+
+int utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int utf8_valid(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        if (*p == 0)
+            return 0;
+        const char *q = p;
+        uint32_t c = utf8_next(&q);
+        if (c == 0xFFFD && !(q - p == 3 && (unsigned char)p[0] == 0xEF))
+            return 0;
+        if (q > end)
+            return 0;
+        p = q;
+    }
+    return 1;
+}
+
+size_t utf8_count(const char *s)
+{
+    size_t n = 0;
+    while (utf8_next(&s))
+        n++;
+    return n;
+}
+
+size_t utf8_prev(const char *s, size_t at)
+{
+    if (at == 0)
+        return 0;
+    at--;
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+static void strbuf_grow(struct strbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap)
+        return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
+    char *nb = malloc(cap);
+    if (!nb)
+        abort();
+    if (sb->buf) {
+        memcpy(nb, sb->buf, sb->len + 1);
+        util_wipe(sb->buf, sb->cap);
+        free(sb->buf);
+    } else {
+        nb[0] = 0;
+    }
+    sb->buf = nb;
+    sb->cap = cap;
+}
+
+void strbuf_addn(struct strbuf *sb, const char *s, size_t n)
+{
+    strbuf_grow(sb, n);
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = 0;
+}
+
+void strbuf_add(struct strbuf *sb, const char *s) { strbuf_addn(sb, s, strlen(s)); }
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return;
+    strbuf_grow(sb, (size_t)n);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+}
+
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(sb, fmt, ap);
+    va_end(ap);
+}
+
+void strbuf_add_json_str(struct strbuf *sb, const char *s)
+{
+    strbuf_add(sb, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': strbuf_add(sb, "\\\""); break;
+        case '\\': strbuf_add(sb, "\\\\"); break;
+        case '\n': strbuf_add(sb, "\\n"); break;
+        case '\r': strbuf_add(sb, "\\r"); break;
+        case '\t': strbuf_add(sb, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                strbuf_addf(sb, "\\u%04x", *p);
+            else
+                strbuf_addn(sb, (const char *)p, 1);
+        }
+    }
+    strbuf_add(sb, "\"");
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+    if (sb->buf) {
+        util_wipe(sb->buf, sb->len);
+        sb->buf[0] = 0;
+    }
+    sb->len = 0;
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+    if (sb->buf) {
+        util_wipe(sb->buf, sb->cap);
+        free(sb->buf);
+    }
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+}
+
+char *strbuf_detach(struct strbuf *sb)
+{
+    if (!sb->buf)
+        strbuf_grow(sb, 0);
+    char *b = sb->buf;
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+    return b;
+}
+
+void util_uuid4(char out[37])
+{
+    unsigned char b[16];
+    size_t got = 0;
+    while (got < sizeof b) {
+        ssize_t r = getrandom(b + got, sizeof b - got, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            abort(); /* no randomness means no unique record ids: refuse to go on */
+        }
+        got += (size_t)r;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+             b[12], b[13], b[14], b[15]);
+}
+
+void util_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
+void util_time_utc(int64_t ms, char out[32])
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, 32, "%.19s.%03uZ", base, (unsigned)(ms % 1000) % 1000u);
+}
+
+void util_time_local(int64_t ms, const char *fmt, char *out, size_t size)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    if (strftime(out, size, fmt, &tm) == 0 && size)
+        out[0] = 0;
+}
+
+int util_valid_date(int y, int m, int d)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+static int parse_fields(const char *s, int *y, int *mo, int *d, int *h, int *mi, int *sec,
+                        const char **rest)
+{
+    int n = 0;
+    *sec = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", y, mo, d, &n) != 3 || n != 10)
+        return -1;
+    s += n;
+    if (*s != ' ' && *s != 'T')
+        return -1;
+    s++;
+    if (sscanf(s, "%2d:%2d%n", h, mi, &n) != 2 || n != 5)
+        return -1;
+    s += n;
+    if (*s == ':') {
+        if (sscanf(s + 1, "%2d%n", sec, &n) != 1 || n != 2)
+            return -1;
+        s += 3;
+        if (*s == '.') {
+            s++;
+            while (*s >= '0' && *s <= '9')
+                s++;
+        }
+    }
+    if (!util_valid_date(*y, *mo, *d) || *h > 23 || *mi > 59 || *sec > 60 || *h < 0 ||
+        *mi < 0 || *sec < 0)
+        return -1;
+    *rest = s;
+    return 0;
+}
+
+int util_parse_local(const char *s, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec;
+    const char *rest;
+    if (parse_fields(s, &y, &mo, &d, &h, &mi, &sec, &rest) < 0 || *rest)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    *ms = (int64_t)t * 1000;
+    return 0;
+}
+
+int util_parse_iso(const char *s, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec;
+    const char *rest;
+    if (parse_fields(s, &y, &mo, &d, &h, &mi, &sec, &rest) < 0)
+        return -1;
+    if (*rest == 0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
+        return util_parse_local(buf, ms);
+    }
+    int off = 0;
+    if (strcmp(rest, "Z") == 0) {
+        off = 0;
+    } else if ((rest[0] == '+' || rest[0] == '-') && strlen(rest) == 6 && rest[3] == ':') {
+        int oh = atoi(rest + 1), om = atoi(rest + 4);
+        off = (oh * 60 + om) * (rest[0] == '-' ? -1 : 1);
+    } else {
+        return -1;
+    }
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    *ms = ((int64_t)t - (int64_t)off * 60) * 1000;
+    return 0;
+}
+
+char *util_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct strbuf sb = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        strbuf_addn(&sb, chunk, n);
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        strbuf_free(&sb);
+        errno = EIO;
+        return NULL;
+    }
+    if (len)
+        *len = sb.len;
+    return strbuf_detach(&sb);
+}
+
+int util_mkdirs(const char *path, int mode)
+{
+    char tmp[4096];
+    if (util_strlcpy(tmp, path, sizeof tmp) >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,354 @@
+/* store — see store.h.  One sqlite3 connection; every write is its own transaction or
+ * an explicit BEGIN IMMEDIATE … COMMIT, and with journal_mode=WAL + synchronous=FULL a
+ * COMMIT that returned SQLITE_OK has been fsync'd. */
+#include "store/store.h"
+
+#include "core/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct store {
+    sqlite3 *db;
+    char kiosk_id[64];
+    int is_new;
+};
+
+/* Migrations, in order: migrations[i] brings version i to version i+1.  Never edit a
+ * migration that has shipped; append a new one. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE records(seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+    "  kiosk_id TEXT NOT NULL, kind TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  local_date TEXT NOT NULL, fields TEXT NOT NULL, collected_at TEXT, bundle TEXT,"
+    "  uploaded_at TEXT);"
+    "CREATE INDEX records_by_date ON records(local_date, kind);"
+    "CREATE INDEX records_pending_collect ON records(seq) WHERE collected_at IS NULL;"
+    "CREATE INDEX records_pending_upload ON records(seq) WHERE uploaded_at IS NULL;"
+    "CREATE TABLE events(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '', collected_at TEXT);"
+    "CREATE TABLE receipts(record_uuid TEXT PRIMARY KEY, receipt_no TEXT NOT NULL UNIQUE,"
+    "  print_state TEXT NOT NULL DEFAULT 'pending', print_error TEXT, updated_at TEXT);"
+    "CREATE TABLE places(id TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL,"
+    "  parent_id TEXT, address TEXT, phone TEXT, hours TEXT, sort INTEGER);"
+    "CREATE TABLE jobs(id TEXT PRIMARY KEY, title TEXT NOT NULL, employer TEXT NOT NULL,"
+    "  area TEXT NOT NULL, category TEXT NOT NULL, salary_min INTEGER, salary_max INTEGER,"
+    "  headcount INTEGER, requirements TEXT, contact TEXT, posted TEXT, expires TEXT);"
+    "CREATE TABLE trainings(id TEXT PRIMARY KEY, title TEXT NOT NULL, starts_at TEXT NOT NULL,"
+    "  venue TEXT NOT NULL, kind TEXT, ends_at TEXT, capacity INTEGER, description TEXT);"
+    "CREATE TABLE activities(id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+    "  starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, venue TEXT, organiser TEXT);"
+    "CREATE TABLE materials(id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL,"
+    "  body TEXT NOT NULL, sort INTEGER);"
+    "CREATE TABLE material_images(material_id TEXT NOT NULL, name TEXT NOT NULL,"
+    "  data BLOB NOT NULL, PRIMARY KEY(material_id, name));",
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "store: %s\n", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "store: prepare failed: %s\n", sqlite3_errmsg(st->db));
+        return NULL;
+    }
+    return stmt;
+}
+
+int store_begin(struct store *st) { return store_exec(st, "BEGIN IMMEDIATE"); }
+int store_commit(struct store *st) { return store_exec(st, "COMMIT"); }
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        store_exec(st, "ROLLBACK");
+}
+
+static int user_version(struct store *st)
+{
+    sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version");
+    int v = -1;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+    int v = user_version(st);
+    int target = (int)ARRAY_LEN(migrations);
+    if (v < 0) {
+        set_err(err, errlen, "cannot read the database version: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    if (v > target) {
+        set_err(err, errlen, "database schema version %d is newer than this program (%d)", v,
+                target);
+        return -1;
+    }
+    st->is_new = (v == 0);
+    for (; v < target; v++) {
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+        if (store_begin(st) < 0 || store_exec(st, migrations[v]) < 0 ||
+            store_exec(st, pragma) < 0 || store_commit(st) < 0) {
+            set_err(err, errlen, "database migration to version %d failed: %s", v + 1,
+                    sqlite3_errmsg(st->db));
+            store_rollback(st);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int open_common(const char *dir, int flags, struct store **out, char *err,
+                       size_t errlen)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
+        set_err(err, errlen, "%s: path too long", dir);
+        return -1;
+    }
+    struct store *st = calloc(1, sizeof *st);
+    if (!st)
+        abort();
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "%s: cannot open database: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        sqlite3_close(st->db);
+        free(st);
+        return -1;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    *out = st;
+    return 0;
+}
+
+int store_open(const char *dir, const char *kiosk_id, struct store **out, char *err,
+               size_t errlen)
+{
+    struct stat sb;
+    if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK) < 0) {
+        set_err(err, errlen, "%s: data directory is missing or not writable", dir);
+        return -1;
+    }
+    struct store *st;
+    if (open_common(dir, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err, errlen) < 0)
+        return -1;
+    util_strlcpy(st->kiosk_id, kiosk_id ? kiosk_id : "", sizeof st->kiosk_id);
+    /* WAL lets readers (kioskctl stats at closing time) run beside the kiosk; FULL makes
+     * each commit durable, which is what "acknowledged only after commit" relies on. */
+    if (store_exec(st, "PRAGMA journal_mode=WAL") < 0 ||
+        store_exec(st, "PRAGMA synchronous=FULL") < 0 ||
+        store_exec(st, "PRAGMA foreign_keys=ON") < 0 || migrate(st, err, errlen) < 0) {
+        if (err && !err[0])
+            set_err(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
+        store_close(st);
+        return -1;
+    }
+    *out = st;
+    return 0;
+}
+
+int store_open_readonly(const char *dir, struct store **out, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME);
+    if (access(path, R_OK) < 0) {
+        set_err(err, errlen, "%s: no kiosk database here", dir);
+        return -1;
+    }
+    return open_common(dir, SQLITE_OPEN_READONLY, out, err, errlen);
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    sqlite3_close_v2(st->db);
+    free(st);
+}
+
+sqlite3 *store_db(struct store *st) { return st->db; }
+const char *store_kiosk_id(const struct store *st) { return st->kiosk_id; }
+int store_is_new(const struct store *st) { return st->is_new; }
+
+int store_record_add(struct store *st, const char *kind, const char *fields_json,
+                     int64_t now_ms, char uuid_out[37])
+{
+    char created[32], local_date[16];
+    util_uuid4(uuid_out);
+    util_time_utc(now_ms, created);
+    util_time_local(now_ms, "%Y-%m-%d", local_date, sizeof local_date);
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO records(uuid, kiosk_id, kind, created_at, local_date, fields)"
+            " VALUES(?,?,?,?,?,json(?))");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, uuid_out, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, st->kiosk_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, created, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, local_date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, fields_json, -1, SQLITE_STATIC);
+    /* Autocommit: sqlite3_step returning DONE means the WAL frame is synced. */
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "store: record not written: %s\n", sqlite3_errmsg(st->db));
+        uuid_out[0] = 0;
+        return -1;
+    }
+    return 0;
+}
+
+int store_record_get(struct store *st, const char *uuid, struct record *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT seq, uuid, kiosk_id, kind, created_at, local_date, fields,"
+            " collected_at IS NOT NULL, uploaded_at IS NOT NULL FROM records WHERE uuid=?");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->seq = sqlite3_column_int64(s, 0);
+        util_strlcpy(out->uuid, (const char *)sqlite3_column_text(s, 1), sizeof out->uuid);
+        util_strlcpy(out->kiosk_id, (const char *)sqlite3_column_text(s, 2),
+                     sizeof out->kiosk_id);
+        util_strlcpy(out->kind, (const char *)sqlite3_column_text(s, 3), sizeof out->kind);
+        util_strlcpy(out->created_at, (const char *)sqlite3_column_text(s, 4),
+                     sizeof out->created_at);
+        util_strlcpy(out->local_date, (const char *)sqlite3_column_text(s, 5),
+                     sizeof out->local_date);
+        out->fields = strdup((const char *)sqlite3_column_text(s, 6));
+        out->collected = sqlite3_column_int(s, 7);
+        out->uploaded = sqlite3_column_int(s, 8);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 1 : -1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+void record_clear(struct record *r)
+{
+    if (r->fields) {
+        util_wipe(r->fields, strlen(r->fields));
+        free(r->fields);
+    }
+    memset(r, 0, sizeof *r);
+}
+
+void store_event(struct store *st, int64_t now_ms, const char *kind, const char *detail)
+{
+    char at[32];
+    util_time_utc(now_ms, at);
+    sqlite3_stmt *s = store_prepare(st, "INSERT INTO events(at, kind, detail) VALUES(?,?,?)");
+    if (!s)
+        return;
+    sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, detail ? detail : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        fprintf(stderr, "store: event '%s' not logged: %s\n", kind, sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+}
+
+int store_meta_get(struct store *st, const char *key, char *out, size_t size)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT value FROM meta WHERE key=?");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        util_strlcpy(out, v ? v : "", size);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? 1 : -1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+    sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+    if (rc < 0)
+        fprintf(stderr, "store: meta '%s' not written: %s\n", key, sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int store_check(struct store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = store_prepare(st, "PRAGMA integrity_check");
+    if (!s) {
+        set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    int ok = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        ok = v && strcmp(v, "ok") == 0;
+        if (!ok)
+            set_err(err, errlen, "integrity check: %s", v ? v : "?");
+    }
+    sqlite3_finalize(s);
+    return ok ? 0 : -1;
+}
+
+int store_count(struct store *st, const char *table)
+{
+    static const char *const allowed[] = {"jobs", "trainings", "activities", "materials",
+                                          "places", "records", "events", "receipts"};
+    int ok = 0;
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
+        ok |= strcmp(table, allowed[i]) == 0;
+    if (!ok)
+        return -1;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *s = store_prepare(st, sql);
+    int n = -1;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}

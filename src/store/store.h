@@ -1,0 +1,107 @@
+/* store — the kiosk's one SQLite database: records outbox, event log, receipts' print
+ * state, staff settings and the content tables (places, jobs, trainings, activities,
+ * materials).
+ *
+ * Durability: WAL journal with synchronous=FULL, so a function that returned 0 after
+ * writing a record has had its transaction reach the disk.  The schema carries a
+ * version (PRAGMA user_version) and is brought forward by migrations in order at open.
+ *
+ * Owns: the sqlite3 handle.  Never does: UI, formatting for people, network.
+ *
+ * Schema (version 1):
+ *   meta(key TEXT PRIMARY KEY, value TEXT)
+ *   records(seq INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, kiosk_id TEXT NOT NULL,
+ *           kind TEXT NOT NULL, created_at TEXT NOT NULL  -- UTC, util_time_utc() format
+ *           local_date TEXT NOT NULL                      -- kiosk-local YYYY-MM-DD
+ *           fields TEXT NOT NULL                          -- a JSON object
+ *           collected_at TEXT, bundle TEXT, uploaded_at TEXT)
+ *   events(seq INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+ *          detail TEXT NOT NULL DEFAULT '', collected_at TEXT)
+ *   receipts(record_uuid TEXT PRIMARY KEY, receipt_no TEXT NOT NULL UNIQUE,
+ *            print_state TEXT NOT NULL DEFAULT 'pending', print_error TEXT,
+ *            updated_at TEXT)                              -- pending|printed|failed|none
+ *   places(id TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL  -- district|street|community
+ *          parent_id TEXT, address TEXT, phone TEXT, hours TEXT, sort INTEGER)
+ *   jobs(id TEXT PRIMARY KEY, title, employer, area, category TEXT NOT NULL,
+ *        salary_min INTEGER, salary_max INTEGER, headcount INTEGER, requirements TEXT,
+ *        contact TEXT, posted TEXT, expires TEXT)
+ *   trainings(id TEXT PRIMARY KEY, title TEXT NOT NULL, starts_at TEXT NOT NULL,
+ *             venue TEXT NOT NULL, kind TEXT, ends_at TEXT, capacity INTEGER, description TEXT)
+ *   activities(id TEXT PRIMARY KEY, title TEXT NOT NULL, starts_at TEXT NOT NULL,
+ *              ends_at TEXT NOT NULL, venue TEXT, organiser TEXT)
+ *   materials(id TEXT PRIMARY KEY, title TEXT NOT NULL, category TEXT NOT NULL,
+ *             body TEXT NOT NULL, sort INTEGER)
+ *   material_images(material_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
+ *                   PRIMARY KEY(material_id, name))
+ * Content times are local "YYYY-MM-DD HH:MM" strings, as staff typed them. */
+#ifndef KIOSK_STORE_H
+#define KIOSK_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sqlite3.h>
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_DB_NAME "kiosk.db"
+
+struct store;
+
+/* Opens (creating if needed) DIR/kiosk.db and migrates it to the current schema.
+ * kiosk_id is stamped on every record.  Returns 0, or -1 with a sentence in err. */
+int store_open(const char *dir, const char *kiosk_id, struct store **out, char *err,
+               size_t errlen);
+/* Opens read-only without migrating; for tools that must write nothing. */
+int store_open_readonly(const char *dir, struct store **out, char *err, size_t errlen);
+void store_close(struct store *st);
+sqlite3 *store_db(struct store *st);
+const char *store_kiosk_id(const struct store *st);
+/* 1 when the database was created by this open (so the caller seeds content). */
+int store_is_new(const struct store *st);
+
+/* Appends a record of `kind` with `fields_json` (a JSON object) made at now_ms, and
+ * returns only after the commit has reached the disk.  uuid_out receives the new
+ * record's UUID.  Returns 0, or -1 (logged) when nothing was written. */
+int store_record_add(struct store *st, const char *kind, const char *fields_json,
+                     int64_t now_ms, char uuid_out[37]);
+
+struct record {
+    int64_t seq;
+    char uuid[37];
+    char kiosk_id[64];
+    char kind[24];
+    char created_at[32];
+    char local_date[11];
+    char *fields;       /* JSON object, owned: record_clear() frees it */
+    int collected, uploaded;
+};
+/* Loads one record by UUID.  Returns 0, 1 when not found, -1 on error. */
+int store_record_get(struct store *st, const char *uuid, struct record *out);
+void record_clear(struct record *r);
+
+/* Appends to the kiosk event log.  Detail must never contain personal data.
+ * Failure is logged to stderr and otherwise ignored: an event log that cannot be
+ * written must not stop the kiosk serving people. */
+void store_event(struct store *st, int64_t now_ms, const char *kind, const char *detail);
+
+/* meta key/value (staff PIN hash, lockout state, counters).  get returns 0 and copies
+ * into out, 1 when absent, -1 on error. */
+int store_meta_get(struct store *st, const char *key, char *out, size_t size);
+int store_meta_set(struct store *st, const char *key, const char *value);
+
+/* Runs PRAGMA integrity_check; returns 0 when "ok". */
+int store_check(struct store *st, char *err, size_t errlen);
+
+/* Counts rows of a content table ("jobs", "trainings", "activities", "materials",
+ * "places"); -1 on error. */
+int store_count(struct store *st, const char *table);
+
+/* Helpers for the few modules that run their own SQL: prepare or log-and-fail. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Runs one or more statements without results; 0 or -1 (logged). */
+int store_exec(struct store *st, const char *sql);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+#endif

@@ -1,0 +1,55 @@
+/* config — the kiosk's INI configuration (kiosk-config/kiosk.ini): parsing, defaults,
+ * validation.  Every key is described once in a table in config.c (type, range,
+ * default); the file kiosk-config/kiosk.ini documents each key for people.
+ *
+ * A bad file gives exactly one sentence "FILE:LINE: what is wrong" and no partial
+ * configuration: callers print it, exit 2 and write nothing. */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH "kiosk-config/kiosk.ini"
+
+struct config {
+    /* [kiosk] */
+    char kiosk_id[64];
+    char hall[128];
+    char language[4];          /* "zh" or "en" */
+    char timezone[64];         /* TZ name, e.g. Asia/Shanghai */
+    char hotline[32];
+    char data_dir[1024];       /* --data-dir overrides */
+    char assets_dir[1024];     /* demo content, UI catalogue */
+    char fonts_dir[1024];
+    /* [display] */
+    int width, height;
+    int idle_timeout_s;        /* no input this long: countdown starts */
+    int idle_warning_s;        /* length of the visible countdown */
+    int large_text;            /* start in large-text mode */
+    /* [printer] */
+    char printer_device[1024]; /* none | file:PATH | tcp:HOST:PORT | cups:QUEUE */
+    int paper_dots;            /* 384 512 576 640 */
+    int printer_timeout_ms;
+    /* [upload] */
+    char upload_conninfo[1024];
+    int upload_interval_s;     /* 0: only on demand */
+    int upload_batch;
+    int upload_connect_timeout_s;
+    int upload_statement_timeout_ms;
+    /* [scanner] */
+    int scan_max_gap_ms;       /* keystrokes closer than this belong to one scan */
+    int scan_min_length;
+    /* [checkin] */
+    int checkin_open_before_min;
+    int checkin_result_s;      /* queue mode: result stays up this long */
+    int checkin_double_read_ms;
+    /* [staff] */
+    int staff_idle_timeout_s;
+};
+
+/* Sets every key to its default. */
+void config_defaults(struct config *c);
+/* Loads PATH over the defaults.  Returns 0, or -1 with "PATH:LINE: problem" in err. */
+int config_load(const char *path, struct config *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,52 @@
+/* import — loads the content staff prepare (job postings, training schedules,
+ * activities as CSV; study materials as a folder of Markdown files; the hall network
+ * as CSV for the bundled demo) into the store's content tables.
+ *
+ * A file is all or nothing: every row is validated and written inside one
+ * transaction, and the first bad row rolls the whole file back and is reported as
+ * one sentence "PATH:LINE: what is wrong", LINE being the physical line the record
+ * starts on, as a text editor counts them.  Re-importing an id replaces that row;
+ * rows the file does not mention are kept.
+ *
+ * Owns nothing beyond a call.  Never does: print, log to the event table, or touch
+ * records. */
+#ifndef KIOSK_IMPORT_H
+#define KIOSK_IMPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* Longest text field accepted, in bytes after trimming. */
+#define IMPORT_TEXT_MAX 4000
+/* Longest id accepted, in bytes. */
+#define IMPORT_ID_MAX 64
+/* Longest Markdown body accepted, in bytes. */
+#define IMPORT_BODY_MAX (256 * 1024)
+
+/* Imports one content file.  what is "jobs", "trainings", "activities" or "places"
+ * (path a CSV file) or "materials" (path a folder of *.md files with their images).
+ * Returns the number of rows applied (materials: files), or -1 with a sentence in err
+ * and nothing of the file applied.  Runs its own transaction, so the caller must not
+ * have one open. */
+int import_file(struct store *st, const char *what, const char *path, char *err,
+                size_t errlen);
+
+/* Writes the one-line summary of a successful import_file(), e.g. "jobs: 45 imported". */
+void import_summary(const char *what, int count, char *out, size_t size);
+
+/* The whole number of days (a multiple of 7) the demo content is moved by so that its
+ * anchor week, the week starting Monday 2026-11-30, becomes the local week holding
+ * now_ms.  Negative when now is before the anchor week. */
+int import_demo_shift_days(int64_t now_ms);
+
+/* Seeds the demo content from demo_dir: places.csv, jobs.csv, trainings.csv,
+ * activities.csv and the materials/ folder, all in one transaction, with the dates of
+ * jobs (posted, expires), trainings and activities (starts_at, ends_at) moved by
+ * import_demo_shift_days(now_ms).  Returns the number of rows applied, or -1 with a
+ * sentence in err and nothing applied. */
+int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *err,
+                size_t errlen);
+
+#endif

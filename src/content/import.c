@@ -576,6 +576,9 @@ static int import_csv(struct store *st, const struct table_spec *t, const char *
     struct csv *c = NULL;
     int line = 0, count = 0, rc = -1;
     char msg[256];
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return file_err(err, errlen, path, 0, "this is a folder; a CSV file is expected");
     if (csv_open_file(path, &c, &line, msg, sizeof msg) < 0)
         return file_err(err, errlen, path, line, "%s", msg);
 
@@ -729,6 +732,11 @@ static int store_images(struct store *st, sqlite3_stmt *img, const char *id, con
         if (!data)
             return file_err(err, errlen, path, line, "the image \"%s\" is not in the folder (%s)",
                             excerpt(name, ex, sizeof ex), strerror(errno));
+        if (len > IMPORT_IMAGE_MAX) {
+            free(data);
+            return file_err(err, errlen, path, line, "the image \"%s\" is larger than 4 MB",
+                            excerpt(name, ex, sizeof ex));
+        }
         int w, h;
         uint8_t *px = NULL;
         if (png_read_rgba(ipath, &w, &h, &px) < 0) {

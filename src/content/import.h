@@ -24,6 +24,8 @@ struct store;
 #define IMPORT_ID_MAX 64
 /* Longest Markdown body accepted, in bytes. */
 #define IMPORT_BODY_MAX (256 * 1024)
+/* Largest image file a material may carry, in bytes. */
+#define IMPORT_IMAGE_MAX (4 * 1024 * 1024)
 
 /* Imports one content file.  what is "jobs", "trainings", "activities" or "places"
  * (path a CSV file) or "materials" (path a folder of *.md files with their images).

@@ -348,6 +348,8 @@ static void test_more_bad_values(void **state)
     assert_int_equal(import_file(f->st, "jobs", path, err, sizeof err), -1);
     assert_non_null(strstr(err, "requirements is longer than 4000 bytes"));
 
+    assert_int_equal(import_file(f->st, "jobs", f->dir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "a CSV file is expected"));
     assert_int_equal(import_file(f->st, "news", path, err, sizeof err), -1);
     assert_non_null(strstr(err, "news"));
     snprintf(path, sizeof path, "%s/no-such.csv", f->dir);

@@ -242,6 +242,23 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
         free(p);
         return NULL;
     }
+    /* librime resolves its directories later, so a relative --data-dir must not
+     * depend on the working directory staying put. */
+    char *abs = realpath(p->user_dir, NULL);
+    if (!abs) {
+        pinyin_errf(err, errlen, "cannot resolve %s: %s", p->user_dir, strerror(errno));
+        free(p);
+        return NULL;
+    }
+    int fits = util_strlcpy(p->user_dir, abs, sizeof p->user_dir) < sizeof p->user_dir
+               && (size_t)snprintf(p->log_dir, sizeof p->log_dir, "%s/log", abs)
+                      < sizeof p->log_dir;
+    free(abs);
+    if (!fits) {
+        pinyin_errf(err, errlen, "data directory path too long: %s", data_dir);
+        free(p);
+        return NULL;
+    }
     if (pinyin_write_patch(p->user_dir, "default.custom.yaml", pinyin_default_patch) != 0
         || pinyin_write_patch(p->user_dir, PINYIN_SCHEMA ".custom.yaml",
                               pinyin_schema_patch) != 0) {
@@ -264,9 +281,9 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
     traits.modules = modules;
     traits.min_log_level = PINYIN_LOG_LEVEL;
     traits.log_dir = p->log_dir;
-    /* The log directory is therefore the first open's; a kiosk opens one data
-     * directory per process anyway.  RimeInitialize sets the data directories on
-     * every open. */
+    /* RimeSetup runs once per process (see pinyin_rime_set_up), so the log directory
+     * is the first open's; a kiosk opens one data directory per process anyway.
+     * RimeInitialize sets the data directories on every open. */
     if (!pinyin_rime_set_up) {
         p->api->setup(&traits);
         pinyin_rime_set_up = 1;

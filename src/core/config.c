@@ -169,7 +169,7 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
            atoi(strrchr(d, ':') + 1) < 65536))) {
         snprintf(why, whylen,
                  "[printer] device must be none, file:PATH, tcp:HOST:PORT or cups:QUEUE "
-                 "(got \"%s\")", d);
+                 "(got \"%.200s\")", d);
         *key = "device";
         return -1;
     }

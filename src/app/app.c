@@ -1,0 +1,380 @@
+/* app — see app.h.  The idle reset and the scanner filter live here because they cut
+ * across every screen. */
+#include "app/app.h"
+
+#include "core/util.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define FRAME_MS 16
+
+void app_init(struct app *a, const struct config *cfg, struct store *st, struct i18n *cat,
+              struct ui *ui, int virtual_clock, int64_t start_ms)
+{
+    memset(a, 0, sizeof *a);
+    a->virtual_clock = virtual_clock;
+    a->virt_ms = start_ms;
+    a->cfg = *cfg;
+    a->st = st;
+    a->cat = cat;
+    a->ui = ui;
+    a->lang = strcmp(cfg->language, "en") == 0 ? LANG_EN : LANG_ZH;
+    ui_set_large_text(ui, cfg->large_text);
+    a->start_ms = app_now(a);
+    a->last_input_ms = a->start_ms;
+    a->stack[0] = &screen_home;
+    a->depth = 1;
+    if (screen_home.enter)
+        screen_home.enter(a, NULL);
+}
+
+void app_fini(struct app *a)
+{
+    while (a->depth > 0) {
+        const struct screen *s = a->stack[a->depth - 1];
+        if (s->leave)
+            s->leave(a);
+        a->depth--;
+    }
+    util_wipe(a->scan_buf, sizeof a->scan_buf);
+}
+
+int64_t app_now(const struct app *a)
+{
+    if (a->virtual_clock)
+        return a->virt_ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void app_set_clock(struct app *a, int64_t ms) { a->virt_ms = ms; }
+
+const char *app_t(const struct app *a, const char *key) { return i18n_get(a->cat, a->lang, key); }
+
+void app_set_lang(struct app *a, enum lang l) { a->lang = l; }
+
+const struct screen *app_top(const struct app *a) { return a->stack[a->depth - 1]; }
+
+void **app_slot(struct app *a) { return &a->screen_state[a->depth - 1]; }
+
+void app_push(struct app *a, const struct screen *s, const void *arg)
+{
+    if (a->depth == APP_STACK_MAX) {
+        /* Deeper than any path through the product: start over from Home instead. */
+        app_home(a);
+    }
+    ui_pointer_cancel(a->ui);
+    a->stack[a->depth] = s;
+    a->screen_state[a->depth] = NULL;
+    a->depth++;
+    if (s->enter)
+        s->enter(a, arg);
+}
+
+void app_pop(struct app *a)
+{
+    if (a->depth <= 1)
+        return;
+    const struct screen *s = app_top(a);
+    ui_pointer_cancel(a->ui);
+    if (s->leave)
+        s->leave(a);
+    a->screen_state[a->depth - 1] = NULL;
+    a->depth--;
+}
+
+void app_home(struct app *a)
+{
+    while (a->depth > 1)
+        app_pop(a);
+}
+
+void app_reset(struct app *a, const char *why)
+{
+    app_home(a);
+    a->idle_countdown = 0;
+    a->staff_mode = 0;
+    a->lang = strcmp(a->cfg.language, "en") == 0 ? LANG_EN : LANG_ZH;
+    ui_set_large_text(a->ui, a->cfg.large_text);
+    a->scan_len = 0;
+    util_wipe(a->scan_buf, sizeof a->scan_buf);
+    /* Home itself may hold state (a half-entered PIN): enter it afresh. */
+    if (screen_home.leave)
+        screen_home.leave(a);
+    a->screen_state[0] = NULL;
+    if (screen_home.enter)
+        screen_home.enter(a, NULL);
+    store_event(a->st, app_now(a), "idle_reset", why);
+}
+
+/* ---- idle ------------------------------------------------------------------------- */
+
+/* Nothing to protect on a fresh Home: no countdown there. */
+static int at_rest(const struct app *a)
+{
+    return a->depth == 1 && a->lang == (strcmp(a->cfg.language, "en") == 0 ? LANG_EN : LANG_ZH) &&
+           ui_large_text(a->ui) == a->cfg.large_text && !a->staff_mode;
+}
+
+static int idle_timeout_ms(const struct app *a)
+{
+    return (a->staff_mode ? a->cfg.staff_idle_timeout_s : a->cfg.idle_timeout_s) * 1000;
+}
+
+static int64_t idle_warn_at(const struct app *a)
+{
+    return a->last_input_ms + idle_timeout_ms(a) - (int64_t)a->cfg.idle_warning_s * 1000;
+}
+
+static int64_t idle_reset_at(const struct app *a)
+{
+    return a->last_input_ms + idle_timeout_ms(a);
+}
+
+/* ---- scanner filter -------------------------------------------------------------------- */
+
+static void deliver_text(struct app *a, const char *text)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    util_strlcpy(ev.text.text, text, sizeof ev.text.text);
+    const struct screen *s = app_top(a);
+    if (s->event)
+        s->event(a, &ev);
+}
+
+static void flush_typed(struct app *a)
+{
+    /* The burst was too slow for a scanner: it was a person typing. */
+    char one[2] = {0, 0};
+    for (int i = 0; i < a->scan_len; i++) {
+        one[0] = a->scan_buf[i];
+        deliver_text(a, one);
+    }
+    a->scan_len = 0;
+}
+
+static void on_scan(struct app *a, const char *code)
+{
+    const struct screen *s = app_top(a);
+    store_event(a->st, app_now(a), "scan", "");
+    if (s->scan) {
+        s->scan(a, code);
+        return;
+    }
+    /* Any public screen: a scan means check-in, whatever was on screen. */
+    app_home(a);
+    app_push(a, &screen_checkin, code);
+}
+
+/* Returns 1 when the key/text event was taken by the scanner filter. */
+static int scanner_filter(struct app *a, const SDL_Event *ev)
+{
+    int64_t now = app_now(a);
+    if (ev->type == SDL_TEXTINPUT) {
+        const char *t = ev->text.text;
+        /* Only single printable ASCII characters can come from a scanner; input-method
+         * text (Chinese) goes straight to the screen. */
+        if (t[0] > 0x20 && t[0] < 0x7F && t[1] == 0) {
+            if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
+                flush_typed(a);
+            if (a->scan_len < (int)sizeof a->scan_buf - 1)
+                a->scan_buf[a->scan_len++] = t[0];
+            a->scan_last_ms = now;
+            return 1;
+        }
+        if (a->scan_len)
+            flush_typed(a);
+        return 0;
+    }
+    if (ev->type == SDL_KEYDOWN) {
+        SDL_Keycode k = ev->key.keysym.sym;
+        if ((k == SDLK_RETURN || k == SDLK_KP_ENTER) && a->scan_len > 0) {
+            if (now - a->scan_last_ms <= a->cfg.scan_max_gap_ms &&
+                a->scan_len >= a->cfg.scan_min_length) {
+                a->scan_buf[a->scan_len] = 0;
+                char code[128];
+                util_strlcpy(code, a->scan_buf, sizeof code);
+                a->scan_len = 0;
+                util_wipe(a->scan_buf, sizeof a->scan_buf);
+                on_scan(a, code);
+                return 1;
+            }
+            flush_typed(a);
+            return 0;
+        }
+        /* Printable keys arrive again as TEXTINPUT; swallow their KEYDOWN while a burst
+         * is being collected so that no screen acts on half a scan. */
+        if (a->scan_len > 0 && k >= 0x20 && k < 0x7F)
+            return 1;
+        if (a->scan_len > 0)
+            flush_typed(a);
+    }
+    return 0;
+}
+
+/* ---- input and time --------------------------------------------------------------------- */
+
+static int is_input(const SDL_Event *ev)
+{
+    switch (ev->type) {
+    case SDL_FINGERDOWN: case SDL_FINGERUP: case SDL_FINGERMOTION:
+    case SDL_MOUSEBUTTONDOWN: case SDL_MOUSEBUTTONUP: case SDL_MOUSEWHEEL:
+    case SDL_KEYDOWN: case SDL_TEXTINPUT:
+        return 1;
+    case SDL_MOUSEMOTION:
+        return ev->motion.state != 0;
+    default:
+        return 0;
+    }
+}
+
+void app_event(struct app *a, const SDL_Event *ev)
+{
+    if (is_input(ev)) {
+        a->last_input_ms = app_now(a);
+        if (a->idle_countdown) {
+            /* Any touch during the countdown means "I am still here". */
+            a->idle_countdown = 0;
+            if (ev->type == SDL_FINGERDOWN || ev->type == SDL_MOUSEBUTTONDOWN) {
+                ui_pointer_cancel(a->ui);
+                return;
+            }
+        }
+    }
+    if (ev->type == SDL_WINDOWEVENT) {
+        if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            a->need_full_redraw = 1;
+        return;
+    }
+    if (ev->type == SDL_QUIT) {
+        /* Closing the window or Alt+F4: ignored in public mode, a kiosk has no way out. */
+        if (a->staff_mode)
+            a->quit = 1;
+        return;
+    }
+    if (ui_pointer_event(a->ui, ev))
+        return;
+    if (ev->type == SDL_TEXTINPUT || ev->type == SDL_KEYDOWN) {
+        if (scanner_filter(a, ev))
+            return;
+        const struct screen *s = app_top(a);
+        if (s->event && s->event(a, ev))
+            return;
+        if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_ESCAPE && a->staff_mode)
+            app_home(a);
+    }
+}
+
+int64_t app_next_deadline(struct app *a)
+{
+    int64_t now = app_now(a), d = INT64_MAX;
+    /* The clock on screen shows minutes: wake at the next minute. */
+    int64_t minute = (now / 60000 + 1) * 60000;
+    d = minute;
+    if (!at_rest(a)) {
+        int64_t w = a->idle_countdown ? now - now % 1000 + 1000 : idle_warn_at(a);
+        if (a->idle_countdown && idle_reset_at(a) < w)
+            w = idle_reset_at(a);
+        if (w < d)
+            d = w;
+    }
+    if (a->scan_len > 0 && a->scan_last_ms + a->cfg.scan_max_gap_ms + 1 < d)
+        d = a->scan_last_ms + a->cfg.scan_max_gap_ms + 1;
+    const struct screen *s = app_top(a);
+    if (s->next_timer) {
+        int64_t t = s->next_timer(a);
+        if (t < d)
+            d = t;
+    }
+    return d;
+}
+
+void app_tick(struct app *a)
+{
+    int64_t now = app_now(a);
+    if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
+        flush_typed(a);
+    if (!at_rest(a)) {
+        if (now >= idle_reset_at(a)) {
+            app_reset(a, a->staff_mode ? "staff idle" : "idle");
+            return;
+        }
+        if (now >= idle_warn_at(a))
+            a->idle_countdown = 1;
+    } else {
+        a->idle_countdown = 0;
+    }
+    const struct screen *s = app_top(a);
+    if (s->next_timer && s->timer && s->next_timer(a) <= now)
+        s->timer(a, now);
+}
+
+static void build_countdown(struct app *a, struct ui *ui)
+{
+    int64_t left = (idle_reset_at(a) - app_now(a) + 999) / 1000;
+    if (left < 0)
+        left = 0;
+    int W = ui_width(ui), H = ui_height(ui);
+    int dw = W < 1000 ? W - 120 : 900, dh = 460;
+    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
+    ui_modal(ui);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, d, &card);
+    struct ui_opts title = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER};
+    ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 80), app_t(a, "idle.title"), &title);
+    struct ui_opts big = {.size = SIZE_HUGE, .bold = 1, .align = TEXT_CENTER, .role = ROLE_ERROR};
+    ui_labelf(ui, rect(d.x + 40, d.y + 130, d.w - 80, 110), &big, "%lld", (long long)left);
+    struct ui_opts body = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED};
+    ui_label(ui, rect(d.x + 40, d.y + 240, d.w - 80, 60), app_t(a, "idle.body"), &body);
+    struct ui_opts btn = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    if (ui_button(ui, rect(d.x + (d.w - 480) / 2, d.y + d.h - 130, 480, 100),
+                  app_t(a, "idle.continue"), &btn)) {
+        a->idle_countdown = 0;
+        a->last_input_ms = app_now(a);
+    }
+}
+
+int app_frame(struct app *a)
+{
+    for (int pass = 0; pass < 4; pass++) {
+        const struct screen *s = app_top(a);
+        ui_begin(a->ui);
+        s->build(a, a->ui);
+        /* The build may have switched screens; the countdown belongs to whatever is up. */
+        if (a->idle_countdown && app_top(a) == s)
+            build_countdown(a, a->ui);
+        if (!ui_end(a->ui) && app_top(a) == s)
+            break;
+    }
+    int force = a->need_full_redraw;
+    a->need_full_redraw = 0;
+    return ui_draw(a->ui, force);
+}
+
+SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title)
+{
+    int W = ui_width(ui), H = ui_height(ui);
+    int hh = ui_portrait(ui) ? 150 : 130;
+    struct ui_opts band = {.role = ROLE_HEADER, .radius = -1};
+    ui_panel(ui, rect(0, 0, W, hh), &band);
+    struct ui_opts bo = {.role = ROLE_HEADER, .size = SIZE_LARGE};
+    int bw = ui_large_text(ui) ? 210 : 180, bh = hh - 40;
+    int back = ui_button(ui, rect(24, 20, bw, bh), app_t(a, "nav.back"), &bo);
+    int home = ui_button(ui, rect(W - 24 - bw, 20, bw, bh), app_t(a, "nav.home"), &bo);
+    struct ui_opts to = {.role = ROLE_HEADER, .size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER,
+                         .max_lines = 1};
+    ui_label(ui, rect(48 + bw, 0, W - 2 * (48 + bw), hh), title, &to);
+    if (home)
+        app_home(a);
+    else if (back)
+        app_pop(a);
+    return rect(0, hh, W, H - hh);
+}

@@ -1,0 +1,117 @@
+/* app — the kiosk program's state and its small API for screens: which screen is up
+ * (a stack), the language and text size, the clock (real or virtual), the idle reset,
+ * the scanner filter and the store.  Screens talk to this and to the UI toolkit only;
+ * they never run SQL or call SDL_Render* (STYLE.md habit 3).
+ *
+ * The same functions serve the real event loop (platform/loop.c) and the headless
+ * script player (platform/script.c): app_event() for each input, app_tick() when a
+ * deadline passes, app_frame() to rebuild and draw. */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <SDL.h>
+#include <stdint.h>
+
+#include "app/i18n.h"
+#include "core/config.h"
+
+struct store;
+struct ui;
+struct app;
+
+/* A screen: one file in src/screens/ defines one of these. */
+struct screen {
+    const char *name;                 /* for logs and dumps, e.g. "home" */
+    const char *title_key;            /* catalogue key of the header title */
+    /* Called when the screen is pushed (arg from app_push). */
+    void (*enter)(struct app *a, const void *arg);
+    /* Called when it is popped or the idle reset clears the stack: free and wipe
+     * everything the person entered. */
+    void (*leave)(struct app *a);
+    /* Declares the widgets; called after every input and timer. */
+    void (*build)(struct app *a, struct ui *ui);
+    /* Keys and text that no widget consumed (hardware keyboard, input method).
+     * Returns 1 when used. */
+    int (*event)(struct app *a, const SDL_Event *ev);
+    /* The screen's next deadline in ms (INT64_MAX: none) and its handler. */
+    int64_t (*next_timer)(struct app *a);
+    void (*timer)(struct app *a, int64_t now_ms);
+    /* A barcode read while this screen is up.  NULL: the app opens check-in with it. */
+    void (*scan)(struct app *a, const char *code);
+};
+
+#define APP_STACK_MAX 8
+
+struct app {
+    struct config cfg;
+    struct store *st;
+    struct i18n *cat;
+    struct ui *ui;
+    enum lang lang;
+    int virtual_clock;                /* script mode: time moves only by app_advance() */
+    int64_t virt_ms;
+    int64_t start_ms;
+
+    const struct screen *stack[APP_STACK_MAX];
+    int depth;
+    void *screen_state[APP_STACK_MAX];/* per-screen private state, owned by the screen */
+
+    int64_t last_input_ms;
+    int idle_countdown;               /* the warning dialog is up */
+    int staff_mode;
+    int quit;                         /* leave the loop (staff "exit" only) */
+    int need_full_redraw;
+
+    /* scanner filter: printable keys held back until we know whether a scanner sent them */
+    char scan_buf[128];
+    int scan_len;
+    int64_t scan_last_ms;
+};
+
+/* Sets up the app over an opened store, catalogue and UI; shows Home.  With
+ * virtual_clock the time is start_ms and moves only through app_set_clock(). */
+void app_init(struct app *a, const struct config *cfg, struct store *st, struct i18n *cat,
+              struct ui *ui, int virtual_clock, int64_t start_ms);
+void app_fini(struct app *a);
+
+int64_t app_now(const struct app *a);
+/* Script mode: moves the virtual clock forward. */
+void app_set_clock(struct app *a, int64_t ms);
+
+/* The text of a catalogue key in the current language. */
+const char *app_t(const struct app *a, const char *key);
+void app_set_lang(struct app *a, enum lang l);
+
+/* Screen stack. */
+void app_push(struct app *a, const struct screen *s, const void *arg);
+void app_pop(struct app *a);
+/* Back to Home: every screen above it leaves (wiping what was entered). */
+void app_home(struct app *a);
+/* The idle reset: Home, default language and text size, nothing kept. */
+void app_reset(struct app *a, const char *why);
+const struct screen *app_top(const struct app *a);
+/* The private state slot of the screen on top. */
+void **app_slot(struct app *a);
+
+/* Input and time. */
+void app_event(struct app *a, const SDL_Event *ev);
+/* The earliest deadline (ms) at which app_tick must run, or INT64_MAX. */
+int64_t app_next_deadline(struct app *a);
+void app_tick(struct app *a);
+/* Rebuilds the widgets (until stable) and draws what changed.  Returns 1 if drawn. */
+int app_frame(struct app *a);
+
+/* Builds the header shared by every screen but Home: title, 返回, 首页.  Returns the
+ * content area below it.  Handles the two buttons. */
+SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title);
+
+/* The screens of the product, one file each in src/screens/. */
+extern const struct screen screen_home;
+extern const struct screen screen_register;
+extern const struct screen screen_checkin;
+extern const struct screen screen_jobs;
+extern const struct screen screen_training;
+extern const struct screen screen_study;
+extern const struct screen screen_services;
+
+#endif

@@ -1,0 +1,115 @@
+/* platform — see platform.h. */
+#include "platform/platform.h"
+
+#include "app/app.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+int platform_open(struct platform *p, enum platform_mode mode, int w, int h, char *err,
+                  size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->mode = mode;
+    p->w = w;
+    p->h = h;
+    if (mode == PLATFORM_HEADLESS) {
+        /* Events only: the software renderer needs no video subsystem. */
+        if (SDL_Init(SDL_INIT_EVENTS) != 0) {
+            snprintf(err, errlen, "SDL: %s", SDL_GetError());
+            return -1;
+        }
+        p->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+        p->ren = p->surface ? SDL_CreateSoftwareRenderer(p->surface) : NULL;
+        if (!p->ren) {
+            snprintf(err, errlen, "SDL software renderer: %s", SDL_GetError());
+            platform_close(p);
+            return -1;
+        }
+        return 0;
+    }
+    /* A kiosk: no minimising when focus moves, keyboard grabbed in fullscreen so that
+     * Alt+Tab and the like reach us (and do nothing). */
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    if (mode == PLATFORM_FULLSCREEN)
+        SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, errlen, "SDL video: %s", SDL_GetError());
+        return -1;
+    }
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int ww = w, wh = h;
+    if (mode == PLATFORM_FULLSCREEN) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    } else {
+        /* A development window that fits on the developer's screen. */
+        SDL_DisplayMode dm;
+        if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+            while (ww > dm.w * 9 / 10 || wh > dm.h * 9 / 10) {
+                ww = ww * 3 / 4;
+                wh = wh * 3 / 4;
+            }
+        }
+        flags |= SDL_WINDOW_RESIZABLE;
+    }
+    p->win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh,
+                              flags);
+    if (!p->win) {
+        snprintf(err, errlen, "SDL window: %s", SDL_GetError());
+        platform_close(p);
+        return -1;
+    }
+    p->ren = SDL_CreateRenderer(p->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
+    if (!p->ren)
+        p->ren = SDL_CreateRenderer(p->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!p->ren) {
+        snprintf(err, errlen, "SDL renderer: %s", SDL_GetError());
+        platform_close(p);
+        return -1;
+    }
+    SDL_RenderSetLogicalSize(p->ren, w, h);
+    if (mode == PLATFORM_FULLSCREEN)
+        SDL_ShowCursor(SDL_DISABLE);
+    SDL_StartTextInput();
+    return 0;
+}
+
+void platform_close(struct platform *p)
+{
+    if (p->ren)
+        SDL_DestroyRenderer(p->ren);
+    if (p->win)
+        SDL_DestroyWindow(p->win);
+    if (p->surface)
+        SDL_FreeSurface(p->surface);
+    memset(p, 0, sizeof *p);
+    SDL_Quit();
+}
+
+void platform_run(struct platform *p, struct app *a, void (*first_frame)(void))
+{
+    (void)p;
+    app_frame(a);
+    if (first_frame)
+        first_frame();
+    while (!a->quit) {
+        int64_t now = app_now(a), dl = app_next_deadline(a);
+        int64_t wait = dl - now;
+        if (wait < 0)
+            wait = 0;
+        if (wait > INT_MAX)
+            wait = INT_MAX;
+        SDL_Event ev;
+        /* Sleep until input or the next deadline: an idle kiosk does no work. */
+        if (SDL_WaitEventTimeout(&ev, (int)wait)) {
+            app_event(a, &ev);
+            while (!a->quit && SDL_PollEvent(&ev))
+                app_event(a, &ev);
+        }
+        if (app_now(a) >= app_next_deadline(a))
+            app_tick(a);
+        app_frame(a);
+    }
+}

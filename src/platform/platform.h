@@ -1,0 +1,33 @@
+/* platform — the SDL window and renderer, or their headless stand-in, and the real
+ * event loop.  A headless kiosk draws with SDL's software renderer into a memory
+ * surface: no video driver, no EGL, the same pixels on every machine.
+ *
+ * Owns: the window, renderer and headless surface.  Never does: decide what to draw. */
+#ifndef KIOSK_PLATFORM_H
+#define KIOSK_PLATFORM_H
+
+#include <SDL.h>
+
+struct app;
+struct config;
+
+enum platform_mode { PLATFORM_FULLSCREEN, PLATFORM_WINDOWED, PLATFORM_HEADLESS };
+
+struct platform {
+    enum platform_mode mode;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surface;    /* headless target */
+    int w, h;                /* logical size */
+};
+
+/* Initialises SDL and creates the output.  Returns 0, or -1 with a sentence in err. */
+int platform_open(struct platform *p, enum platform_mode mode, int w, int h, char *err,
+                  size_t errlen);
+void platform_close(struct platform *p);
+
+/* Runs the kiosk until app->quit: blocks until input or the next deadline, draws only
+ * what changed.  first_frame is called once after the first frame was presented. */
+void platform_run(struct platform *p, struct app *a, void (*first_frame)(void));
+
+#endif

@@ -1,0 +1,358 @@
+/* script — plays a UI script headless (PRODUCT.md "Script mode"): taps, drags, presses
+ * by label, text, keys, scans, virtual waits, expectations, screenshots and dumps.
+ *
+ * Time is virtual: the clock moves only when a line says so (wait) or takes time the
+ * way a person or a scanner would (a tap lasts 60 ms, typed characters come 120 ms
+ * apart, a scanner's 8 ms apart).  Timers that fall due on the way run in order, so a
+ * 90 s idle timeout is a `wait 90000` that costs microseconds.
+ *
+ * Events are handed straight to app_event(), not through SDL's queue, so their
+ * timestamps follow the virtual clock. */
+#include "platform/script.h"
+
+#include "app/app.h"
+#include "core/png.h"
+#include "core/util.h"
+#include "ui/ui.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAP_MS 60
+#define TYPE_GAP_MS 120
+#define SCAN_GAP_MS 8
+
+struct player {
+    struct app *a;
+    const char *path;
+    int line;
+    char *err;
+    size_t errlen;
+};
+
+static void fail(struct player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct player *p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+}
+
+/* Runs every timer due up to `until`, in deadline order, then sets the clock there. */
+static void advance(struct app *a, int64_t until)
+{
+    for (int guard = 0; guard < 1000000; guard++) {
+        int64_t dl = app_next_deadline(a);
+        if (dl > until)
+            break;
+        if (dl > app_now(a))
+            app_set_clock(a, dl);
+        app_tick(a);
+        app_frame(a);
+    }
+    if (until > app_now(a))
+        app_set_clock(a, until);
+    app_tick(a);
+    app_frame(a);
+}
+
+static uint32_t stamp(struct app *a) { return (uint32_t)(app_now(a) - a->start_ms); }
+
+static void send(struct app *a, SDL_Event *ev)
+{
+    ev->common.timestamp = stamp(a);
+    app_event(a, ev);
+    if (app_now(a) >= app_next_deadline(a))
+        app_tick(a);
+    app_frame(a);
+}
+
+static void finger(struct app *a, Uint32 type, float x, float y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = 1;
+    ev.tfinger.fingerId = 1;
+    ev.tfinger.x = x / (float)ui_width(a->ui);
+    ev.tfinger.y = y / (float)ui_height(a->ui);
+    ev.tfinger.pressure = type == SDL_FINGERUP ? 0.0f : 1.0f;
+    send(a, &ev);
+}
+
+static void tap(struct app *a, float x, float y)
+{
+    finger(a, SDL_FINGERDOWN, x, y);
+    advance(a, app_now(a) + TAP_MS);
+    finger(a, SDL_FINGERUP, x, y);
+}
+
+static void drag(struct app *a, float x1, float y1, float x2, float y2, int ms)
+{
+    finger(a, SDL_FINGERDOWN, x1, y1);
+    int steps = ms / 16 > 1 ? ms / 16 : 1;
+    int64_t t0 = app_now(a);
+    for (int i = 1; i <= steps; i++) {
+        advance(a, t0 + (int64_t)ms * i / steps);
+        float f = (float)i / (float)steps;
+        finger(a, SDL_FINGERMOTION, x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
+    }
+    finger(a, SDL_FINGERUP, x2, y2);
+}
+
+static void key_event(struct app *a, SDL_Keycode k)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.state = SDL_PRESSED;
+    ev.key.keysym.sym = k;
+    ev.key.keysym.scancode = SDL_GetScancodeFromKey(k);
+    send(a, &ev);
+    ev.type = SDL_KEYUP;
+    ev.key.state = SDL_RELEASED;
+    send(a, &ev);
+}
+
+static void text_event(struct app *a, const char *s, size_t n)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    if (n >= sizeof ev.text.text)
+        n = sizeof ev.text.text - 1;
+    memcpy(ev.text.text, s, n);
+    send(a, &ev);
+}
+
+/* Text as a person delivers it: ASCII key by key at typing speed, other text (what an
+ * input method commits) in pieces of whole characters. */
+static void type_text(struct app *a, const char *s)
+{
+    while (*s) {
+        if ((unsigned char)*s < 0x80) {
+            SDL_Keycode k = (SDL_Keycode)tolower((unsigned char)*s);
+            SDL_Event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.type = SDL_KEYDOWN;
+            ev.key.keysym.sym = k;
+            send(a, &ev);
+            text_event(a, s, 1);
+            s++;
+            advance(a, app_now(a) + TYPE_GAP_MS);
+            continue;
+        }
+        const char *e = s;
+        while (*e && (unsigned char)*e >= 0x80 && e - s < 28) {
+            const char *n = e;
+            utf8_next(&n);
+            if (n - s > 30)
+                break;
+            e = n;
+        }
+        text_event(a, s, (size_t)(e - s));
+        s = e;
+        advance(a, app_now(a) + TYPE_GAP_MS);
+    }
+}
+
+static void scan(struct app *a, const char *code)
+{
+    for (const char *c = code; *c; c++) {
+        SDL_Event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = SDL_KEYDOWN;
+        ev.key.keysym.sym = (SDL_Keycode)tolower((unsigned char)*c);
+        send(a, &ev);
+        text_event(a, c, 1);
+        app_set_clock(a, app_now(a) + SCAN_GAP_MS);
+    }
+    key_event(a, SDLK_RETURN);
+}
+
+static int widget_has(const struct ui_widget *w, const char *s, int exact)
+{
+    if (exact)
+        return w->text && strcmp(w->text, s) == 0;
+    return (w->text && strstr(w->text, s)) || (w->sub && strstr(w->sub, s)) ||
+           (w->hint && strstr(w->hint, s));
+}
+
+/* The widget `press LABEL` means: exact text first, then containing text; among several,
+ * the only interactive one.  NULL with a reason when none or ambiguous. */
+static const struct ui_widget *find_label(struct ui *ui, const char *label, const char **why)
+{
+    for (int exact = 1; exact >= 0; exact--) {
+        const struct ui_widget *only = NULL, *only_active = NULL;
+        int n = 0, n_active = 0;
+        for (int i = 0; i < ui_visible_count(ui); i++) {
+            const struct ui_widget *w = ui_visible_at(ui, i);
+            if (!w->text || !w->text[0])
+                continue;
+            if (exact ? strcmp(w->text, label) != 0 : !strstr(w->text, label))
+                continue;
+            n++;
+            only = w;
+            if (w->interactive) {
+                n_active++;
+                only_active = w;
+            }
+        }
+        if (n == 1)
+            return only;
+        if (n_active == 1)
+            return only_active;
+        if (n > 1) {
+            *why = "ambiguous: several visible widgets match";
+            return NULL;
+        }
+    }
+    *why = "no visible widget has this text";
+    return NULL;
+}
+
+static int dump(struct ui *ui, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (int i = 0; i < ui_visible_count(ui); i++) {
+        const struct ui_widget *w = ui_visible_at(ui, i);
+        fprintf(f, "%s\t%d\t%d\t%d\t%d\t", ui_kind_name(w->kind), w->r.x, w->r.y, w->r.w, w->r.h);
+        for (const char *c = w->text; c && *c; c++) {
+            if (*c == '\n')
+                fputs("\\n", f);
+            else if (*c == '\t')
+                fputs("\\t", f);
+            else
+                fputc(*c, f);
+        }
+        fputc('\n', f);
+    }
+    return fclose(f);
+}
+
+static int shot(struct app *a, const char *path)
+{
+    app_frame(a);
+    int w, h;
+    uint8_t *px = ui_read_pixels(a->ui, &w, &h);
+    if (!px)
+        return -1;
+    int rc = png_write_rgba(path, w, h, px, w * 4);
+    free(px);
+    return rc;
+}
+
+static int parse_ints(const char *s, int *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+        errno = 0;
+        long x = strtol(s, &end, 10);
+        if (end == s || errno || x < -100000 || x > 100000)
+            return -1;
+        v[i] = (int)x;
+        s = end;
+    }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s ? -1 : 0;
+}
+
+static int run_line(struct player *p, char *line)
+{
+    struct app *a = p->a;
+    char *arg = line;
+    while (*arg && *arg != ' ' && *arg != '\t')
+        arg++;
+    if (*arg)
+        *arg++ = 0;
+    const char *cmd = line;
+    int v[5];
+    if (!strcmp(cmd, "tap")) {
+        if (parse_ints(arg, v, 2) < 0)
+            return fail(p, "usage: tap X Y"), -1;
+        tap(a, (float)v[0], (float)v[1]);
+    } else if (!strcmp(cmd, "drag")) {
+        if (parse_ints(arg, v, 5) < 0 || v[4] < 0)
+            return fail(p, "usage: drag X1 Y1 X2 Y2 MS"), -1;
+        drag(a, (float)v[0], (float)v[1], (float)v[2], (float)v[3], v[4]);
+    } else if (!strcmp(cmd, "press")) {
+        const char *why = "";
+        const struct ui_widget *w = find_label(a->ui, arg, &why);
+        if (!w)
+            return fail(p, "press %s: %s", arg, why), -1;
+        SDL_Rect r = w->r;
+        if (w->has_clip)
+            SDL_IntersectRect(&w->r, &w->clip, &r);
+        tap(a, (float)r.x + (float)r.w / 2.0f, (float)r.y + (float)r.h / 2.0f);
+    } else if (!strcmp(cmd, "text")) {
+        type_text(a, arg);
+    } else if (!strcmp(cmd, "key")) {
+        SDL_Keycode k = SDL_GetKeyFromName(arg);
+        if (k == SDLK_UNKNOWN)
+            return fail(p, "unknown key name \"%s\"", arg), -1;
+        key_event(a, k);
+    } else if (!strcmp(cmd, "scan")) {
+        if (!*arg)
+            return fail(p, "usage: scan CODE"), -1;
+        scan(a, arg);
+    } else if (!strcmp(cmd, "wait")) {
+        if (parse_ints(arg, v, 1) < 0 || v[0] < 0)
+            return fail(p, "usage: wait MS"), -1;
+        advance(a, app_now(a) + v[0]);
+    } else if (!strcmp(cmd, "expect")) {
+        for (int i = 0; i < ui_visible_count(a->ui); i++)
+            if (widget_has(ui_visible_at(a->ui, i), arg, 0))
+                return 0;
+        return fail(p, "expect %s: no visible widget shows it", arg), -1;
+    } else if (!strcmp(cmd, "shot")) {
+        if (!*arg || shot(a, arg) < 0)
+            return fail(p, "shot %s: cannot write the picture", arg), -1;
+    } else if (!strcmp(cmd, "dump")) {
+        if (!*arg || dump(a->ui, arg) < 0)
+            return fail(p, "dump %s: cannot write %s", arg, strerror(errno)), -1;
+    } else {
+        return fail(p, "unknown command \"%s\"", cmd), -1;
+    }
+    return 0;
+}
+
+int script_run(struct app *a, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    struct player p = {a, path, 0, err, errlen};
+    char buf[16384];
+    int rc = 0;
+    app_frame(a);
+    while (fgets(buf, sizeof buf, f)) {
+        p.line++;
+        size_t n = strlen(buf);
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+            buf[--n] = 0;
+        char *s = buf;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s || *s == '#')
+            continue;
+        if (run_line(&p, s) < 0) {
+            rc = p.line;
+            break;
+        }
+        if (a->quit)
+            break;
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,116 @@
+/* home — the attract screen: the hall's name, date and time, six large tiles, the
+ * language and large-text switches, the hotline.  The top-left corner hides the staff
+ * entry (a long press), which the staff issue wires to the PIN keypad. */
+#include "app/app.h"
+
+#include "core/util.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct tile_def {
+    const char *key, *sub, *icon;
+    const struct screen *screen;
+};
+
+static const struct tile_def tiles[] = {
+    {"home.register", "home.register.sub", "home.register.icon", &screen_register},
+    {"home.checkin", "home.checkin.sub", "home.checkin.icon", &screen_checkin},
+    {"home.jobs", "home.jobs.sub", "home.jobs.icon", &screen_jobs},
+    {"home.training", "home.training.sub", "home.training.icon", &screen_training},
+    {"home.study", "home.study.sub", "home.study.icon", &screen_study},
+    {"home.services", "home.services.sub", "home.services.icon", &screen_services},
+};
+
+static void home_build(struct app *a, struct ui *ui)
+{
+    int W = ui_width(ui), H = ui_height(ui), portrait = ui_portrait(ui);
+    int64_t now = app_now(a);
+    int hh = portrait ? 300 : 200;
+
+    struct ui_opts band = {.role = ROLE_HEADER, .radius = -1};
+    ui_panel(ui, rect(0, 0, W, hh), &band);
+
+    /* Hall name and the kiosk's purpose, left; the clock, right (top in portrait). */
+    struct ui_opts hall = {.role = ROLE_HEADER, .size = portrait ? SIZE_TITLE : 60, .bold = 1,
+                           .max_lines = 1};
+    struct ui_opts tag = {.role = ROLE_HEADER, .size = SIZE_BODY, .max_lines = 1};
+    struct ui_opts clock = {.role = ROLE_HEADER, .size = 72, .bold = 1, .align = TEXT_RIGHT,
+                            .max_lines = 1};
+    struct ui_opts date = {.role = ROLE_HEADER, .size = SIZE_BODY, .align = TEXT_RIGHT,
+                           .max_lines = 1};
+    char hm[16], ymd[64], wd_key[16];
+    util_time_local(now, "%H:%M", hm, sizeof hm);
+    time_t t = (time_t)(now / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    snprintf(wd_key, sizeof wd_key, "weekday.%d", tm.tm_wday);
+    if (a->lang == LANG_ZH)
+        snprintf(ymd, sizeof ymd, "%d年%d月%d日 %s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 app_t(a, wd_key));
+    else
+        snprintf(ymd, sizeof ymd, "%s, %d-%02d-%02d", app_t(a, wd_key), tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday);
+    if (portrait) {
+        ui_label(ui, rect(60, 40, W - 120, 80), a->cfg.hall, &hall);
+        ui_label(ui, rect(60, 125, W - 120, 50), app_t(a, "home.tagline"), &tag);
+        clock.align = TEXT_LEFT;
+        date.align = TEXT_LEFT;
+        ui_label(ui, rect(60, 185, 260, 90), hm, &clock);
+        ui_label(ui, rect(330, 205, W - 390, 60), ymd, &date);
+    } else {
+        ui_label(ui, rect(70, 38, W - 700, 90), a->cfg.hall, &hall);
+        ui_label(ui, rect(70, 128, W - 700, 50), app_t(a, "home.tagline"), &tag);
+        ui_label(ui, rect(W - 560, 30, 490, 100), hm, &clock);
+        ui_label(ui, rect(W - 560, 128, 490, 50), ymd, &date);
+    }
+
+    /* Six tiles: 3 x 2 landscape, 2 x 3 portrait. */
+    int bottom = portrait ? 220 : 150;
+    SDL_Rect area = rect(60, hh + 50, W - 120, H - hh - 50 - bottom);
+    int cols = portrait ? 2 : 3, rows = portrait ? 3 : 2, gap = 40;
+    for (int i = 0; i < (int)ARRAY_LEN(tiles); i++) {
+        SDL_Rect row = rect_row(area, rows, i / cols, gap);
+        SDL_Rect cell = rect_col(row, cols, i % cols, gap);
+        struct ui_opts o = {.sub = app_t(a, tiles[i].sub), .icon = app_t(a, tiles[i].icon),
+                            .role = i == 1 ? ROLE_ACCENT : ROLE_NORMAL};
+        if (ui_tile(ui, cell, app_t(a, tiles[i].key), &o)) {
+            app_push(a, tiles[i].screen, NULL);
+            return;
+        }
+    }
+
+    /* Bottom bar: hint for scanning, hotline, the two switches. */
+    int by = H - bottom + 20, bh = portrait ? 96 : 100;
+    struct ui_opts sw = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts lt = sw;
+    lt.role = ui_large_text(ui) ? ROLE_SELECTED : ROLE_NORMAL;
+    struct ui_opts hint = {.role = ROLE_MUTED, .size = SIZE_BODY, .max_lines = 2};
+    const char *hotline = ui_strf(ui, "%s %s", app_t(a, "home.hotline"), a->cfg.hotline);
+    SDL_Rect bsw1, bsw2;
+    if (portrait) {
+        bsw1 = rect(60, by, (W - 160) / 2, bh);
+        bsw2 = rect(100 + (W - 160) / 2, by, (W - 160) / 2, bh);
+        ui_label(ui, rect(60, by + bh + 14, W - 120, 50),
+                 ui_strf(ui, "%s   %s", app_t(a, "home.scan_hint"), hotline), &hint);
+    } else {
+        bsw1 = rect(W - 60 - 2 * 300 - 30, by, 300, bh);
+        bsw2 = rect(W - 60 - 300, by, 300, bh);
+        ui_label(ui, rect(70, by, W - 800, bh / 2), app_t(a, "home.scan_hint"), &hint);
+        ui_label(ui, rect(70, by + bh / 2, W - 800, bh / 2), hotline, &hint);
+    }
+    if (ui_button(ui, bsw1, app_t(a, "home.lang_switch"), &sw)) {
+        app_set_lang(a, a->lang == LANG_ZH ? LANG_EN : LANG_ZH);
+        return;
+    }
+    if (ui_button(ui, bsw2, app_t(a, "home.large_text"), &lt))
+        ui_set_large_text(ui, !ui_large_text(ui));
+}
+
+const struct screen screen_home = {
+    .name = "home",
+    .title_key = "home.title",
+    .build = home_build,
+};

@@ -1,0 +1,429 @@
+/* draw — see draw.h.  All SDL_Render* calls of the product live here and in ui.c. */
+#include "ui/draw.h"
+
+#include "core/util.h"
+#include "ui/textcache.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_IMAGES 16
+
+struct image_slot {
+    char key[64];
+    uint64_t version;
+    const uint8_t *pixels;
+    SDL_Texture *tex;
+    int w, h;
+    uint64_t used;
+};
+
+struct draw_images {
+    SDL_Renderer *ren;
+    struct image_slot slot[MAX_IMAGES];
+    uint64_t tick;
+};
+
+static void set_color(SDL_Renderer *ren, uint32_t c)
+{
+    SDL_SetRenderDrawColor(ren, (Uint8)(c >> 24), (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c);
+    SDL_SetRenderDrawBlendMode(ren, (c & 0xFF) == 0xFF ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+}
+
+void draw_round(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t c)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    if (radius * 2 > r.w)
+        radius = r.w / 2;
+    if (radius * 2 > r.h)
+        radius = r.h / 2;
+    set_color(ren, c);
+    if (radius <= 1) {
+        SDL_RenderFillRect(ren, &r);
+        return;
+    }
+    /* Centre band and side bands as rectangles, the four corners as triangle fans. */
+    SDL_Rect mid = {r.x + radius, r.y, r.w - 2 * radius, r.h};
+    SDL_Rect left = {r.x, r.y + radius, radius, r.h - 2 * radius};
+    SDL_Rect right = {r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius};
+    SDL_RenderFillRect(ren, &mid);
+    SDL_RenderFillRect(ren, &left);
+    SDL_RenderFillRect(ren, &right);
+    enum { SEG = 10 };
+    SDL_Vertex v[4 * (SEG + 2)];
+    int idx[4 * SEG * 3], nv = 0, ni = 0;
+    SDL_Color col = {(Uint8)(c >> 24), (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c};
+    const float cx[4] = {(float)(r.x + radius), (float)(r.x + r.w - radius),
+                         (float)(r.x + r.w - radius), (float)(r.x + radius)};
+    const float cy[4] = {(float)(r.y + radius), (float)(r.y + radius),
+                         (float)(r.y + r.h - radius), (float)(r.y + r.h - radius)};
+    for (int k = 0; k < 4; k++) {
+        int centre = nv;
+        v[nv++] = (SDL_Vertex){{cx[k], cy[k]}, col, {0, 0}};
+        float a0 = (float)M_PI * (1.0f + 0.5f * (float)k);
+        for (int s = 0; s <= SEG; s++) {
+            float a = a0 + (float)M_PI * 0.5f * (float)s / SEG;
+            v[nv++] = (SDL_Vertex){{cx[k] + cosf(a) * (float)radius, cy[k] + sinf(a) * (float)radius},
+                                   col, {0, 0}};
+            if (s > 0) {
+                idx[ni++] = centre;
+                idx[ni++] = nv - 2;
+                idx[ni++] = nv - 1;
+            }
+        }
+    }
+    SDL_RenderGeometry(ren, NULL, v, nv, idx, ni);
+}
+
+static void draw_circle(SDL_Renderer *ren, int cx, int cy, int rad, uint32_t c)
+{
+    draw_round(ren, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad, c);
+}
+
+/* A rounded card with a 2 px border (border colour 0: none). */
+static void card(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t fill, uint32_t border,
+                 int bw)
+{
+    if (border) {
+        draw_round(ren, r, radius, border);
+        draw_round(ren, rect_inset(r, bw), radius > bw ? radius - bw : 0, fill);
+    } else {
+        draw_round(ren, r, radius, fill);
+    }
+}
+
+/* Draws text inside r: aligned horizontally, centred vertically when it fits. */
+static void text_in(struct draw_ctx *dc, const char *s, SDL_Rect r, int size, int bold,
+                    uint32_t color, enum text_align align, int max_lines, int valign_top)
+{
+    if (!s || !*s || r.w <= 0)
+        return;
+    struct text_style st = {.size_px = dc->large ? size * 13 / 10 : size, .bold = bold,
+                            .color = color, .align = align};
+    int tw = 0, th = 0;
+    SDL_Texture *t = textcache_get(dc->tc, s, &st, r.w, max_lines, &tw, &th);
+    if (!t)
+        return;
+    SDL_Rect dst = {r.x, r.y, tw, th};
+    if (align == TEXT_CENTER)
+        dst.x = r.x + (r.w - tw) / 2;
+    else if (align == TEXT_RIGHT)
+        dst.x = r.x + r.w - tw;
+    if (!valign_top && th < r.h)
+        dst.y = r.y + (r.h - th) / 2;
+    SDL_RenderCopy(dc->ren, t, NULL, &dst);
+}
+
+void draw_background(struct draw_ctx *dc, SDL_Rect clip)
+{
+    set_color(dc->ren, COL_BG);
+    SDL_RenderFillRect(dc->ren, &clip);
+}
+
+static uint32_t role_text(enum ui_role role)
+{
+    switch (role) {
+    case ROLE_PRIMARY:
+    case ROLE_HEADER: return COL_WHITE;
+    case ROLE_MUTED: return COL_MUTED;
+    case ROLE_ERROR: return COL_ERROR;
+    case ROLE_OK: return COL_OK;
+    case ROLE_ACCENT: return COL_RED_DARK;
+    default: return COL_TEXT;
+    }
+}
+
+static int radius_of(const struct ui_widget *w, int def)
+{
+    return w->o.radius < 0 ? 0 : w->o.radius > 0 ? w->o.radius : def;
+}
+
+static void draw_panel(struct draw_ctx *dc, const struct ui_widget *w)
+{
+    int rad = radius_of(w, 20);
+    switch (w->o.role) {
+    case ROLE_BACKDROP: draw_round(dc->ren, w->r, 0, 0x00000080); break;
+    case ROLE_HEADER: draw_round(dc->ren, w->r, rad, COL_RED); break;
+    case ROLE_ACCENT: draw_round(dc->ren, w->r, rad, COL_GOLD_SOFT); break;
+    case ROLE_PRIMARY: draw_round(dc->ren, w->r, rad, COL_RED); break;
+    case ROLE_SELECTED: card(dc->ren, w->r, rad, COL_SELECTED, COL_RED, 3); break;
+    case ROLE_ERROR: card(dc->ren, w->r, rad, 0xFDECEAFF, COL_ERROR, 3); break;
+    case ROLE_OK: card(dc->ren, w->r, rad, 0xE8F5E9FF, COL_OK, 3); break;
+    case ROLE_MUTED: draw_round(dc->ren, w->r, rad, 0xEAE4D9FF); break;
+    default:
+        /* Lists and cards: a soft shadow, then the card. */
+        if (w->o.radius >= 0)
+            draw_round(dc->ren, rect(w->r.x, w->r.y + 4, w->r.w, w->r.h), rad, 0x0000001A);
+        card(dc->ren, w->r, rad, COL_CARD, 0, 0);
+    }
+}
+
+static void draw_button(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    int rad = radius_of(w, 16);
+    uint32_t fill = COL_CARD, border = COL_BORDER, fg = COL_TEXT;
+    switch (w->o.role) {
+    case ROLE_PRIMARY:
+        fill = pressed ? COL_RED_DARK : COL_RED;
+        border = 0;
+        fg = COL_WHITE;
+        break;
+    case ROLE_HEADER:
+        fill = pressed ? COL_RED_DARK : 0xFFFFFF26;
+        border = 0xFFFFFFB0;
+        fg = COL_WHITE;
+        break;
+    case ROLE_SELECTED:
+        fill = pressed ? 0xF6D3CFFF : COL_SELECTED;
+        border = COL_RED;
+        fg = COL_RED_DARK;
+        break;
+    case ROLE_ACCENT:
+        fill = pressed ? 0xD9A22BFF : COL_GOLD;
+        border = 0;
+        fg = 0x3A2500FF;
+        break;
+    default:
+        fill = pressed ? 0xEDE6DAFF : COL_CARD;
+    }
+    if (w->o.disabled) {
+        fill = COL_DISABLED;
+        border = 0;
+        fg = 0x7A746BFF;
+    }
+    if (w->o.role != ROLE_HEADER && !pressed)
+        draw_round(dc->ren, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), rad, 0x00000022);
+    card(dc->ren, w->r, rad, fill, border, 2);
+    text_in(dc, w->text, rect_inset(w->r, 8), w->o.size ? w->o.size : SIZE_LARGE, 1, fg,
+            TEXT_CENTER, w->o.max_lines ? w->o.max_lines : 2, 0);
+}
+
+static void draw_tile(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    SDL_Rect r = w->r;
+    uint32_t fill = pressed ? 0xF3E3DCFF : COL_CARD;
+    draw_round(dc->ren, rect(r.x, r.y + 6, r.w, r.h), 28, 0x00000024);
+    draw_round(dc->ren, r, 28, fill);
+    /* A red band at the top edge ties the tiles to the header. */
+    draw_round(dc->ren, rect(r.x, r.y, r.w, 14), 7, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
+    set_color(dc->ren, fill);
+    SDL_Rect cover = {r.x, r.y + 7, r.w, 21};
+    SDL_RenderFillRect(dc->ren, &cover);
+    int base = r.h < r.w ? r.h : r.w;
+    int rad = base / 5;
+    if (rad > 74)
+        rad = 74;
+    int cx = r.x + r.w / 2, cy = r.y + 28 + rad + base / 14;
+    draw_circle(dc->ren, cx, cy, rad, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
+    draw_circle(dc->ren, cx, cy, rad - 6, w->o.role == ROLE_ACCENT ? 0xF0C65AFF : 0xC8242CFF);
+    if (w->icon)
+        text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad * 11 / 10, 1,
+                COL_WHITE, TEXT_CENTER, 1, 0);
+    int ty = cy + rad + base / 18;
+    int title = w->o.size ? w->o.size : SIZE_TITLE;
+    int th = (dc->large ? title * 13 / 10 : title) * 3 / 2;
+    text_in(dc, w->text, rect(r.x + 16, ty, r.w - 32, th), title, 1, COL_TEXT, TEXT_CENTER, 1, 0);
+    if (w->sub)
+        text_in(dc, w->sub, rect(r.x + 24, ty + th, r.w - 48, r.y + r.h - ty - th - 12),
+                SIZE_SMALL, 0, COL_MUTED, TEXT_CENTER, 2, 1);
+}
+
+static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    SDL_Rect r = w->r;
+    int lh = (dc->large ? SIZE_BODY * 13 / 10 : SIZE_BODY) * 3 / 2;
+    int hh = w->hint ? (dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL) * 3 / 2 : 0;
+    int err = w->o.role == ROLE_ERROR;
+    text_in(dc, w->text, rect(r.x + 4, r.y, r.w - 8, lh), SIZE_BODY, 1, COL_TEXT, TEXT_LEFT, 1, 0);
+    SDL_Rect box = {r.x, r.y + lh, r.w, r.h - lh - hh};
+    uint32_t border = w->o.focused ? COL_RED : err ? COL_ERROR : COL_BORDER;
+    card(dc->ren, box, 14, pressed ? 0xF7F2EAFF : COL_CARD, border, w->o.focused ? 4 : 2);
+    SDL_Rect inner = rect_inset(box, 18);
+    if (w->sub && *w->sub) {
+        text_in(dc, w->sub, inner, SIZE_LARGE, 0, COL_TEXT, TEXT_LEFT, 1, 0);
+    }
+    if (w->o.focused) {
+        /* The caret sits after the value. */
+        int vw = 0, vh = 0;
+        struct text_style st = {.size_px = dc->large ? SIZE_LARGE * 13 / 10 : SIZE_LARGE};
+        if (w->sub && *w->sub)
+            textcache_get(dc->tc, w->sub, &st, inner.w, 1, &vw, &vh);
+        int chh = st.size_px * 5 / 4;
+        set_color(dc->ren, COL_RED);
+        SDL_Rect caret = {inner.x + vw + 3, inner.y + (inner.h - chh) / 2, 4, chh};
+        SDL_RenderFillRect(dc->ren, &caret);
+    }
+    if (w->hint)
+        text_in(dc, w->hint, rect(r.x + 4, r.y + r.h - hh, r.w - 8, hh), SIZE_SMALL, err,
+                err ? COL_ERROR : COL_MUTED, TEXT_LEFT, 1, 0);
+}
+
+static void draw_checkbox(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    SDL_Rect r = w->r;
+    int b = r.h < 64 ? r.h - 8 : 56;
+    SDL_Rect box = {r.x, r.y + (r.h - b) / 2, b, b};
+    card(dc->ren, box, 10, pressed ? 0xEDE6DAFF : COL_CARD, w->o.selected ? COL_RED : 0x8A8276FF,
+         3);
+    if (w->o.selected) {
+        draw_round(dc->ren, rect_inset(box, 9), 6, COL_RED);
+        text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3, 1, COL_WHITE, TEXT_CENTER, 1, 0);
+    }
+    text_in(dc, w->text, rect(r.x + b + 20, r.y, r.w - b - 20, r.h), w->o.size ? w->o.size : SIZE_BODY,
+            1, COL_TEXT, TEXT_LEFT, 2, 0);
+}
+
+static void draw_key(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    uint32_t fill = pressed ? COL_GOLD : COL_CARD, fg = COL_TEXT;
+    if (w->o.role == ROLE_PRIMARY) {
+        fill = pressed ? COL_RED_DARK : COL_RED;
+        fg = COL_WHITE;
+    } else if (w->o.role == ROLE_MUTED) {
+        fill = pressed ? COL_GOLD : 0xE3DCCFFF;
+    } else if (w->o.selected) {
+        fill = pressed ? COL_GOLD : COL_GOLD_SOFT;
+    }
+    if (w->o.disabled) {
+        fill = 0xE6E1D8FF;
+        fg = 0xA39C90FF;
+    }
+    if (!pressed)
+        draw_round(dc->ren, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), 12, 0x00000030);
+    SDL_Rect r = pressed ? rect(w->r.x, w->r.y + 2, w->r.w, w->r.h) : w->r;
+    draw_round(dc->ren, r, 12, fill);
+    text_in(dc, w->text, rect_inset(r, 4), w->o.size ? w->o.size : SIZE_LARGE, 0, fg, TEXT_CENTER,
+            1, 0);
+}
+
+static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
+{
+    SDL_Rect r = w->r;
+    uint32_t fill = pressed ? 0xF3E9E2FF : w->o.selected ? COL_SELECTED : COL_CARD;
+    set_color(dc->ren, fill);
+    SDL_RenderFillRect(dc->ren, &r);
+    set_color(dc->ren, 0xE6DFD3FF);
+    SDL_Rect sep = {r.x + 24, r.y + r.h - 2, r.w - 48, 2};
+    SDL_RenderFillRect(dc->ren, &sep);
+    if (w->o.selected) {
+        set_color(dc->ren, COL_RED);
+        SDL_Rect bar = {r.x, r.y, 8, r.h};
+        SDL_RenderFillRect(dc->ren, &bar);
+    }
+    int title = w->o.size ? w->o.size : SIZE_LARGE;
+    int tsz = dc->large ? title * 13 / 10 : title;
+    if (w->sub) {
+        int ssz = dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL;
+        int total = tsz * 3 / 2 + ssz * 3 / 2 * 2;
+        int y0 = r.y + (r.h - total) / 2;
+        if (y0 < r.y + 8)
+            y0 = r.y + 8;
+        text_in(dc, w->text, rect(r.x + 32, y0, r.w - 64, tsz * 3 / 2), title, 1, COL_TEXT,
+                TEXT_LEFT, 1, 0);
+        text_in(dc, w->sub, rect(r.x + 32, y0 + tsz * 3 / 2, r.w - 64, ssz * 3), SIZE_SMALL, 0,
+                COL_MUTED, TEXT_LEFT, 2, 1);
+    } else {
+        text_in(dc, w->text, rect(r.x + 32, r.y, r.w - 64, r.h), title, 1, COL_TEXT, TEXT_LEFT,
+                1, 0);
+    }
+    if (w->hint)
+        text_in(dc, w->hint, rect(r.x + r.w / 2, r.y + 10, r.w / 2 - 32, tsz * 3 / 2),
+                SIZE_BODY, 1, COL_RED_DARK, TEXT_RIGHT, 1, 0);
+}
+
+static SDL_Texture *image_texture(struct draw_images *im, const struct ui_widget *w)
+{
+    struct image_slot *free_slot = NULL, *oldest = &im->slot[0];
+    im->tick++;
+    for (int i = 0; i < MAX_IMAGES; i++) {
+        struct image_slot *s = &im->slot[i];
+        if (s->tex && strcmp(s->key, w->key ? w->key : "") == 0) {
+            if (s->version == w->img_version && s->pixels == w->pixels && s->w == w->img_w &&
+                s->h == w->img_h) {
+                s->used = im->tick;
+                return s->tex;
+            }
+            SDL_DestroyTexture(s->tex);
+            s->tex = NULL;
+            free_slot = s;
+            break;
+        }
+        if (!s->tex && !free_slot)
+            free_slot = s;
+        if (s->used < oldest->used)
+            oldest = s;
+    }
+    struct image_slot *s = free_slot ? free_slot : oldest;
+    if (s->tex)
+        SDL_DestroyTexture(s->tex);
+    s->tex = SDL_CreateTexture(im->ren, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STATIC,
+                               w->img_w, w->img_h);
+    if (!s->tex)
+        return NULL;
+    SDL_UpdateTexture(s->tex, NULL, w->pixels, w->img_w * 4);
+    SDL_SetTextureBlendMode(s->tex, SDL_BLENDMODE_BLEND);
+    util_strlcpy(s->key, w->key ? w->key : "", sizeof s->key);
+    s->version = w->img_version;
+    s->pixels = w->pixels;
+    s->w = w->img_w;
+    s->h = w->img_h;
+    s->used = im->tick;
+    return s->tex;
+}
+
+static void draw_image(struct draw_ctx *dc, const struct ui_widget *w)
+{
+    if (!w->pixels || w->img_w <= 0 || w->img_h <= 0)
+        return;
+    SDL_Texture *t = image_texture(dc->images, w);
+    if (t)
+        SDL_RenderCopy(dc->ren, t, NULL, &w->r);
+}
+
+void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SDL_Rect clip)
+{
+    SDL_Rect c = clip;
+    if (w->has_clip) {
+        if (!SDL_IntersectRect(&clip, &w->clip, &c))
+            return;
+        SDL_RenderSetClipRect(dc->ren, &c);
+    }
+    switch (w->kind) {
+    case UI_PANEL: draw_panel(dc, w); break;
+    case UI_LABEL:
+        text_in(dc, w->text, w->r, w->o.size ? w->o.size : SIZE_BODY, w->o.bold,
+                role_text(w->o.role), w->o.align, w->o.max_lines, 0);
+        break;
+    case UI_BUTTON: draw_button(dc, w, pressed); break;
+    case UI_TILE: draw_tile(dc, w, pressed); break;
+    case UI_FIELD: draw_field(dc, w, pressed); break;
+    case UI_CHECKBOX: draw_checkbox(dc, w, pressed); break;
+    case UI_KEY: draw_key(dc, w, pressed); break;
+    case UI_ROW: draw_row(dc, w, pressed); break;
+    case UI_IMAGE: draw_image(dc, w); break;
+    default: break;
+    }
+    if (w->has_clip)
+        SDL_RenderSetClipRect(dc->ren, &clip);
+}
+
+struct draw_images *draw_images_create(SDL_Renderer *ren)
+{
+    struct draw_images *im = calloc(1, sizeof *im);
+    if (!im)
+        abort();
+    im->ren = ren;
+    return im;
+}
+
+void draw_images_destroy(struct draw_images *im)
+{
+    if (!im)
+        return;
+    for (int i = 0; i < MAX_IMAGES; i++)
+        if (im->slot[i].tex)
+            SDL_DestroyTexture(im->slot[i].tex);
+    free(im);
+}

@@ -1,0 +1,51 @@
+/* draw — turns widgets into pixels: the theme's colours, rounded cards, text through the
+ * text cache, images.  Only ui.c calls it, during ui_draw(), with the clip rectangle of
+ * the dirty area already set.  Never decides layout or what is dirty. */
+#ifndef KIOSK_DRAW_H
+#define KIOSK_DRAW_H
+
+#include <SDL.h>
+
+#include "ui/ui.h"
+
+struct textcache;
+struct draw_images;
+
+struct draw_ctx {
+    SDL_Renderer *ren;
+    struct textcache *tc;
+    struct draw_images *images;
+    int large;
+    int w, h;
+};
+
+/* The theme.  Colours are 0xRRGGBBAA. */
+enum {
+    COL_BG = 0xF4F0E8FF,
+    COL_CARD = 0xFFFFFFFF,
+    COL_BORDER = 0xD8D0C2FF,
+    COL_TEXT = 0x1F1F1FFF,
+    COL_MUTED = 0x5A5550FF,
+    COL_RED = 0xB3141CFF,
+    COL_RED_DARK = 0x86090FFF,
+    COL_GOLD = 0xE8B53CFF,
+    COL_GOLD_SOFT = 0xFBEFD0FF,
+    COL_OK = 0x1E7B34FF,
+    COL_ERROR = 0xC0161FFF,
+    COL_SELECTED = 0xFCE9E7FF,
+    COL_DISABLED = 0xC9C3B9FF,
+    COL_WHITE = 0xFFFFFFFF,
+};
+
+void draw_background(struct draw_ctx *dc, SDL_Rect clip);
+void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SDL_Rect clip);
+
+/* Fills a rounded rectangle (radius <= 0: square).  Exposed for the receipt screen's
+ * and keyboard's own looks through widgets only; screens never call it. */
+void draw_round(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t rgba);
+
+/* Textures for UI_IMAGE widgets, keyed by widget key and version. */
+struct draw_images *draw_images_create(SDL_Renderer *ren);
+void draw_images_destroy(struct draw_images *im);
+
+#endif

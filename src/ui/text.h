@@ -49,17 +49,21 @@ struct text_line {
 int text_break(struct text_fonts *tf, const char *utf8, const struct text_style *st, int max_w,
                struct text_line *lines, int max_lines);
 
-/* Width of a single line of text (no wrapping), in pixels. */
+/* Width of a single line of text (no wrapping), in pixels.  len < 0: up to the NUL. */
 int text_width(struct text_fonts *tf, const char *utf8, int len, const struct text_style *st);
 /* Height of one line including the gap. */
 int text_line_height(struct text_fonts *tf, const struct text_style *st);
 
-/* Size the text takes when wrapped at max_w, at most max_lines lines (0: no limit). */
+/* Size the text takes when wrapped at max_w, at most max_lines lines (0: no limit):
+ * w is the widest line (so w <= max_w when max_w > 0, unless one glyph is wider), h is the
+ * number of lines times text_line_height().  Exactly the size text_render() returns. */
 void text_measure(struct text_fonts *tf, const char *utf8, const struct text_style *st,
                   int max_w, int max_lines, int *w, int *h);
 
 /* Renders utf8 wrapped at max_w into a new ARGB8888 surface with alpha (transparent
  * background).  With max_lines > 0 the last shown line ends with "…" when text was cut.
+ * The surface is as wide as the widest line (text_measure), not max_w: lines are aligned
+ * to each other inside it, and the caller places it in its box with the same alignment.
  * Returns NULL on error (logged) or for empty text; the caller frees the surface. */
 SDL_Surface *text_render(struct text_fonts *tf, const char *utf8, const struct text_style *st,
                          int max_w, int max_lines);

@@ -3,6 +3,7 @@
 
 #include "core/util.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,9 @@ struct entry {
 
 struct i18n {
     struct entry *e;
-    int n;
-    char *buf;
+    int n, cap;
+    char **bufs;              /* one per file; the entries point into them */
+    int nbufs;
 };
 
 static int by_key(const void *a, const void *b)
@@ -38,21 +40,23 @@ static void unescape(char *s)
     *o = 0;
 }
 
-struct i18n *i18n_load(const char *path, char *err, size_t errlen)
+/* Adds the lines of one file.  Returns 0, or -1 with "PATH:LINE: problem" in err. */
+static int load_file(struct i18n *c, const char *path, char *err, size_t errlen)
 {
     size_t len;
     char *buf = util_read_file(path, &len);
     if (!buf) {
         snprintf(err, errlen, "%s:0: cannot read the text catalogue", path);
-        return NULL;
+        return -1;
     }
     if (!utf8_valid(buf, len)) {
         snprintf(err, errlen, "%s:0: not valid UTF-8", path);
         free(buf);
-        return NULL;
+        return -1;
     }
-    struct i18n *c = calloc(1, sizeof *c);
-    int cap = 0, lineno = 0;
+    c->bufs = realloc(c->bufs, (size_t)(c->nbufs + 1) * sizeof *c->bufs);
+    c->bufs[c->nbufs++] = buf;
+    int lineno = 0;
     char *save = NULL;
     for (char *line = buf, *next; line && *line; line = next) {
         next = strchr(line, '\n');
@@ -68,29 +72,58 @@ struct i18n *i18n_load(const char *path, char *err, size_t errlen)
              *en = strtok_r(NULL, "\t", &save);
         if (!k || !zh || !en || strtok_r(NULL, "\t", &save)) {
             snprintf(err, errlen, "%s:%d: expected KEY<TAB>中文<TAB>English", path, lineno);
-            free(c->e);
-            free(c);
-            free(buf);
-            return NULL;
+            return -1;
         }
-        if (c->n == cap) {
-            cap = cap ? cap * 2 : 256;
-            c->e = realloc(c->e, (size_t)cap * sizeof *c->e);
+        if (c->n == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 256;
+            c->e = realloc(c->e, (size_t)c->cap * sizeof *c->e);
         }
         unescape(zh);
         unescape(en);
         c->e[c->n++] = (struct entry){k, {zh, en}, 0};
     }
-    qsort(c->e, (size_t)c->n, sizeof *c->e, by_key);
-    for (int i = 1; i < c->n; i++)
-        if (!strcmp(c->e[i].key, c->e[i - 1].key)) {
-            snprintf(err, errlen, "%s:0: key %s appears twice", path, c->e[i].key);
-            free(c->e);
-            free(c);
-            free(buf);
-            return NULL;
-        }
-    c->buf = buf;
+    return 0;
+}
+
+static int tsv_only(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return n > 4 && strcmp(d->d_name + n - 4, ".tsv") == 0;
+}
+
+struct i18n *i18n_load(const char *dir, char *err, size_t errlen)
+{
+    struct i18n *c = calloc(1, sizeof *c);
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, tsv_only, alphasort);
+    if (n <= 0) {
+        snprintf(err, errlen, "%s:0: no text catalogue (*.tsv) here", dir);
+        free(names);
+        free(c);
+        return NULL;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        if (rc == 0 && load_file(c, path, err, errlen) < 0)
+            rc = -1;
+        free(names[i]);
+    }
+    free(names);
+    if (rc == 0) {
+        qsort(c->e, (size_t)c->n, sizeof *c->e, by_key);
+        for (int i = 1; i < c->n; i++)
+            if (!strcmp(c->e[i].key, c->e[i - 1].key)) {
+                snprintf(err, errlen, "%s:0: key %s appears twice", dir, c->e[i].key);
+                rc = -1;
+                break;
+            }
+    }
+    if (rc < 0) {
+        i18n_free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -99,7 +132,9 @@ void i18n_free(struct i18n *c)
     if (!c)
         return;
     free(c->e);
-    free(c->buf);
+    for (int i = 0; i < c->nbufs; i++)
+        free(c->bufs[i]);
+    free(c->bufs);
     free(c);
 }
 

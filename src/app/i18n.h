@@ -1,6 +1,6 @@
-/* i18n — the UI text catalogue (assets/i18n/strings.tsv): every word the kiosk shows
- * comes from here, in Chinese and English.  Lines are KEY<TAB>中文<TAB>English; '#'
- * starts a comment.  "\n" in a text is a line break.
+/* i18n — the UI text catalogue (the .tsv files in assets/i18n/, one file per area of the product):
+ * every word the kiosk shows comes from here, in Chinese and English.  Lines are
+ * KEY<TAB>中文<TAB>English; '#' starts a comment.  "\n" in a text is a line break.
  *
  * Owns: the loaded strings.  Lookups are a binary search over the sorted keys. */
 #ifndef KIOSK_I18N_H
@@ -12,8 +12,9 @@ enum lang { LANG_ZH = 0, LANG_EN = 1 };
 
 struct i18n;
 
-/* Loads the catalogue.  Returns NULL with "PATH:LINE: problem" in err. */
-struct i18n *i18n_load(const char *path, char *err, size_t errlen);
+/* Loads every *.tsv file of dir.  Returns NULL with "PATH:LINE: problem" in err (a key
+ * defined twice, in one file or two, is a problem too). */
+struct i18n *i18n_load(const char *dir, char *err, size_t errlen);
 void i18n_free(struct i18n *c);
 /* The text for key in lang; a missing key returns the key itself (and is reported
  * once on stderr) so a gap shows up in screenshots instead of crashing. */

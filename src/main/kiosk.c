@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 
     /* The catalogue and the fonts are checked before anything is written. */
     char path[2048];
-    snprintf(path, sizeof path, "%s/i18n/strings.tsv", cfg.assets_dir);
+    snprintf(path, sizeof path, "%s/i18n", cfg.assets_dir);
     struct i18n *cat = i18n_load(path, err, sizeof err);
     if (!cat) {
         fprintf(stderr, "%s\n", err);

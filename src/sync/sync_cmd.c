@@ -1,0 +1,160 @@
+/* sync_cmd — see sync_cmd.h.  Thin: argument checking and printing around export_,
+ * upload_ and ingest_, which do the work and return the sentences printed here. */
+#include "sync/sync_cmd.h"
+
+#include "core/config.h"
+#include "core/util.h"
+#include "store/store.h"
+#include "sync/export.h"
+#include "sync/ingest.h"
+#include "sync/upload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* On a terminal one line is rewritten; in a log each report is its own line. */
+struct progress_line {
+    const char *verb;
+    int tty, shown;
+};
+
+static void print_progress(void *ctx, int done, int total)
+{
+    struct progress_line *p = ctx;
+    if (p->tty)
+        printf("\r%s %d/%d", p->verb, done, total);
+    else
+        printf("%s %d/%d\n", p->verb, done, total);
+    fflush(stdout);
+    p->shown = 1;
+}
+
+static void end_progress(struct progress_line *p)
+{
+    if (p->tty && p->shown)
+        putchar('\n');
+    p->shown = 0;
+}
+
+/* Takes "--conninfo X" out of argv; the remaining words go to words[].  Returns the
+ * number of words, or -1 on an unknown option or a missing value. */
+static int split_args(int argc, char **argv, const char **conninfo, const char **words,
+                      int max)
+{
+    int n = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--conninfo") == 0) {
+            if (i + 1 >= argc)
+                return -1;
+            *conninfo = argv[++i];
+        } else if (strncmp(argv[i], "--conninfo=", 11) == 0) {
+            *conninfo = argv[i] + 11;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return -1;
+        } else {
+            if (n == max)
+                return -1;
+            words[n++] = argv[i];
+        }
+    }
+    return n;
+}
+
+int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        char drives[8][512];
+        int n = export_list_drives(drives, 8);
+        fprintf(stderr, "usage: kioskctl export DIR");
+        for (int i = 0; i < n; i++)
+            fprintf(stderr, "%s%s", i ? ", " : "   (drives found: ", drives[i]);
+        fprintf(stderr, "%s\n", n ? ")" : "");
+        return 2;
+    }
+    struct progress_line pl = {.verb = "exporting", .tty = isatty(STDOUT_FILENO)};
+    struct export_result res;
+    char err[512];
+    int rc = export_bundle(st, argv[1], wall_ms(), &res, print_progress, &pl, err, sizeof err);
+    end_progress(&pl);
+    if (rc < 0) {
+        fprintf(stderr, "export: %s\n", err);
+        return 1;
+    }
+    if (res.records == 0) {
+        printf("nothing new to export\n");
+        return 0;
+    }
+    printf("bundle %s written: %d records, %d events\n%s\n", res.bundle, res.records,
+           res.events, res.path);
+    return 0;
+}
+
+int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    const char *conninfo = NULL, *words[1];
+    if (split_args(argc, argv, &conninfo, words, 0) != 0) {
+        fprintf(stderr, "usage: kioskctl upload [--conninfo CONNINFO]\n");
+        return 2;
+    }
+    struct config *c = malloc(sizeof *c);
+    if (!c)
+        abort();
+    *c = *cfg;
+    if (conninfo)
+        util_strlcpy(c->upload_conninfo, conninfo, sizeof c->upload_conninfo);
+    struct progress_line pl = {.verb = "uploaded", .tty = isatty(STDOUT_FILENO)};
+    struct upload_result res;
+    char err[768];
+    int rc = upload_pending(st, c, print_progress, &pl, &res, err, sizeof err);
+    end_progress(&pl);
+    util_wipe(c->upload_conninfo, sizeof c->upload_conninfo); /* may hold a password */
+    free(c);
+    if (res.sent > 0 || rc == 0) {
+        if (res.pending == 0)
+            printf("nothing to upload\n");
+        else
+            printf("uploaded %ld of %ld records in %d batches: %ld new, %ld already at the"
+                   " centre; %ld still pending\n",
+                   res.sent, res.pending, res.batches, res.inserted, res.duplicates,
+                   res.remaining);
+    }
+    if (rc < 0) {
+        fprintf(stderr, "upload: %s\n", err);
+        return 1;
+    }
+    return 0;
+}
+
+int sync_cmd_ingest(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    const char *conninfo = NULL, *words[1];
+    if (split_args(argc, argv, &conninfo, words, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl ingest BUNDLE [--conninfo CONNINFO]\n");
+        return 2;
+    }
+    if (!conninfo)
+        conninfo = cfg ? cfg->upload_conninfo : "";
+    printf("verifying %s\n", words[0]);
+    fflush(stdout);
+    struct ingest_result res;
+    char err[768];
+    if (ingest_bundle(words[0], conninfo, &res, err, sizeof err) < 0) {
+        fprintf(stderr, "ingest: %s\n", err);
+        return 1;
+    }
+    printf("bundle %s (kiosk %s): %ld records, %ld new, %ld already present;"
+           " %ld events, %ld new\n",
+           res.bundle, res.kiosk_id, res.records, res.inserted, res.already, res.events,
+           res.events_inserted);
+    return 0;
+}

@@ -1,0 +1,138 @@
+/* syncjob — see syncjob.h.  The state the UI reads is copied under one mutex; the cancel
+ * flag is a plain int read and written with __atomic builtins, which is all export_ and
+ * upload_ need to check between rows or batches. */
+#include "sync/syncjob.h"
+
+#include "core/config.h"
+#include "core/util.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum job_kind { JOB_EXPORT, JOB_UPLOAD };
+
+struct syncjob {
+    enum job_kind kind;
+    struct config cfg;
+    char target[4096];
+    int64_t now_ms;
+    syncjob_notify_fn notify;
+    void *ctx;
+    int cancel;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    struct syncjob_state state;     /* guarded by lock */
+};
+
+static void on_progress(void *ctx, int done, int total)
+{
+    struct syncjob *j = ctx;
+    pthread_mutex_lock(&j->lock);
+    j->state.done = done;
+    j->state.total = total;
+    pthread_mutex_unlock(&j->lock);
+    if (j->notify)
+        j->notify(j->ctx);
+}
+
+static void *run(void *arg)
+{
+    struct syncjob *j = arg;
+    struct store *st = NULL;
+    struct syncjob_state s;
+    memset(&s, 0, sizeof s);
+    s.rc = -1;
+    if (store_open(j->cfg.data_dir, j->cfg.kiosk_id, &st, s.err, sizeof s.err) == 0) {
+        if (j->kind == JOB_EXPORT) {
+            struct export_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
+            s.rc = export_bundle_ex(st, j->target, j->now_ms, &o, &s.export_res, s.err,
+                                    sizeof s.err);
+        } else {
+            struct upload_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
+            s.rc = upload_pending_ex(st, &j->cfg, &o, &s.upload_res, s.err, sizeof s.err);
+        }
+        store_close(st);
+    } else {
+        s.export_res.status = EXPORT_DB;
+        s.upload_res.status = UPLOAD_DB;
+    }
+    pthread_mutex_lock(&j->lock);
+    s.done = j->state.done;
+    s.total = j->state.total;
+    s.finished = 1;
+    j->state = s;
+    pthread_mutex_unlock(&j->lock);
+    if (j->notify)
+        j->notify(j->ctx);
+    return NULL;
+}
+
+static int start(struct syncjob *j, struct syncjob **out, char *err, size_t errlen)
+{
+    pthread_mutex_init(&j->lock, NULL);
+    int e = pthread_create(&j->thread, NULL, run, j);
+    if (e != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "cannot start a worker thread: %s", strerror(e));
+        pthread_mutex_destroy(&j->lock);
+        util_wipe(&j->cfg, sizeof j->cfg);
+        free(j);
+        return -1;
+    }
+    *out = j;
+    return 0;
+}
+
+int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
+                         struct syncjob **out, char *err, size_t errlen)
+{
+    struct syncjob *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    j->kind = JOB_UPLOAD;
+    j->cfg = *cfg;
+    j->notify = notify;
+    j->ctx = ctx;
+    return start(j, out, err, errlen);
+}
+
+int syncjob_start_export(const struct config *cfg, const char *target_dir, int64_t now_ms,
+                         syncjob_notify_fn notify, void *ctx, struct syncjob **out, char *err,
+                         size_t errlen)
+{
+    struct syncjob *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    j->kind = JOB_EXPORT;
+    j->cfg = *cfg;
+    util_strlcpy(j->target, target_dir, sizeof j->target);
+    j->now_ms = now_ms;
+    j->notify = notify;
+    j->ctx = ctx;
+    return start(j, out, err, errlen);
+}
+
+void syncjob_poll(struct syncjob *j, struct syncjob_state *out)
+{
+    pthread_mutex_lock(&j->lock);
+    *out = j->state;
+    pthread_mutex_unlock(&j->lock);
+}
+
+void syncjob_cancel(struct syncjob *j)
+{
+    __atomic_store_n(&j->cancel, 1, __ATOMIC_RELAXED);
+}
+
+void syncjob_destroy(struct syncjob *j)
+{
+    if (!j)
+        return;
+    pthread_join(j->thread, NULL);
+    pthread_mutex_destroy(&j->lock);
+    util_wipe(&j->cfg, sizeof j->cfg); /* the conninfo may hold a password */
+    free(j);
+}

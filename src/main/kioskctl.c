@@ -1,0 +1,362 @@
+/* kioskctl — the staff command-line tool (PRODUCT.md "Command-line contract").
+ *
+ * Global options (--config FILE, --data-dir DIR) may stand anywhere on the line.  Each
+ * command is one function here or in the module that owns the work (sync_cmd_*,
+ * receipt_cmd_*, staffauth_cmd_*); this file only parses, opens and dispatches.
+ *
+ * Exit status: 0 success; 1 the command ran and found a problem (check failed, import
+ * refused, upload failed); 2 bad arguments, configuration or data directory. */
+#include "app/staffauth.h"
+#include "content/import.h"
+#include "core/config.h"
+#include "core/util.h"
+#include "store/store.h"
+#include "sync/sync_cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct ctl {
+    struct config cfg;
+    const char *config_path;
+    const char *data_dir;
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: kioskctl [--config FILE] [--data-dir DIR] COMMAND [ARGS]\n"
+          "commands:\n"
+          "  check                         config, database, content and printer; exit 0 if all fine\n"
+          "  stats [--date YYYY-MM-DD]     figures as 'name: count' lines\n"
+          "  records [--kind K] [--date D] [--json]\n"
+          "  import jobs|trainings|activities|materials|places PATH\n"
+          "  export DIR                    write a bundle of uncollected records into DIR\n"
+          "  upload                        send pending records to the central database\n"
+          "  ingest BUNDLE                 (centre) load an exported bundle\n"
+          "  set-pin                       read a new staff PIN from standard input\n",
+          f);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_timezone(const char *tz)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    setenv("TZ", access(path, R_OK) == 0 || strcmp(tz, "Asia/Shanghai") ? tz : "CST-8", 1);
+    tzset();
+}
+
+static struct store *open_rw(struct ctl *c)
+{
+    char err[1024];
+    struct store *st;
+    if (util_mkdirs(c->cfg.data_dir, 0700) < 0) {
+        fprintf(stderr, "%s:0: cannot create the data directory: %s\n", c->cfg.data_dir,
+                strerror(errno));
+        return NULL;
+    }
+    if (store_open(c->cfg.data_dir, c->cfg.kiosk_id, &st, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    return st;
+}
+
+static struct store *open_ro(struct ctl *c)
+{
+    char err[1024];
+    struct store *st;
+    if (store_open_readonly(c->cfg.data_dir, &st, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return NULL;
+    }
+    return st;
+}
+
+static const char *const kinds[] = {"registration", "checkin", "job_interest",
+                                    "training_signup", "consultation", "queue_ticket"};
+
+static int valid_date(const char *d)
+{
+    int y, m, dd, n = 0;
+    return strlen(d) == 10 && sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &n) == 3 && n == 10 &&
+           util_valid_date(y, m, dd);
+}
+
+static int scalar(struct store *st, const char *sql, const char *arg)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    int n = -1;
+    if (!s)
+        return -1;
+    if (arg)
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static int cmd_stats(struct ctl *c, int argc, char **argv)
+{
+    char date[16];
+    util_time_local(now_ms(), "%Y-%m-%d", date, sizeof date);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--date") && i + 1 < argc && valid_date(argv[i + 1])) {
+            util_strlcpy(date, argv[++i], sizeof date);
+        } else {
+            fprintf(stderr, "kioskctl stats: expected [--date YYYY-MM-DD], got \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    struct store *st = open_ro(c);
+    if (!st)
+        return 2;
+    printf("date: %s\n", date);
+    for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+        sqlite3_stmt *s =
+            store_prepare(st, "SELECT count(*) FROM records WHERE local_date=? AND kind=?");
+        if (!s)
+            break;
+        sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, kinds[k], -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            printf("%s: %d\n", kinds[k], sqlite3_column_int(s, 0));
+        sqlite3_finalize(s);
+    }
+    printf("records_total: %d\n", scalar(st, "SELECT count(*) FROM records", NULL));
+    printf("not_collected: %d\n",
+           scalar(st, "SELECT count(*) FROM records WHERE collected_at IS NULL", NULL));
+    printf("not_uploaded: %d\n",
+           scalar(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL", NULL));
+    static const char *const content[] = {"jobs", "trainings", "activities", "materials",
+                                          "places"};
+    for (size_t k = 0; k < ARRAY_LEN(content); k++)
+        printf("%s: %d\n", content[k], store_count(st, content[k]));
+    store_close(st);
+    return 0;
+}
+
+static int cmd_records(struct ctl *c, int argc, char **argv)
+{
+    const char *kind = NULL, *date = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            json = 1;
+        else if (!strcmp(argv[i], "--kind") && i + 1 < argc)
+            kind = argv[++i];
+        else if (!strcmp(argv[i], "--date") && i + 1 < argc && valid_date(argv[i + 1]))
+            date = argv[++i];
+        else {
+            fprintf(stderr, "kioskctl records: bad argument \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    if (kind) {
+        int ok = 0;
+        for (size_t k = 0; k < ARRAY_LEN(kinds); k++)
+            ok |= !strcmp(kind, kinds[k]);
+        if (!ok) {
+            fprintf(stderr, "kioskctl records: unknown kind \"%s\"\n", kind);
+            return 2;
+        }
+    }
+    struct store *st = open_ro(c);
+    if (!st)
+        return 2;
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT uuid, kiosk_id, kind, created_at, local_date, fields,"
+            " collected_at, uploaded_at FROM records"
+            " WHERE (?1 IS NULL OR kind=?1) AND (?2 IS NULL OR local_date=?2) ORDER BY seq");
+    if (!s) {
+        store_close(st);
+        return 1;
+    }
+    if (kind)
+        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+    if (date)
+        sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
+    int n = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *col[8];
+        for (int i = 0; i < 8; i++)
+            col[i] = (const char *)sqlite3_column_text(s, i);
+        if (json) {
+            struct strbuf sb = {0};
+            strbuf_add(&sb, "{\"uuid\":");
+            strbuf_add_json_str(&sb, col[0]);
+            strbuf_add(&sb, ",\"kiosk_id\":");
+            strbuf_add_json_str(&sb, col[1]);
+            strbuf_add(&sb, ",\"kind\":");
+            strbuf_add_json_str(&sb, col[2]);
+            strbuf_add(&sb, ",\"created_at\":");
+            strbuf_add_json_str(&sb, col[3]);
+            strbuf_add(&sb, ",\"local_date\":");
+            strbuf_add_json_str(&sb, col[4]);
+            strbuf_addf(&sb, ",\"collected\":%s,\"uploaded\":%s,\"fields\":%s}",
+                        col[6] ? "true" : "false", col[7] ? "true" : "false", col[5]);
+            puts(sb.buf);
+            strbuf_free(&sb);
+        } else {
+            printf("%s  %s  %-16s %s%s\n", col[3], col[0], col[2], col[6] ? "collected " : "",
+                   col[7] ? "uploaded" : "");
+        }
+        n++;
+    }
+    sqlite3_finalize(s);
+    if (!json)
+        printf("%d record%s\n", n, n == 1 ? "" : "s");
+    store_close(st);
+    return 0;
+}
+
+static int cmd_import(struct ctl *c, int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "kioskctl import: expected jobs|trainings|activities|materials|places PATH\n");
+        return 2;
+    }
+    static const char *const what[] = {"jobs", "trainings", "activities", "materials", "places"};
+    int ok = 0;
+    for (size_t k = 0; k < ARRAY_LEN(what); k++)
+        ok |= !strcmp(argv[1], what[k]);
+    if (!ok) {
+        fprintf(stderr, "kioskctl import: unknown content \"%s\"\n", argv[1]);
+        return 2;
+    }
+    struct store *st = open_rw(c);
+    if (!st)
+        return 2;
+    char err[1024] = "";
+    int n = import_file(st, argv[1], argv[2], err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "%s\n", err);
+        store_close(st);
+        return 1;
+    }
+    char summary[128];
+    import_summary(argv[1], n, summary, sizeof summary);
+    store_event(st, now_ms(), "import", summary);
+    printf("%s\n", summary);
+    store_close(st);
+    return 0;
+}
+
+static int cmd_check(struct ctl *c, int argc, char **argv)
+{
+    int bad = 0;
+    printf("config: ok (%s)\n", c->config_path);
+    struct store *st = open_ro(c);
+    if (!st) {
+        printf("database: FAILED\n");
+        return 1;
+    }
+    char err[512];
+    if (store_check(st, err, sizeof err) == 0) {
+        printf("database: ok\n");
+    } else {
+        printf("database: FAILED (%s)\n", err);
+        bad = 1;
+    }
+    static const char *const content[] = {"places", "jobs", "trainings", "activities",
+                                          "materials"};
+    for (size_t k = 0; k < ARRAY_LEN(content); k++) {
+        int n = store_count(st, content[k]);
+        if (n <= 0 && !strcmp(content[k], "places")) {
+            printf("content %s: FAILED (none: registration cannot assign a station)\n",
+                   content[k]);
+            bad = 1;
+        } else {
+            printf("content %s: %d\n", content[k], n);
+        }
+    }
+    store_close(st);
+    (void)argc;
+    (void)argv;
+    return bad;
+}
+
+static int cmd_set_pin(struct ctl *c, int argc, char **argv)
+{
+    struct store *st = open_rw(c);
+    if (!st)
+        return 2;
+    int rc = staffauth_cmd_set_pin(st, &c->cfg, argc, argv);
+    store_close(st);
+    return rc;
+}
+
+typedef int (*store_cmd_fn)(struct store *, const struct config *, int, char **);
+
+static int with_store(struct ctl *c, store_cmd_fn fn, int argc, char **argv)
+{
+    struct store *st = open_rw(c);
+    if (!st)
+        return 2;
+    int rc = fn(st, &c->cfg, argc, argv);
+    store_close(st);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct ctl c = {.config_path = CONFIG_DEFAULT_PATH};
+    char *rest[256];
+    int n = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            c.config_path = argv[++i];
+        else if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
+            c.data_dir = argv[++i];
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (n < (int)ARRAY_LEN(rest) - 1)
+            rest[n++] = argv[i];
+    }
+    rest[n] = NULL;
+    if (n == 0) {
+        usage(stderr);
+        return 2;
+    }
+    char err[1024];
+    if (config_load(c.config_path, &c.cfg, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (c.data_dir)
+        util_strlcpy(c.cfg.data_dir, c.data_dir, sizeof c.cfg.data_dir);
+    set_timezone(c.cfg.timezone);
+
+    const char *cmd = rest[0];
+    if (!strcmp(cmd, "stats"))
+        return cmd_stats(&c, n, rest);
+    if (!strcmp(cmd, "records"))
+        return cmd_records(&c, n, rest);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(&c, n, rest);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(&c, n, rest);
+    if (!strcmp(cmd, "set-pin"))
+        return cmd_set_pin(&c, n, rest);
+    if (!strcmp(cmd, "export"))
+        return with_store(&c, sync_cmd_export, n, rest);
+    if (!strcmp(cmd, "upload"))
+        return with_store(&c, sync_cmd_upload, n, rest);
+    if (!strcmp(cmd, "ingest"))
+        return sync_cmd_ingest(NULL, &c.cfg, n, rest);
+    fprintf(stderr, "kioskctl: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return 2;
+}

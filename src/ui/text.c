@@ -24,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -50,9 +53,20 @@ struct face {
     int failed[W_COUNT];   /* open failed once: logged, never retried */
 };
 
+/* A font file mapped into memory.  FreeType reads glyph data on demand: through a file
+ * that is a seek and a read per glyph (most of the time of a long layout went to them),
+ * through a mapping it is a page fault the first time and free afterwards. */
+struct mapping {
+    char *path;
+    void *addr;
+    size_t len;
+};
+
 struct text_fonts {
     struct face faces[MAX_FACES];
     int nfaces;
+    struct mapping maps[MAX_FACES * W_COUNT];
+    int nmaps;
     int primary;           /* the CJK face: line metrics and the .notdef of missing glyphs */
 };
 
@@ -147,6 +161,46 @@ static void face_free(struct face *f)
     memset(f, 0, sizeof *f);
 }
 
+/* Returns the mapping of path, mapping it on first use; NULL when it cannot be mapped
+ * (the caller then opens the file the ordinary way). */
+static const struct mapping *map_file(struct text_fonts *tf, const char *path)
+{
+    for (int i = 0; i < tf->nmaps; i++)
+        if (!strcmp(tf->maps[i].path, path))
+            return &tf->maps[i];
+    if (tf->nmaps >= (int)ARRAY_LEN(tf->maps))
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *addr = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && st.st_size > 0)
+        addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (addr == MAP_FAILED)
+        return NULL;
+    struct mapping *m = &tf->maps[tf->nmaps];
+    m->path = strdup(path);
+    if (!m->path) {
+        munmap(addr, (size_t)st.st_size);
+        return NULL;
+    }
+    m->addr = addr;
+    m->len = (size_t)st.st_size;
+    tf->nmaps++;
+    return m;
+}
+
+static TTF_Font *open_font(struct text_fonts *tf, const struct face_src *src, int size)
+{
+    const struct mapping *m = map_file(tf, src->path);
+    SDL_RWops *rw = m ? SDL_RWFromConstMem(m->addr, (int)m->len) : NULL;
+    if (rw)
+        return TTF_OpenFontIndexRW(rw, 1, size, src->index);
+    return TTF_OpenFontIndex(src->path, size, src->index);
+}
+
 /* Returns the face's font for the weight at the given size, opening it on first use;
  * NULL when the face does not serve the weight or cannot be opened (logged once).
  * The handle stays owned by tf. */
@@ -156,7 +210,7 @@ static TTF_Font *face_font(struct text_fonts *tf, int fi, int wt, int size)
     if (!f->src[wt].path || f->failed[wt])
         return NULL;
     if (!f->font[wt]) {
-        f->font[wt] = TTF_OpenFontIndex(f->src[wt].path, size, f->src[wt].index);
+        f->font[wt] = open_font(tf, &f->src[wt], size);
         if (!f->font[wt]) {
             SDL_LogError(SDL_LOG_CATEGORY_APPLICATION, "text: cannot open font %s (face %ld): %s",
                          f->src[wt].path, f->src[wt].index, TTF_GetError());
@@ -355,7 +409,8 @@ static void check_noto_sc(struct text_fonts *tf, int fi)
     if (!fam || strstr(fam, " SC"))
         return;
     for (long idx = 0; idx < 10; idx++) {
-        TTF_Font *t = TTF_OpenFontIndex(f->src[W_REGULAR].path, 16, idx);
+        struct face_src probe = {f->src[W_REGULAR].path, idx, 0};
+        TTF_Font *t = open_font(tf, &probe, 16);
         if (!t)
             break;
         const char *fn = TTF_FontFaceFamilyName(t);
@@ -416,6 +471,10 @@ void text_fonts_close(struct text_fonts *tf)
         return;
     for (int i = 0; i < tf->nfaces; i++)
         face_free(&tf->faces[i]);
+    for (int i = 0; i < tf->nmaps; i++) {
+        munmap(tf->maps[i].addr, tf->maps[i].len);
+        free(tf->maps[i].path);
+    }
     TTF_Quit();
     free(tf);
 }

@@ -465,6 +465,7 @@ static int fail_io(struct exporter *x, int e, const char *what)
     x->res->status = status_from_errno(e);
     set_err(x->err, x->errlen, "%s %s: %s; nothing was marked collected", what, x->tmp,
             strerror(e));
+    x->res->bundle[0] = x->res->path[0] = 0;
     return -1;
 }
 

@@ -250,13 +250,35 @@ static int shot(struct app *a, const char *path)
     return rc;
 }
 
+/* Output paths may name $VARIABLES of the environment (the test runner sets $OUT). */
+static void expand_env(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    while (*in && o + 1 < size) {
+        if (*in == '$' && (isalpha((unsigned char)in[1]) || in[1] == '_')) {
+            char name[64];
+            size_t n = 0;
+            in++;
+            while ((isalnum((unsigned char)*in) || *in == '_') && n + 1 < sizeof name)
+                name[n++] = *in++;
+            name[n] = 0;
+            const char *v = getenv(name);
+            for (; v && *v && o + 1 < size; v++)
+                out[o++] = *v;
+            continue;
+        }
+        out[o++] = *in++;
+    }
+    out[o] = 0;
+}
+
 static int parse_ints(const char *s, int *v, int n)
 {
     for (int i = 0; i < n; i++) {
         char *end;
         errno = 0;
         long x = strtol(s, &end, 10);
-        if (end == s || errno || x < -100000 || x > 100000)
+        if (end == s || errno || x < -100000 || x > 100000000)
             return -1;
         v[i] = (int)x;
         s = end;
@@ -314,11 +336,15 @@ static int run_line(struct player *p, char *line)
                 return 0;
         return fail(p, "expect %s: no visible widget shows it", arg), -1;
     } else if (!strcmp(cmd, "shot")) {
-        if (!*arg || shot(a, arg) < 0)
-            return fail(p, "shot %s: cannot write the picture", arg), -1;
+        char path[4096];
+        expand_env(arg, path, sizeof path);
+        if (!*path || shot(a, path) < 0)
+            return fail(p, "shot %s: cannot write the picture", path), -1;
     } else if (!strcmp(cmd, "dump")) {
-        if (!*arg || dump(a->ui, arg) < 0)
-            return fail(p, "dump %s: cannot write %s", arg, strerror(errno)), -1;
+        char path[4096];
+        expand_env(arg, path, sizeof path);
+        if (!*path || dump(a->ui, path) < 0)
+            return fail(p, "dump %s: cannot write %s", path, strerror(errno)), -1;
     } else {
         return fail(p, "unknown command \"%s\"", cmd), -1;
     }

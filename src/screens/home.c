@@ -68,7 +68,7 @@ static void home_build(struct app *a, struct ui *ui)
     }
 
     /* Six tiles: 3 x 2 landscape, 2 x 3 portrait. */
-    int bottom = portrait ? 220 : 150;
+    int bottom = portrait ? 270 : 150;
     SDL_Rect area = rect(60, hh + 50, W - 120, H - hh - 50 - bottom);
     int cols = portrait ? 2 : 3, rows = portrait ? 3 : 2, gap = 40;
     for (int i = 0; i < (int)ARRAY_LEN(tiles); i++) {
@@ -93,8 +93,8 @@ static void home_build(struct app *a, struct ui *ui)
     if (portrait) {
         bsw1 = rect(60, by, (W - 160) / 2, bh);
         bsw2 = rect(100 + (W - 160) / 2, by, (W - 160) / 2, bh);
-        ui_label(ui, rect(60, by + bh + 14, W - 120, 50),
-                 ui_strf(ui, "%s   %s", app_t(a, "home.scan_hint"), hotline), &hint);
+        ui_label(ui, rect(60, by + bh + 14, W - 120, 50), app_t(a, "home.scan_hint"), &hint);
+        ui_label(ui, rect(60, by + bh + 64, W - 120, 50), hotline, &hint);
     } else {
         bsw1 = rect(W - 60 - 2 * 300 - 30, by, 300, bh);
         bsw2 = rect(W - 60 - 300, by, 300, bh);

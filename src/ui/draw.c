@@ -44,35 +44,29 @@ void draw_round(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t c)
         SDL_RenderFillRect(ren, &r);
         return;
     }
-    /* Centre band and side bands as rectangles, the four corners as triangle fans. */
-    SDL_Rect mid = {r.x + radius, r.y, r.w - 2 * radius, r.h};
-    SDL_Rect left = {r.x, r.y + radius, radius, r.h - 2 * radius};
-    SDL_Rect right = {r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius};
-    SDL_RenderFillRect(ren, &mid);
-    SDL_RenderFillRect(ren, &left);
-    SDL_RenderFillRect(ren, &right);
-    enum { SEG = 10 };
-    SDL_Vertex v[4 * (SEG + 2)];
-    int idx[4 * SEG * 3], nv = 0, ni = 0;
+    /* One convex polygon (the four arcs) drawn as a fan around the centre: triangles
+     * share edges and never overlap, so a translucent shadow has no darker seams. */
+    enum { SEG = 10, NV = 1 + 4 * (SEG + 1) };
+    SDL_Vertex v[NV];
+    int idx[3 * (NV - 1)], nv = 0, ni = 0;
     SDL_Color col = {(Uint8)(c >> 24), (Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c};
-    const float cx[4] = {(float)(r.x + radius), (float)(r.x + r.w - radius),
-                         (float)(r.x + r.w - radius), (float)(r.x + radius)};
-    const float cy[4] = {(float)(r.y + radius), (float)(r.y + radius),
-                         (float)(r.y + r.h - radius), (float)(r.y + r.h - radius)};
+    v[nv++] = (SDL_Vertex){{(float)r.x + (float)r.w / 2, (float)r.y + (float)r.h / 2}, col, {0, 0}};
+    const float cx[4] = {(float)(r.x + r.w - radius), (float)(r.x + radius),
+                         (float)(r.x + radius), (float)(r.x + r.w - radius)};
+    const float cy[4] = {(float)(r.y + r.h - radius), (float)(r.y + r.h - radius),
+                         (float)(r.y + radius), (float)(r.y + radius)};
     for (int k = 0; k < 4; k++) {
-        int centre = nv;
-        v[nv++] = (SDL_Vertex){{cx[k], cy[k]}, col, {0, 0}};
-        float a0 = (float)M_PI * (1.0f + 0.5f * (float)k);
+        float a0 = (float)M_PI * 0.5f * (float)k;
         for (int s = 0; s <= SEG; s++) {
             float a = a0 + (float)M_PI * 0.5f * (float)s / SEG;
             v[nv++] = (SDL_Vertex){{cx[k] + cosf(a) * (float)radius, cy[k] + sinf(a) * (float)radius},
                                    col, {0, 0}};
-            if (s > 0) {
-                idx[ni++] = centre;
-                idx[ni++] = nv - 2;
-                idx[ni++] = nv - 1;
-            }
         }
+    }
+    for (int i = 1; i < nv; i++) {
+        idx[ni++] = 0;
+        idx[ni++] = i;
+        idx[ni++] = i + 1 < nv ? i + 1 : 1;
     }
     SDL_RenderGeometry(ren, NULL, v, nv, idx, ni);
 }

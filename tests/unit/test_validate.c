@@ -108,11 +108,11 @@ static void test_idcard_sex(void **state)
     (void)state;
     char id[19];
     struct idcard_info info;
-    make_id(id, "511302", "19800101", "013"); /* 17th digit 1: odd */
+    make_id(id, "511302", "19800101", "021"); /* 17th digit 1: odd (16th even) */
     assert_int_equal(validate_idcard(id, TODAY, &info), VALIDATE_OK);
     assert_int_equal(info.sex, VALIDATE_SEX_MALE);
     assert_string_equal(validate_sex_label(info.sex, VALIDATE_ZH), "男");
-    make_id(id, "511302", "19800101", "028"); /* 17th digit 2: even */
+    make_id(id, "511302", "19800101", "012"); /* 17th digit 2: even (16th odd) */
     assert_int_equal(validate_idcard(id, TODAY, &info), VALIDATE_OK);
     assert_int_equal(info.sex, VALIDATE_SEX_FEMALE);
     assert_string_equal(validate_sex_label(info.sex, VALIDATE_ZH), "女");

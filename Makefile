@@ -42,7 +42,8 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all build run test bench deps clean unit check-deps
+.PHONY: all build run test bench deps clean unit
+.SECONDARY:
 all: build
 
 build: $(B)/kiosk $(B)/kioskctl

@@ -318,7 +318,7 @@ int util_parse_iso(const char *s, int64_t *ms)
     if (parse_fields(s, &y, &mo, &d, &h, &mi, &sec, &rest) < 0)
         return -1;
     if (*rest == 0) {
-        char buf[32];
+        char buf[80];
         snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, sec);
         return util_parse_local(buf, ms);
     }

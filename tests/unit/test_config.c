@@ -1,0 +1,136 @@
+/* Unit tests of core/config: defaults, every kind of error with its line, whole-file
+ * checks, and that a bad file leaves the caller's configuration untouched. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[] = "/tmp/kiosk-config-test-XXXXXX";
+
+static int write_ini(const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static int setup(void **state)
+{
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    unlink(path);
+    return 0;
+}
+
+static void test_shipped_file_loads(void **state)
+{
+    struct config c;
+    char err[512] = "";
+    assert_int_equal(config_load("kiosk-config/kiosk.ini", &c, err, sizeof err), 0);
+    assert_string_equal(c.language, "zh");
+    assert_int_equal(c.width, 1920);
+    assert_int_equal(c.height, 1080);
+    assert_int_equal(c.idle_timeout_s, 90);
+    assert_int_equal(c.paper_dots, 576);
+    assert_string_equal(c.printer_device, "none");
+    assert_string_equal(c.upload_conninfo, "");
+    assert_int_equal(config_load("kiosk-config/portrait.ini", &c, err, sizeof err), 0);
+    assert_int_equal(c.width, 1080);
+    assert_int_equal(c.height, 1920);
+}
+
+static void test_values_and_comments(void **state)
+{
+    struct config c;
+    char err[512] = "";
+    assert_int_equal(write_ini("\xEF\xBB\xBF# comment\n[kiosk]\nid = LD-ZJ-03  # trailing\n"
+                               "hall = 紫金街道外来党员服务中心\nlanguage=en\n"
+                               "[display]\nlarge_text = yes\nidle_timeout_s = 120\n"
+                               "[printer]\ndevice = tcp:192.0.2.10:9100\npaper_dots = 384\n"
+                               "[upload]\nconninfo = host=db dbname=kiosk sslmode=verify-full\n"),
+                     0);
+    assert_int_equal(config_load(path, &c, err, sizeof err), 0);
+    assert_string_equal(c.kiosk_id, "LD-ZJ-03");
+    assert_string_equal(c.hall, "紫金街道外来党员服务中心");
+    assert_string_equal(c.language, "en");
+    assert_int_equal(c.large_text, 1);
+    assert_int_equal(c.idle_timeout_s, 120);
+    assert_int_equal(c.paper_dots, 384);
+    assert_string_equal(c.printer_device, "tcp:192.0.2.10:9100");
+    assert_string_equal(c.upload_conninfo, "host=db dbname=kiosk sslmode=verify-full");
+}
+
+struct bad_case {
+    const char *text;
+    const char *want; /* substring of the message, after "PATH:" */
+};
+
+static void test_errors_name_file_and_line(void **state)
+{
+    static const struct bad_case cases[] = {
+        {"[kiosk]\nid = A\n[display]\nwidth = wide\n", ":4: [display] width must be a whole number"},
+        {"[display]\nheight = 100\n", ":2: [display] height must be between 480 and 7680"},
+        {"[kiosk]\nlanguage = fr\n", ":2: [kiosk] language must be one of: zh en"},
+        {"[kiosk]\ncolour = red\n", ":2: unknown key \"colour\" in [kiosk]"},
+        {"[kiosks]\nid = A\n", ":1: unknown section [kiosks]"},
+        {"id = A\n", ":1: key \"id\" before any [section]"},
+        {"[kiosk]\nthis line has no equals sign\n", ":2: expected key = value"},
+        {"[kiosk\n", ":1: malformed section header"},
+        {"[printer]\npaper_dots = 500\n", ":2: [printer] paper_dots must be one of 384 512 576 640"},
+        {"[printer]\n\ndevice = lpt1\n", ":3: [printer] device must be none, file:PATH"},
+        {"[kiosk]\nid = A\nid = B\n", ":3: [kiosk] id is set twice (first on line 2)"},
+        {"[kiosk]\nid = bad id!\n", ":2: [kiosk] id may hold only"},
+        {"[display]\nidle_timeout_s = 20\nidle_warning_s = 30\n", ":3: [display] idle_warning_s must be shorter"},
+        {"[display]\nlarge_text = maybe\n", ":2: [display] large_text must be true or false"},
+        {"[kiosk]\nhall = \xff\xfe\n", ":2: [kiosk] hall is not valid UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config c;
+        memset(&c, 0x5A, sizeof c);
+        char err[512] = "";
+        assert_int_equal(write_ini(cases[i].text), 0);
+        assert_int_equal(config_load(path, &c, err, sizeof err), -1);
+        if (strncmp(err, path, strlen(path)) != 0 || !strstr(err, cases[i].want)) {
+            print_error("case %zu: got \"%s\", want \"%s\"\n", i, err, cases[i].want);
+            fail();
+        }
+        /* One line, and the caller's struct untouched. */
+        assert_null(strchr(err, '\n'));
+        assert_int_equal(((unsigned char *)&c)[0], 0x5A);
+    }
+}
+
+static void test_missing_file(void **state)
+{
+    struct config c;
+    char err[512] = "";
+    assert_int_equal(config_load("/nonexistent/kiosk.ini", &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/kiosk.ini:0: cannot open"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_file_loads),
+        cmocka_unit_test(test_values_and_comments),
+        cmocka_unit_test(test_errors_name_file_and_line),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

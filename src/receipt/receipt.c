@@ -1,0 +1,878 @@
+/* receipt — see receipt.h.  Four parts, in order: the signed payload and the receipt
+ * number; the layout (record fields → item list); rendering (item list → 1-bit raster →
+ * PNG / ESC/POS); the receipts table. */
+#include "receipt/receipt.h"
+
+#include "app/validate.h"
+#include "core/config.h"
+#include "core/png.h"
+#include "core/util.h"
+#include "receipt/printer.h"
+#include "receipt/sign.h"
+#include "store/store.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAYLOAD_VERSION "LDK1"
+#define TAG_BYTES 16
+#define TAG_CHARS 22 /* base64url of 16 bytes, no padding */
+#define NO_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+static const char *const kinds[] = {"registration",    "checkin",      "job_interest",
+                                    "training_signup", "consultation", "queue_ticket"};
+
+static int known_kind(const char *k)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+        if (strcmp(k, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---- payload ------------------------------------------------------------------------- */
+
+static int valid_kiosk_id(const char *s, size_t n)
+{
+    if (n == 0 || n >= sizeof ((struct receipt_claim *)0)->kiosk_id)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+static int valid_uuid(const char *s, size_t n)
+{
+    if (n != 36)
+        return 0;
+    for (size_t i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_lower_hex(s[i]))
+            return 0;
+    }
+    return 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int valid_compact_time(const char *s, size_t n)
+{
+    return n == 16 && all_digits(s, 8) && s[8] == 'T' && all_digits(s + 9, 6) && s[15] == 'Z';
+}
+
+/* "2026-11-28T07:15:00.123Z" → "20261128T071500Z".  0 or -1. */
+static int compact_time(const char *iso, char out[17])
+{
+    if (strlen(iso) < 20 || iso[4] != '-' || iso[7] != '-' || iso[10] != 'T' ||
+        iso[13] != ':' || iso[16] != ':')
+        return -1;
+    snprintf(out, 17, "%.4s%.2s%.2sT%.2s%.2s%.2sZ", iso, iso + 5, iso + 8, iso + 11, iso + 14,
+             iso + 17);
+    return valid_compact_time(out, strlen(out)) ? 0 : -1;
+}
+
+static void tag_text(const struct sign_key *key, const char *msg, size_t len,
+                     char out[TAG_CHARS + 1])
+{
+    uint8_t mac[SIGN_MAC_BYTES];
+    sign_mac(key, msg, len, mac);
+    sodium_bin2base64(out, TAG_CHARS + 1, mac, TAG_BYTES,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    util_wipe(mac, sizeof mac);
+}
+
+int receipt_payload(const struct sign_key *key, const char *kiosk_id, const char *uuid,
+                    const char *kind, const char *created_at, char *out, size_t size)
+{
+    char t[17];
+    if (!valid_kiosk_id(kiosk_id, strlen(kiosk_id)) || !valid_uuid(uuid, strlen(uuid)) ||
+        !known_kind(kind) || compact_time(created_at, t) < 0) {
+        fprintf(stderr, "receipt: record %s cannot be put in a payload\n", uuid);
+        return -1;
+    }
+    int n = snprintf(out, size, PAYLOAD_VERSION "|%s|%s|%s|%s|%s|", kiosk_id, uuid, kind, t,
+                     sign_key_id(key));
+    if (n < 0 || (size_t)n + TAG_CHARS + 1 > size)
+        return -1;
+    tag_text(key, out, (size_t)n, out + n);
+    return 0;
+}
+
+/* Splits s at '|' into exactly n fields (pointers into s, lengths).  0 or -1. */
+static int split_fields(const char *s, const char **f, size_t *len, int n)
+{
+    int i = 0;
+    for (;;) {
+        const char *bar = strchr(s, '|');
+        if (i == n)
+            return -1;
+        f[i] = s;
+        len[i] = bar ? (size_t)(bar - s) : strlen(s);
+        i++;
+        if (!bar)
+            return i == n ? 0 : -1;
+        s = bar + 1;
+    }
+}
+
+static void copy_field(char *dst, size_t size, const char *src, size_t n)
+{
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+enum receipt_verdict receipt_verify_payload(const struct sign_key *const *keys, size_t nkeys,
+                                            const char *payload, struct receipt_claim *out)
+{
+    struct receipt_claim c;
+    memset(&c, 0, sizeof c);
+    if (out)
+        *out = c;
+    const char *f[7];
+    size_t n[7];
+    if (strlen(payload) >= RECEIPT_PAYLOAD_SIZE || split_fields(payload, f, n, 7) < 0 ||
+        n[0] != 4 || memcmp(f[0], PAYLOAD_VERSION, 4) != 0 || !valid_kiosk_id(f[1], n[1]) ||
+        !valid_uuid(f[2], n[2]) || !valid_compact_time(f[4], n[4]) ||
+        n[5] != SIGN_KEY_ID_LEN || n[6] != TAG_CHARS)
+        return RECEIPT_MALFORMED;
+    for (size_t i = 0; i < SIGN_KEY_ID_LEN; i++)
+        if (!is_lower_hex(f[5][i]))
+            return RECEIPT_MALFORMED;
+    copy_field(c.kiosk_id, sizeof c.kiosk_id, f[1], n[1]);
+    copy_field(c.uuid, sizeof c.uuid, f[2], n[2]);
+    copy_field(c.kind, sizeof c.kind, f[3], n[3]);
+    copy_field(c.time, sizeof c.time, f[4], n[4]);
+    copy_field(c.key_id, sizeof c.key_id, f[5], n[5]);
+    if (!known_kind(c.kind))
+        return RECEIPT_MALFORMED;
+    if (out)
+        *out = c;
+
+    const struct sign_key *key = NULL;
+    for (size_t i = 0; i < nkeys && !key; i++)
+        if (keys[i] && strcmp(sign_key_id(keys[i]), c.key_id) == 0)
+            key = keys[i];
+    if (!key)
+        return RECEIPT_UNKNOWN_KEY;
+
+    /* Decode strictly: base64url without padding, exactly 16 bytes, and the text must be
+     * the canonical spelling of them (the last character carries 4 unused bits that a
+     * lenient decoder would let an altered payload differ in). */
+    uint8_t tag[TAG_BYTES];
+    size_t tag_len = 0;
+    const char *end = NULL;
+    if (sodium_base642bin(tag, sizeof tag, f[6], n[6], NULL, &tag_len, &end,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        tag_len != TAG_BYTES || end != f[6] + n[6])
+        return RECEIPT_MALFORMED;
+    char canon[TAG_CHARS + 1];
+    sodium_bin2base64(canon, sizeof canon, tag, sizeof tag,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (memcmp(canon, f[6], TAG_CHARS) != 0)
+        return RECEIPT_MALFORMED;
+    size_t signed_len = (size_t)(f[6] - payload);
+    return sign_verify(key, payload, signed_len, tag, sizeof tag) ? RECEIPT_GENUINE
+                                                                  : RECEIPT_FORGED;
+}
+
+const char *receipt_verdict_text(enum receipt_verdict v)
+{
+    switch (v) {
+    case RECEIPT_GENUINE:
+        return "回执真实有效 / genuine receipt";
+    case RECEIPT_MALFORMED:
+        return "不是本系统的回执二维码 / not a kiosk receipt payload";
+    case RECEIPT_UNKNOWN_KEY:
+        return "签名密钥未知（其他终端的回执？）/ signed with an unknown key (another kiosk?)";
+    case RECEIPT_FORGED:
+        return "签名不符，回执已被改动或伪造 / signature mismatch: altered or forged";
+    }
+    return "?";
+}
+
+void receipt_number(const struct sign_key *key, const char *uuid, int attempt,
+                    char out[RECEIPT_NO_SIZE])
+{
+    char msg[80];
+    int len = snprintf(msg, sizeof msg, "receipt-no|%s|%d", uuid, attempt);
+    uint8_t mac[SIGN_MAC_BYTES];
+    sign_mac(key, msg, (size_t)len, mac);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | mac[i];
+    /* 31^8 ≈ 8.5e11 numbers; the modulo bias from 2^64 is below 1e-7. */
+    const size_t base = sizeof NO_ALPHABET - 1;
+    for (int i = 0, o = 0; i < 8; i++) {
+        if (i == 4)
+            out[o++] = '-';
+        out[o++] = NO_ALPHABET[v % base];
+        v /= base;
+    }
+    out[9] = 0;
+}
+
+/* ---- record fields ------------------------------------------------------------------- */
+
+struct kv {
+    char *key, *val;
+};
+
+struct fields {
+    struct kv *v;
+    int n, cap;
+};
+
+static void fields_add(struct fields *fs, const char *key, const char *val)
+{
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? fs->cap * 2 : 16;
+        fs->v = realloc(fs->v, (size_t)fs->cap * sizeof *fs->v);
+        if (!fs->v)
+            abort();
+    }
+    fs->v[fs->n].key = strdup(key);
+    fs->v[fs->n].val = strdup(val);
+    if (!fs->v[fs->n].key || !fs->v[fs->n].val)
+        abort();
+    fs->n++;
+}
+
+/* The value of the first of the '|'-separated keys that is present and not empty. */
+static const char *fields_get(const struct fields *fs, const char *keys)
+{
+    while (*keys) {
+        size_t kl = strcspn(keys, "|");
+        for (int i = 0; i < fs->n; i++)
+            if (strlen(fs->v[i].key) == kl && memcmp(fs->v[i].key, keys, kl) == 0 &&
+                fs->v[i].val[0])
+                return fs->v[i].val;
+        keys += kl + (keys[kl] == '|');
+    }
+    return NULL;
+}
+
+static void fields_free(struct fields *fs)
+{
+    for (int i = 0; i < fs->n; i++) {
+        util_wipe(fs->v[i].val, strlen(fs->v[i].val));
+        free(fs->v[i].key);
+        free(fs->v[i].val);
+    }
+    free(fs->v);
+    memset(fs, 0, sizeof *fs);
+}
+
+/* Content rows an *_id field refers to; their columns are added under `names` unless
+ * the record carries them itself. */
+static const struct lookup {
+    const char *id_key;
+    const char *sql;
+    const char *names[4];
+} lookups[] = {
+    {"activity_id", "SELECT title, starts_at, venue FROM activities WHERE id=?",
+     {"activity_title", "activity_starts_at", "activity_venue"}},
+    {"job_id", "SELECT title, employer, area, contact FROM jobs WHERE id=?",
+     {"job_title", "job_employer", "job_area", "job_contact"}},
+    {"training_id", "SELECT title, starts_at, venue FROM trainings WHERE id=?",
+     {"training_title", "training_starts_at", "training_venue"}},
+    {"station_id", "SELECT name FROM places WHERE id=?", {"station_name"}},
+};
+
+/* Reads the record's JSON fields (SQLite's json_each, so no JSON parser of our own) and
+ * the content rows they refer to.  0 or -1 (logged). */
+static int fields_load(struct store *st, const char *json, struct fields *fs)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT key, CAST(value AS TEXT) FROM json_each(?1)"
+            " WHERE type NOT IN ('object','array','null')");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, json ? json : "{}", -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fields_add(fs, (const char *)sqlite3_column_text(s, 0),
+                   (const char *)sqlite3_column_text(s, 1));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "receipt: record fields are not a JSON object: %s\n",
+                sqlite3_errmsg(store_db(st)));
+        return -1;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(lookups); i++) {
+        const struct lookup *lk = &lookups[i];
+        const char *id = fields_get(fs, lk->id_key);
+        if (!id)
+            continue;
+        /* A missing content table row (content replaced since) is not an error: the
+         * receipt then shows what the record itself holds. */
+        s = store_prepare(st, lk->sql);
+        if (!s)
+            continue;
+        sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            for (int c = 0; c < 4 && lk->names[c]; c++) {
+                const char *v = (const char *)sqlite3_column_text(s, c);
+                if (v && !fields_get(fs, lk->names[c]))
+                    fields_add(fs, lk->names[c], v);
+            }
+        sqlite3_finalize(s);
+    }
+    return 0;
+}
+
+/* ---- layout -------------------------------------------------------------------------- */
+
+/* Sizes in px on 384-dot paper: body text >= 24 px so Chinese survives thresholding. */
+enum {
+    SZ_BODY = 24,
+    SZ_HALL = 26,
+    SZ_TITLE = 36,
+    SZ_NUMBER = 56,
+    SZ_TICKET = 112,
+};
+
+enum mask { M_NONE, M_NAME, M_ID, M_PHONE };
+
+struct field_desc {
+    const char *label;
+    const char *keys;
+    enum mask mask;
+};
+
+#define F_NAME {"姓名", "name", M_NAME}
+#define F_PHONE {"手机号", "phone|mobile", M_PHONE}
+#define F_CERT {"活动证号", "cert_no|certificate_no|certno", M_NONE}
+
+static const struct kind_desc {
+    const char *kind;
+    const char *title;
+    const char *next_step;
+    struct field_desc fields[8];
+} kind_descs[] = {
+    {"registration", "报到登记回执", "请携带《流动党员活动证》到所属服务站报到。",
+     {F_NAME,
+      {"身份证号", "id_number|idcard|id_card", M_ID},
+      F_PHONE,
+      F_CERT,
+      {"原党组织", "home_org|party_org", M_NONE},
+      {"工作单位", "employer|work_unit", M_NONE},
+      {"报到服务站", "station_name|station|community", M_NONE}}},
+    {"checkin", "活动签到回执", "签到已记录，请按工作人员指引参加活动。",
+     {{"活动", "activity_title|activity", M_NONE},
+      {"活动时间", "activity_starts_at", M_NONE},
+      {"地点", "activity_venue|venue", M_NONE},
+      F_NAME,
+      F_CERT}},
+    {"job_interest", "岗位意向回执", "请凭本回执到服务窗口咨询，或直接联系用人单位。",
+     {{"岗位", "job_title|title", M_NONE},
+      {"用人单位", "job_employer|employer", M_NONE},
+      {"工作地点", "job_area|area", M_NONE},
+      {"联系方式", "job_contact|contact", M_NONE},
+      F_NAME,
+      F_PHONE}},
+    {"training_signup", "培训报名回执", "请按时参加培训，并携带本回执。",
+     {{"培训", "training_title|title", M_NONE},
+      {"开始时间", "training_starts_at|starts_at", M_NONE},
+      {"地点", "training_venue|venue", M_NONE},
+      F_NAME,
+      F_PHONE}},
+    {"consultation", "咨询登记回执", "请到服务窗口办理，工作人员将为您解答。",
+     {{"咨询事项", "topic|service|subject", M_NONE}, F_NAME, F_PHONE}},
+    {"queue_ticket", "排队号", "请留意叫号，过号请重新取号。",
+     {{"业务", "service|window", M_NONE}}},
+};
+
+static const struct kind_desc *kind_desc_of(const char *kind)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kind_descs); i++)
+        if (strcmp(kind_descs[i].kind, kind) == 0)
+            return &kind_descs[i];
+    return NULL;
+}
+
+static struct receipt_layout *layout_new(void)
+{
+    struct receipt_layout *l = calloc(1, sizeof *l);
+    if (!l)
+        abort();
+    return l;
+}
+
+static void add_item(struct receipt_layout *l, enum receipt_item_kind kind, const char *text,
+                     int size, int bold, enum text_align align)
+{
+    /* Small and bounded (≈ 20 items): grow one at a time. */
+    l->items = realloc(l->items, (size_t)(l->n_items + 1) * sizeof *l->items);
+    if (!l->items)
+        abort();
+    char *copy = NULL;
+    if (text && !(copy = strdup(text)))
+        abort();
+    l->items[l->n_items++] =
+        (struct receipt_item){.kind = kind, .text = copy, .size = size, .bold = bold,
+                              .align = align};
+}
+
+static void add_text(struct receipt_layout *l, const char *text, int size, int bold,
+                     enum text_align align)
+{
+    add_item(l, RECEIPT_TEXT, text, size, bold, align);
+}
+
+static void add_textf(struct receipt_layout *l, int size, int bold, enum text_align align,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add_textf(struct receipt_layout *l, int size, int bold, enum text_align align,
+                      const char *fmt, ...)
+{
+    struct strbuf sb = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    add_text(l, sb.buf ? sb.buf : "", size, bold, align);
+    strbuf_free(&sb);
+}
+
+static void add_header(struct receipt_layout *l, const char *hall, const char *kiosk_id,
+                       const char *title)
+{
+    add_text(l, hall, SZ_HALL, 1, TEXT_CENTER);
+    add_textf(l, SZ_BODY, 0, TEXT_CENTER, "终端 %s", kiosk_id);
+    add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
+    add_text(l, title, SZ_TITLE, 1, TEXT_CENTER);
+    add_item(l, RECEIPT_SPACE, NULL, 10, 0, TEXT_LEFT);
+}
+
+static void add_footer(struct receipt_layout *l, const struct config *cfg, const char *next)
+{
+    add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
+    if (next)
+        add_text(l, next, SZ_BODY, 0, TEXT_LEFT);
+    if (cfg->hotline[0])
+        add_textf(l, SZ_HALL, 1, TEXT_CENTER, "服务热线 %s", cfg->hotline);
+}
+
+static void masked(enum mask m, const char *v, char *out, size_t n)
+{
+    int rc = m == M_NAME    ? mask_name(v, out, n)
+             : m == M_ID    ? mask_idcard(v, out, n)
+             : m == M_PHONE ? mask_phone(v, out, n)
+                            : (util_strlcpy(out, v, n) >= n ? -1 : 0);
+    if (rc < 0)
+        util_strlcpy(out, "***", n);
+}
+
+int receipt_layout_record(struct store *st, const struct config *cfg,
+                          const struct sign_key *key, const struct record *rec,
+                          const char *receipt_no, struct receipt_layout **out)
+{
+    *out = NULL;
+    const struct kind_desc *kd = kind_desc_of(rec->kind);
+    if (!kd) {
+        fprintf(stderr, "receipt: record %s has unknown kind \"%s\"\n", rec->uuid, rec->kind);
+        return -1;
+    }
+    struct receipt_layout *l = layout_new();
+    util_strlcpy(l->record_uuid, rec->uuid, sizeof l->record_uuid);
+    util_strlcpy(l->kind, rec->kind, sizeof l->kind);
+    util_strlcpy(l->receipt_no, receipt_no, sizeof l->receipt_no);
+    struct fields fs = {0};
+    if (receipt_payload(key, rec->kiosk_id, rec->uuid, rec->kind, rec->created_at, l->payload,
+                        sizeof l->payload) < 0 ||
+        qr_encode(l->payload, &l->qr) < 0 || fields_load(st, rec->fields, &fs) < 0) {
+        fields_free(&fs);
+        receipt_layout_free(l);
+        return -1;
+    }
+
+    add_header(l, cfg->hall, rec->kiosk_id, kd->title);
+    const char *ticket = NULL;
+    if (strcmp(rec->kind, "queue_ticket") == 0 &&
+        (ticket = fields_get(&fs, "ticket_no|ticket|number")) != NULL)
+        add_text(l, ticket, SZ_TICKET, 1, TEXT_CENTER);
+    char value[512];
+    for (int i = 0; i < (int)ARRAY_LEN(kd->fields) && kd->fields[i].label; i++) {
+        const struct field_desc *fd = &kd->fields[i];
+        const char *v = fields_get(&fs, fd->keys);
+        if (!v)
+            continue;
+        masked(fd->mask, v, value, sizeof value);
+        add_textf(l, SZ_BODY, 0, TEXT_LEFT, "%s：%s", fd->label, value);
+    }
+    util_wipe(value, sizeof value);
+    int64_t ms;
+    char when[32] = "";
+    if (util_parse_iso(rec->created_at, &ms) == 0)
+        util_time_local(ms, "%Y-%m-%d %H:%M", when, sizeof when);
+    add_textf(l, SZ_BODY, 0, TEXT_LEFT, "时间：%s", when);
+    add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
+    add_text(l, "回执号", SZ_BODY, 0, TEXT_CENTER);
+    add_text(l, receipt_no, ticket ? SZ_TITLE : SZ_NUMBER, 1, TEXT_CENTER);
+    add_item(l, RECEIPT_QR, NULL, 0, 0, TEXT_CENTER);
+    add_text(l, "扫码可核验本回执", SZ_BODY, 0, TEXT_CENTER);
+    add_footer(l, cfg, kd->next_step);
+    fields_free(&fs);
+    *out = l;
+    return 0;
+}
+
+struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now_ms)
+{
+    struct receipt_layout *l = layout_new();
+    char when[32], utc[32];
+    util_time_local(now_ms, "%Y-%m-%d %H:%M:%S", when, sizeof when);
+    util_time_utc(now_ms, utc);
+    snprintf(l->payload, sizeof l->payload, PAYLOAD_VERSION "-TEST|%s|%s", cfg->kiosk_id,
+             utc);
+    if (qr_encode(l->payload, &l->qr) < 0) {
+        receipt_layout_free(l);
+        return NULL;
+    }
+    add_header(l, cfg->hall, cfg->kiosk_id, "打印测试 Printer test");
+    add_textf(l, SZ_BODY, 0, TEXT_LEFT, "时间：%s", when);
+    add_textf(l, SZ_BODY, 0, TEXT_LEFT, "纸宽：%d 点", cfg->paper_dots);
+    add_text(l, "中文测试：报到登记、活动签到、就业岗位、培训安排、学习园地、服务指南。",
+             SZ_BODY, 0, TEXT_LEFT);
+    add_text(l, "ABCDEFGHJKMNPQRSTUVWXYZ 0123456789", SZ_BODY, 0, TEXT_LEFT);
+    add_item(l, RECEIPT_QR, NULL, 0, 0, TEXT_CENTER);
+    add_text(l, "二维码测试（不是回执）", SZ_BODY, 0, TEXT_CENTER);
+    add_footer(l, cfg, "如能看清以上文字和两侧边线，打印机工作正常。");
+    return l;
+}
+
+void receipt_layout_free(struct receipt_layout *l)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < l->n_items; i++)
+        if (l->items[i].text) {
+            util_wipe((char *)l->items[i].text, strlen(l->items[i].text));
+            free((char *)l->items[i].text);
+        }
+    free(l->items);
+    qr_clear(&l->qr);
+    free(l);
+}
+
+/* ---- rendering ----------------------------------------------------------------------- */
+
+struct placed {
+    SDL_Surface *surf; /* TEXT only */
+    int h;
+};
+
+static int scaled(int v, int dots) { return (v * dots + RECEIPT_BASE_DOTS / 2) / RECEIPT_BASE_DOTS; }
+
+/* The QR module size: an integer number of dots (a fractional one smears modules),
+ * the symbol with its quiet zone about three quarters of the paper, the symbol alone
+ * never under half of it, the whole never wider than the paper. */
+static int qr_module(const struct qr *q, int dots)
+{
+    int total = q->size + 2 * QR_QUIET_MODULES;
+    int m = dots * 3 / 4 / total;
+    while (m * q->size < dots / 2)
+        m++;
+    while (m > 1 && m * total > dots)
+        m--;
+    return m < 1 ? 1 : m;
+}
+
+/* Composites an ARGB text surface (black text, alpha coverage) onto the white page,
+ * thresholding at 50 %: thermal printers have no grey, and a hard threshold keeps CJK
+ * strokes sharp where dithering would fray them. */
+static void blit_text(struct receipt_raster *r, int x0, int y0, SDL_Surface *s)
+{
+    SDL_LockSurface(s);
+    for (int y = 0; y < s->h; y++) {
+        if (y0 + y < 0 || y0 + y >= r->h)
+            continue;
+        const uint32_t *row = (const uint32_t *)((const uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch);
+        uint8_t *dst = r->pixels + (size_t)(y0 + y) * (size_t)r->w;
+        for (int x = 0; x < s->w; x++) {
+            if (x0 + x < 0 || x0 + x >= r->w)
+                continue;
+            uint32_t p = row[x];
+            unsigned a = p >> 24, rr = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+            unsigned lum = (rr * 299 + g * 587 + b * 114) / 1000;
+            unsigned grey = 255 - a * (255 - lum) / 255;
+            if (grey < 128)
+                dst[x0 + x] = 0;
+        }
+    }
+    SDL_UnlockSurface(s);
+}
+
+static void fill(struct receipt_raster *r, int x, int y, int w, int h)
+{
+    for (int j = y; j < y + h && j < r->h; j++)
+        if (j >= 0)
+            memset(r->pixels + (size_t)j * (size_t)r->w + x, 0, (size_t)w);
+}
+
+int receipt_render_raster(const struct receipt_layout *l, struct text_fonts *tf, int dots,
+                          struct receipt_raster *out)
+{
+    memset(out, 0, sizeof *out);
+    if (dots < 128 || dots > 4096 || dots % 8) {
+        fprintf(stderr, "receipt: paper width %d dots is not supported\n", dots);
+        return -1;
+    }
+    const int margin = scaled(8, dots), cw = dots - 2 * margin;
+    struct placed *pl = calloc((size_t)l->n_items + 1, sizeof *pl);
+    if (!pl)
+        abort();
+    int module = l->qr.size ? qr_module(&l->qr, dots) : 0;
+    int total = scaled(12, dots), rc = 0;
+    /* Pass 1: render text (sizes known only then) and add up the heights. */
+    for (int i = 0; i < l->n_items; i++) {
+        const struct receipt_item *it = &l->items[i];
+        switch (it->kind) {
+        case RECEIPT_TEXT: {
+            struct text_style ts = {.size_px = scaled(it->size, dots), .bold = it->bold,
+                                    .color = 0x000000FF, .align = it->align};
+            if (it->text && it->text[0]) {
+                pl[i].surf = text_render(tf, it->text, &ts, cw, 0);
+                if (!pl[i].surf) {
+                    fprintf(stderr, "receipt: cannot render a line of text\n");
+                    rc = -1;
+                }
+            }
+            pl[i].h = pl[i].surf ? pl[i].surf->h : 0;
+            break;
+        }
+        case RECEIPT_QR:
+            pl[i].h = module * (l->qr.size + 2 * QR_QUIET_MODULES);
+            break;
+        case RECEIPT_RULE:
+        case RECEIPT_SPACE:
+            pl[i].h = scaled(it->size, dots);
+            break;
+        }
+        total += pl[i].h;
+    }
+    total += scaled(16, dots);
+    if (rc == 0) {
+        out->w = dots;
+        out->h = total;
+        out->pixels = malloc((size_t)dots * (size_t)total);
+        if (!out->pixels)
+            abort();
+        memset(out->pixels, 255, (size_t)dots * (size_t)total);
+        /* Pass 2: draw. */
+        int y = scaled(12, dots);
+        for (int i = 0; i < l->n_items; i++) {
+            const struct receipt_item *it = &l->items[i];
+            if (it->kind == RECEIPT_TEXT && pl[i].surf) {
+                int free_w = cw - pl[i].surf->w;
+                int x = margin + (it->align == TEXT_CENTER  ? free_w / 2
+                                  : it->align == TEXT_RIGHT ? free_w
+                                                            : 0);
+                blit_text(out, x, y, pl[i].surf);
+            } else if (it->kind == RECEIPT_RULE) {
+                int thick = scaled(2, dots);
+                fill(out, margin, y + (pl[i].h - thick) / 2, cw, thick);
+            } else if (it->kind == RECEIPT_QR) {
+                int x0 = (dots - pl[i].h) / 2 + QR_QUIET_MODULES * module;
+                int y0 = y + QR_QUIET_MODULES * module;
+                for (int qy = 0; qy < l->qr.size; qy++)
+                    for (int qx = 0; qx < l->qr.size; qx++)
+                        if (qr_dark(&l->qr, qx, qy))
+                            for (int k = 0; k < module; k++)
+                                memset(out->pixels + (size_t)(y0 + qy * module + k) * (size_t)dots +
+                                           x0 + qx * module,
+                                       0, (size_t)module);
+            }
+            y += pl[i].h;
+        }
+    }
+    for (int i = 0; i < l->n_items; i++)
+        SDL_FreeSurface(pl[i].surf);
+    free(pl);
+    return rc;
+}
+
+void receipt_raster_free(struct receipt_raster *r)
+{
+    free(r->pixels);
+    memset(r, 0, sizeof *r);
+}
+
+int receipt_render_png(const struct receipt_layout *l, struct text_fonts *tf, int dots,
+                       const char *path)
+{
+    struct receipt_raster r;
+    if (receipt_render_raster(l, tf, dots, &r) < 0)
+        return -1;
+    int rc = png_write_gray(path, r.w, r.h, r.pixels, r.w);
+    if (rc < 0)
+        fprintf(stderr, "receipt: cannot write %s\n", path);
+    receipt_raster_free(&r);
+    return rc;
+}
+
+int receipt_render_escpos(const struct receipt_layout *l, struct text_fonts *tf, int dots,
+                          struct escpos_buf *out)
+{
+    struct receipt_raster r;
+    if (receipt_render_raster(l, tf, dots, &r) < 0)
+        return -1;
+    escpos_job(out, r.pixels, r.w, r.h, r.w);
+    receipt_raster_free(&r);
+    return 0;
+}
+
+/* ---- the receipts table -------------------------------------------------------------- */
+
+/* Inserts the receipts row unless it exists; a receipt number taken by another record
+ * (one chance in ~10^11 per pair) moves on to the next derived number. */
+static int ensure_row(struct store *st, const struct sign_key *key, const char *uuid,
+                      const char *state, char no[RECEIPT_NO_SIZE])
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        receipt_number(key, uuid, attempt, no);
+        sqlite3_stmt *s = store_prepare(
+            st, "INSERT INTO receipts(record_uuid, receipt_no, print_state, updated_at)"
+                " VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+                " ON CONFLICT(record_uuid) DO NOTHING");
+        if (!s)
+            return -1;
+        sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, no, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, state, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        if (rc == SQLITE_DONE)
+            return receipt_get(st, uuid, no, NULL, 0, NULL, 0) == 0 ? 0 : -1;
+        if (rc != SQLITE_CONSTRAINT) {
+            fprintf(stderr, "receipt: cannot write the receipt row: %s\n",
+                    sqlite3_errmsg(store_db(st)));
+            return -1;
+        }
+    }
+    fprintf(stderr, "receipt: no free receipt number for %s\n", uuid);
+    return -1;
+}
+
+int receipt_prepare(struct store *st, const struct config *cfg, const struct sign_key *key,
+                    const char *uuid, struct receipt_layout **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct record rec;
+    int rc = store_record_get(st, uuid, &rec);
+    if (rc != 0) {
+        snprintf(err, errlen, rc > 0 ? "no record %s" : "cannot read record %s", uuid);
+        return rc;
+    }
+    char no[RECEIPT_NO_SIZE];
+    const char *state = strcmp(cfg->printer_device, "none") == 0 ? "none" : "pending";
+    rc = ensure_row(st, key, rec.uuid, state, no);
+    if (rc == 0)
+        rc = receipt_layout_record(st, cfg, key, &rec, no, out);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot prepare the receipt of record %s", uuid);
+    record_clear(&rec);
+    return rc;
+}
+
+static int set_state(struct store *st, const char *uuid, const char *state, const char *error,
+                     int64_t now_ms)
+{
+    char now[32];
+    util_time_utc(now_ms, now);
+    sqlite3_stmt *s = store_prepare(st, "UPDATE receipts SET print_state=?2, print_error=?3,"
+                                        " updated_at=?4 WHERE record_uuid=?1");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
+    if (error)
+        sqlite3_bind_text(s, 3, error, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "receipt: cannot record the print state: %s\n",
+                sqlite3_errmsg(store_db(st)));
+        return -1;
+    }
+    return 0;
+}
+
+int receipt_print(struct store *st, struct printer *p, const struct receipt_layout *l,
+                  struct text_fonts *tf, int paper_dots, int64_t now_ms)
+{
+    struct escpos_buf job = {0};
+    if (receipt_render_escpos(l, tf, paper_dots, &job) < 0)
+        return -1;
+    int rc = printer_submit(p, l->record_uuid, job.data, job.len);
+    escpos_buf_free(&job);
+    if (rc == 0 && l->record_uuid[0])
+        set_state(st, l->record_uuid, "pending", NULL, now_ms);
+    return rc;
+}
+
+int receipt_apply_result(struct store *st, const struct printer_result *r, int64_t now_ms)
+{
+    if (!r->record_uuid[0])
+        return 0;
+    const char *state = printer_state_name(r->outcome);
+    char error[256] = "";
+    if (strcmp(state, "failed") == 0)
+        snprintf(error, sizeof error, "%s / %s", printer_message(r->outcome, "zh"),
+                 printer_message(r->outcome, "en"));
+    int rc = set_state(st, r->record_uuid, state, error[0] ? error : NULL, now_ms);
+    char detail[320];
+    snprintf(detail, sizeof detail, "%s %s%s%s", r->record_uuid, state, r->detail[0] ? ": " : "",
+             r->detail);
+    store_event(st, now_ms, "receipt_print", detail);
+    return rc;
+}
+
+int receipt_get(struct store *st, const char *uuid, char receipt_no[RECEIPT_NO_SIZE],
+                char *state, size_t state_size, char *error, size_t error_size)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT receipt_no, print_state, print_error"
+                                        " FROM receipts WHERE record_uuid=?");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *v;
+        if (receipt_no)
+            util_strlcpy(receipt_no, (v = (const char *)sqlite3_column_text(s, 0)) ? v : "",
+                         RECEIPT_NO_SIZE);
+        if (state && state_size)
+            util_strlcpy(state, (v = (const char *)sqlite3_column_text(s, 1)) ? v : "",
+                         state_size);
+        if (error && error_size)
+            util_strlcpy(error, (v = (const char *)sqlite3_column_text(s, 2)) ? v : "",
+                         error_size);
+        rc = 0;
+    } else if (rc == SQLITE_DONE) {
+        rc = 1;
+    } else {
+        fprintf(stderr, "receipt: cannot read the receipt row: %s\n",
+                sqlite3_errmsg(store_db(st)));
+        rc = -1;
+    }
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,206 @@
+/* sign — see sign.h.  libsodium does the cryptography (HMAC-SHA256, SHA-256, random
+ * bytes, hex, constant-time compare); this file only keeps the key file honest. */
+#include "receipt/sign.h"
+
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct sign_key {
+    uint8_t key[SIGN_KEY_BYTES];
+    char id[SIGN_KEY_ID_LEN + 1];
+};
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* sodium_init is idempotent and thread-safe; calling it on every open costs nothing
+ * once initialised and spares callers a global "did we init" flag. */
+static int sodium_ready(char *err, size_t errlen)
+{
+    if (sodium_init() < 0) {
+        set_err(err, errlen, "libsodium could not be initialised");
+        return -1;
+    }
+    return 0;
+}
+
+static void key_id_of(const uint8_t key[SIGN_KEY_BYTES], char id[SIGN_KEY_ID_LEN + 1])
+{
+    uint8_t h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, key, SIGN_KEY_BYTES);
+    sodium_bin2hex(id, SIGN_KEY_ID_LEN + 1, h, SIGN_KEY_ID_LEN / 2);
+}
+
+int sign_key_load(const char *path, struct sign_key **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (sodium_ready(err, errlen) < 0)
+        return -1;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: cannot open the receipt key: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        set_err(err, errlen, "%s: the receipt key is not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+        set_err(err, errlen,
+                "%s: the receipt key is accessible to group or others (mode %03o); "
+                "refusing it, make it 0600", path, (unsigned)(sb.st_mode & 0777));
+        close(fd);
+        return -1;
+    }
+    char text[160];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    text[n] = 0;
+
+    char id[SIGN_KEY_ID_LEN + 2], hex[2 * SIGN_KEY_BYTES + 2];
+    struct sign_key *k = calloc(1, sizeof *k);
+    if (!k)
+        abort();
+    size_t bin_len = 0;
+    int ok = sscanf(text, "LDKEY1 %9s %65s", id, hex) == 2 &&
+             strlen(id) == SIGN_KEY_ID_LEN && strlen(hex) == 2 * SIGN_KEY_BYTES &&
+             sodium_hex2bin(k->key, sizeof k->key, hex, strlen(hex), NULL, &bin_len, NULL) ==
+                 0 &&
+             bin_len == SIGN_KEY_BYTES;
+    util_wipe(text, sizeof text);
+    util_wipe(hex, sizeof hex);
+    if (ok) {
+        key_id_of(k->key, k->id);
+        ok = strcmp(k->id, id) == 0;
+    }
+    if (!ok) {
+        set_err(err, errlen, "%s: the receipt key file is damaged", path);
+        sign_key_close(k);
+        return -1;
+    }
+    *out = k;
+    return 0;
+}
+
+/* Writes a fresh key to a private temporary file and links it to `path`.  Returns 0
+ * when `path` now holds a key (ours, or one another process linked first), -1 with err. */
+static int create_key(const char *data_dir, const char *path, char *err, size_t errlen)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/%s.%ld.tmp", data_dir, SIGN_KEY_FILE, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        /* Left by a process with our pid that died before linking: never linked, so
+         * never used; safe to replace. */
+        unlink(tmp);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
+    if (fd < 0) {
+        set_err(err, errlen, "%s: cannot create the receipt key: %s", tmp, strerror(errno));
+        return -1;
+    }
+    uint8_t key[SIGN_KEY_BYTES];
+    char id[SIGN_KEY_ID_LEN + 1], hex[2 * SIGN_KEY_BYTES + 1], line[160];
+    randombytes_buf(key, sizeof key);
+    key_id_of(key, id);
+    sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+    int len = snprintf(line, sizeof line, "LDKEY1 %s %s\n", id, hex);
+    int ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
+    int saved = errno;
+    close(fd);
+    util_wipe(key, sizeof key);
+    util_wipe(hex, sizeof hex);
+    util_wipe(line, sizeof line);
+    if (!ok) {
+        set_err(err, errlen, "%s: cannot write the receipt key: %s", tmp, strerror(saved));
+        unlink(tmp);
+        return -1;
+    }
+    if (link(tmp, path) < 0 && errno != EEXIST) {
+        set_err(err, errlen, "%s: cannot put the receipt key in place: %s", path,
+                strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    unlink(tmp);
+    /* The new directory entry must survive a power cut too, or the kiosk would sign
+     * today's receipts with a key that is gone tomorrow. */
+    int dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+int sign_key_open(const char *data_dir, int create, struct sign_key **out, char *err,
+                  size_t errlen)
+{
+    *out = NULL;
+    if (sodium_ready(err, errlen) < 0)
+        return -1;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", data_dir, SIGN_KEY_FILE) >=
+        sizeof path) {
+        set_err(err, errlen, "%s: path too long", data_dir);
+        return -1;
+    }
+    if (create && access(path, F_OK) < 0 && errno == ENOENT &&
+        create_key(data_dir, path, err, errlen) < 0)
+        return -1;
+    return sign_key_load(path, out, err, errlen);
+}
+
+void sign_key_close(struct sign_key *k)
+{
+    if (!k)
+        return;
+    util_wipe(k, sizeof *k);
+    free(k);
+}
+
+const char *sign_key_id(const struct sign_key *k) { return k->id; }
+
+void sign_mac(const struct sign_key *k, const void *msg, size_t len,
+              uint8_t out[SIGN_MAC_BYTES])
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, k->key, sizeof k->key);
+    crypto_auth_hmacsha256_update(&st, msg, len);
+    crypto_auth_hmacsha256_final(&st, out);
+    util_wipe(&st, sizeof st);
+}
+
+int sign_verify(const struct sign_key *k, const void *msg, size_t len, const uint8_t *tag,
+                size_t taglen)
+{
+    if (taglen < 16 || taglen > SIGN_MAC_BYTES)
+        return 0;
+    uint8_t mac[SIGN_MAC_BYTES];
+    sign_mac(k, msg, len, mac);
+    int ok = sodium_memcmp(mac, tag, taglen) == 0;
+    util_wipe(mac, sizeof mac);
+    return ok;
+}

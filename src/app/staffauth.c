@@ -5,7 +5,6 @@
 #include "core/util.h"
 #include "store/store.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -14,7 +14,8 @@ PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
 # missing ones (and says which); nothing happens when all are present.
 DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
              libqrencode-dev librime-dev librime-bin rime-data-luna-pinyin rime-data-stroke \
-             libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk zbar-tools \
+             libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk fonts-dejavu-core \
+             fonts-droid-fallback zbar-tools \
              postgresql postgresql-common sqlite3
 
 CC        ?= cc

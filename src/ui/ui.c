@@ -16,6 +16,7 @@
 #define TOUCH_PAD 12          /* hit area grows this much beyond what is drawn */
 #define DRAG_SLOP 14          /* px a finger may wander before a tap becomes a drag */
 #define ARENA_BLOCK 16384
+#define SHADOW_REACH 8       /* px drawn outside a widget's rectangle (draw.c shadows) */
 
 struct arena_block {
     struct arena_block *next;
@@ -380,8 +381,9 @@ int ui_end(struct ui *ui)
             size_t j = (size_t)k & (size_t)(cap - 1);
             while (set[j] && set[j] != k)
                 j = (j + 1) & (size_t)(cap - 1);
+            /* Shadows and focus rings reach a little beyond a widget's rectangle. */
             if (!set[j])
-                add_dirty(ui, b->w[i].r);
+                add_dirty(ui, rect_inset(b->w[i].r, -SHADOW_REACH));
         }
     }
     free(set);

@@ -1,0 +1,248 @@
+/* Unit tests of the UI toolkit (ui/ui.c, ui/draw.c) on SDL's software renderer:
+ * incremental drawing gives the same pixels as a full redraw, a frame where only a
+ * label changed redraws only that label, a touch fires once (its synthetic mouse events
+ * are ignored), a drag scrolls a list instead of tapping a row, and a list of 10,000
+ * rows builds as many widgets as a list of 10. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "ui/ui.h"
+#include "ui/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define W 800
+#define H 600
+
+struct fixture {
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    struct text_fonts *tf;
+    struct ui *ui;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char err[256];
+    SDL_Init(SDL_INIT_EVENTS);
+    f->surf = SDL_CreateRGBSurfaceWithFormat(0, W, H, 32, SDL_PIXELFORMAT_ARGB8888);
+    f->ren = SDL_CreateSoftwareRenderer(f->surf);
+    f->tf = text_fonts_open(NULL, err, sizeof err);
+    f->ui = ui_create(f->ren, f->tf, W, H);
+    if (!f->ui)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    ui_destroy(f->ui);
+    text_fonts_close(f->tf);
+    SDL_DestroyRenderer(f->ren);
+    SDL_FreeSurface(f->surf);
+    SDL_Quit();
+    free(f);
+    return 0;
+}
+
+struct model {
+    int page;           /* 0 or 1: two different screens */
+    char clock[16];
+    int clicks;
+};
+
+static void build(struct ui *ui, struct model *m)
+{
+    ui_begin(ui);
+    struct ui_opts hdr = {.role = ROLE_HEADER, .radius = -1};
+    ui_panel(ui, rect(0, 0, W, 100), &hdr);
+    struct ui_opts lo = {.role = ROLE_HEADER, .size = SIZE_LARGE, .align = TEXT_RIGHT};
+    ui_label(ui, rect(W - 220, 20, 200, 60), m->clock, &lo);
+    if (m->page == 0) {
+        struct ui_opts t = {.sub = "副标题", .icon = "报"};
+        if (ui_tile(ui, rect(40, 140, 300, 300), "报到登记", &t))
+            m->clicks++;
+    } else {
+        struct ui_opts b = {.role = ROLE_PRIMARY};
+        if (ui_button(ui, rect(400, 300, 300, 100), "提交", &b))
+            m->clicks++;
+    }
+    ui_end(ui);
+}
+
+static uint8_t *frame(struct fixture *f, int force)
+{
+    ui_draw(f->ui, force);
+    int w, h;
+    return ui_read_pixels(f->ui, &w, &h);
+}
+
+static void test_incremental_equals_full(void **state)
+{
+    struct fixture *f = *state;
+    struct model m = {.page = 0};
+    strcpy(m.clock, "09:05");
+    build(f->ui, &m);
+    free(frame(f, 1));
+    /* Switch screens and change the clock: drawn incrementally... */
+    m.page = 1;
+    strcpy(m.clock, "09:06");
+    build(f->ui, &m);
+    uint8_t *inc = frame(f, 0);
+    /* ...must equal the same frame drawn from scratch. */
+    uint8_t *full = frame(f, 1);
+    assert_memory_equal(inc, full, (size_t)W * H * 4);
+    free(inc);
+    free(full);
+}
+
+static void test_clock_only_redraws_clock(void **state)
+{
+    struct fixture *f = *state;
+    struct model m = {.page = 0};
+    strcpy(m.clock, "09:05");
+    build(f->ui, &m);
+    ui_draw(f->ui, 1);
+    struct ui_stats a, b;
+    ui_get_stats(f->ui, &a);
+    /* Nothing changed: nothing drawn. */
+    build(f->ui, &m);
+    assert_int_equal(ui_draw(f->ui, 0), 0);
+    strcpy(m.clock, "09:06");
+    build(f->ui, &m);
+    assert_int_equal(ui_draw(f->ui, 0), 1);
+    ui_get_stats(f->ui, &b);
+    uint64_t px = b.pixels_drawn - a.pixels_drawn;
+    assert_true(px > 0);
+    assert_true(px < (uint64_t)W * H / 10); /* the clock's box, not the screen */
+}
+
+static void push_finger(struct ui *ui, Uint32 type, float x, float y, Uint32 t)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.x = x / W;
+    ev.tfinger.y = y / H;
+    ev.tfinger.timestamp = t;
+    ui_pointer_event(ui, &ev);
+}
+
+static void push_touch_mouse(struct ui *ui, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.button.which = SDL_TOUCH_MOUSEID;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = x;
+    ev.button.y = y;
+    ui_pointer_event(ui, &ev);
+}
+
+static void test_touch_fires_once(void **state)
+{
+    struct fixture *f = *state;
+    struct model m = {.page = 1};
+    strcpy(m.clock, "09:05");
+    build(f->ui, &m);
+    /* A real touch: finger events and the synthetic mouse events of the same touch. */
+    push_finger(f->ui, SDL_FINGERDOWN, 550, 350, 1000);
+    push_touch_mouse(f->ui, SDL_MOUSEBUTTONDOWN, 550, 350);
+    build(f->ui, &m);
+    assert_int_equal(m.clicks, 0); /* fires on release, not on press */
+    push_finger(f->ui, SDL_FINGERUP, 552, 351, 1080);
+    push_touch_mouse(f->ui, SDL_MOUSEBUTTONUP, 552, 351);
+    build(f->ui, &m);
+    build(f->ui, &m);
+    assert_int_equal(m.clicks, 1);
+    /* Press on the button, release elsewhere: no click. */
+    push_finger(f->ui, SDL_FINGERDOWN, 550, 350, 2000);
+    push_finger(f->ui, SDL_FINGERUP, 100, 550, 2100);
+    build(f->ui, &m);
+    assert_int_equal(m.clicks, 1);
+    /* Just outside the drawn edge still counts (touch padding). */
+    push_finger(f->ui, SDL_FINGERDOWN, 705, 350, 3000);
+    push_finger(f->ui, SDL_FINGERUP, 705, 350, 3050);
+    build(f->ui, &m);
+    assert_int_equal(m.clicks, 2);
+    /* A real mouse works as a pointer too. */
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = 500;
+    ev.button.y = 320;
+    ui_pointer_event(f->ui, &ev);
+    ev.type = SDL_MOUSEBUTTONUP;
+    ui_pointer_event(f->ui, &ev);
+    build(f->ui, &m);
+    assert_int_equal(m.clicks, 3);
+}
+
+struct listctx {
+    int tapped;
+};
+
+static int row_fn(struct ui *ui, void *ctx, int index, SDL_Rect r)
+{
+    return ui_row(ui, r, ui_strf(ui, "第%d行", index), NULL);
+}
+
+static int build_list(struct ui *ui, struct ui_list_state *ls, int count)
+{
+    ui_begin(ui);
+    int hit = ui_list(ui, rect(0, 0, W, H), "list", ls, count, 100, row_fn, NULL);
+    ui_end(ui);
+    return hit;
+}
+
+static void test_list_scroll_and_virtualise(void **state)
+{
+    struct fixture *f = *state;
+    struct ui_list_state ls = {0};
+    build_list(f->ui, &ls, 10);
+    int small = ui_visible_count(f->ui);
+    build_list(f->ui, &ls, 10000);
+    assert_int_equal(ui_visible_count(f->ui), small);
+    /* A drag scrolls and taps nothing. */
+    push_finger(f->ui, SDL_FINGERDOWN, 400, 500, 0);
+    for (int i = 1; i <= 10; i++)
+        push_finger(f->ui, SDL_FINGERMOTION, 400, 500 - 30 * i, (Uint32)(16 * i));
+    push_finger(f->ui, SDL_FINGERUP, 400, 200, 170);
+    assert_int_equal(build_list(f->ui, &ls, 10000), -1);
+    assert_true(ls.offset >= 290 && ls.offset <= 310);
+    /* Momentum carries it further, then it stops. */
+    assert_true(ls.velocity != 0);
+    float before = ls.offset;
+    int64_t t = 1000;
+    ls.last_ms = t;
+    while (ui_list_animate(&ls, t += 16))
+        ;
+    assert_true(ls.offset > before);
+    /* A tap on a row hits that row. */
+    build_list(f->ui, &ls, 10000);
+    int first = (int)(ls.offset / 100);
+    int y = (int)((first + 2) * 100 - ls.offset) + 50;
+    push_finger(f->ui, SDL_FINGERDOWN, 400, (float)y, 5000);
+    push_finger(f->ui, SDL_FINGERUP, 400, (float)y, 5060);
+    assert_int_equal(build_list(f->ui, &ls, 10000), first + 2);
+}
+
+int main(void)
+{
+    setenv("SDL_VIDEODRIVER", "dummy", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_incremental_equals_full),
+        cmocka_unit_test(test_clock_only_redraws_clock),
+        cmocka_unit_test(test_touch_fires_once),
+        cmocka_unit_test(test_list_scroll_and_virtualise),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -15,7 +15,7 @@ PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
 DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
              libqrencode-dev librime-dev librime-bin rime-data-luna-pinyin rime-data-stroke \
              libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk fonts-dejavu-core \
-             fonts-droid-fallback zbar-tools \
+             fonts-droid-fallback zbar-tools time \
              postgresql postgresql-common sqlite3
 
 CC        ?= cc
@@ -44,7 +44,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all build run test bench deps clean unit
-.SECONDARY:
+.PRECIOUS: $(B)/%.o
 all: build
 
 build: $(B)/kiosk $(B)/kioskctl
@@ -58,9 +58,16 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(B)/libkiosk.a: $(LIB_OBJ)
+# The archive is rebuilt when the set of objects changes, not only their dates.
+$(B)/objects.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(LIB_OBJ)" | cmp -s - $@ || echo "$(LIB_OBJ)" > $@
+
+$(B)/libkiosk.a: $(LIB_OBJ) $(B)/objects.list
 	@rm -f $@
-	@ar rcs $@ $^
+	@ar rcs $@ $(LIB_OBJ)
+
+FORCE:
 
 $(B)/kiosk: $(B)/src/main/kiosk.o $(B)/libkiosk.a
 	@echo "  LINK    $@"
@@ -76,6 +83,11 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libkiosk.a
 	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)
+
+$(B)/bench/%: $(B)/tests/bench/%.o $(B)/libkiosk.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -98,8 +110,8 @@ test: deps
 	tests/run-all.sh build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory build
-	tests/bench.sh build/release
+	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk
+	@tests/bench.sh build/release
 
 clean:
 	rm -rf build

@@ -282,22 +282,29 @@ static void fields_free(struct fields *fs)
 /* Content rows an *_id field refers to; their columns are added under `names` unless
  * the record carries them itself. */
 static const struct lookup {
+    const char *kind; /* NULL: any */
     const char *id_key;
     const char *sql;
     const char *names[4];
 } lookups[] = {
-    {"activity_id", "SELECT title, starts_at, venue FROM activities WHERE id=?",
+    {NULL, "activity_id", "SELECT title, starts_at, venue FROM activities WHERE id=?",
      {"activity_title", "activity_starts_at", "activity_venue"}},
-    {"job_id", "SELECT title, employer, area, contact FROM jobs WHERE id=?",
+    {NULL, "job_id", "SELECT title, employer, area, contact FROM jobs WHERE id=?",
      {"job_title", "job_employer", "job_area", "job_contact"}},
-    {"training_id", "SELECT title, starts_at, venue FROM trainings WHERE id=?",
+    {NULL, "training_id", "SELECT title, starts_at, venue FROM trainings WHERE id=?",
      {"training_title", "training_starts_at", "training_venue"}},
-    {"station_id", "SELECT name FROM places WHERE id=?", {"station_name"}},
+    {NULL, "station_id", "SELECT name FROM places WHERE id=?", {"station_name"}},
+    /* A check-in carries only the certificate number; the name is the one the member
+     * registered with (masked like every name). */
+    {"checkin", "certificate_no",
+     "SELECT json_extract(fields, '$.name') FROM records WHERE kind = 'registration'"
+     " AND json_extract(fields, '$.certificate_no') = ? ORDER BY seq DESC LIMIT 1",
+     {"name"}},
 };
 
 /* Reads the record's JSON fields (SQLite's json_each, so no JSON parser of our own) and
  * the content rows they refer to.  0 or -1 (logged). */
-static int fields_load(struct store *st, const char *json, struct fields *fs)
+static int fields_load(struct store *st, const char *kind, const char *json, struct fields *fs)
 {
     sqlite3_stmt *s = store_prepare(
         st, "SELECT key, CAST(value AS TEXT) FROM json_each(?1)"
@@ -318,7 +325,7 @@ static int fields_load(struct store *st, const char *json, struct fields *fs)
     for (size_t i = 0; i < ARRAY_LEN(lookups); i++) {
         const struct lookup *lk = &lookups[i];
         const char *id = fields_get(fs, lk->id_key);
-        if (!id)
+        if (!id || (lk->kind && strcmp(lk->kind, kind) != 0) || fields_get(fs, lk->names[0]))
             continue;
         /* A missing content table row (content replaced since) is not an error: the
          * receipt then shows what the record itself holds. */
@@ -358,7 +365,7 @@ struct field_desc {
 
 #define F_NAME {"姓名", "name", M_NAME}
 #define F_PHONE {"手机号", "phone|mobile", M_PHONE}
-#define F_CERT {"活动证号", "cert_no|certificate_no|certno", M_NONE}
+#define F_CERT {"活动证号", "certificate_no|cert_no", M_NONE}
 
 static const struct kind_desc {
     const char *kind;
@@ -371,9 +378,9 @@ static const struct kind_desc {
       {"身份证号", "id_number|idcard|id_card", M_ID},
       F_PHONE,
       F_CERT,
-      {"原党组织", "home_org|party_org", M_NONE},
+      {"原党组织", "origin_org|home_org", M_NONE},
       {"工作单位", "employer|work_unit", M_NONE},
-      {"报到服务站", "station_name|station|community", M_NONE}}},
+      {"报到服务站", "station|station_name|community_name", M_NONE}}},
     {"checkin", "活动签到回执", "签到已记录，请按工作人员指引参加活动。",
      {{"活动", "activity_title|activity", M_NONE},
       {"活动时间", "activity_starts_at", M_NONE},
@@ -496,7 +503,7 @@ int receipt_layout_record(struct store *st, const struct config *cfg,
     struct fields fs = {0};
     if (receipt_payload(key, rec->kiosk_id, rec->uuid, rec->kind, rec->created_at, l->payload,
                         sizeof l->payload) < 0 ||
-        qr_encode(l->payload, &l->qr) < 0 || fields_load(st, rec->fields, &fs) < 0) {
+        qr_encode(l->payload, &l->qr) < 0 || fields_load(st, rec->kind, rec->fields, &fs) < 0) {
         fields_free(&fs);
         receipt_layout_free(l);
         return -1;

@@ -22,9 +22,10 @@
  *
  * Record fields shown per kind (keys of records.fields; the first key present wins; an
  * *_id also pulls title, time and place from the content table):
- *   registration    name, id_number|idcard, phone, cert_no|certificate_no, home_org,
- *                   employer, station_name|station_id (places)
- *   checkin         activity_title|activity_id (activities), name, cert_no
+ *   registration    name, id_number, phone, certificate_no, origin_org, employer,
+ *                   station|station_name|community_name (or station_id → places)
+ *   checkin         activity_title|activity_id (activities), certificate_no, name (or
+ *                   the name of the registration with that certificate_no)
  *   job_interest    job_title|job_id (jobs: employer, area, contact), name, phone
  *   training_signup training_title|training_id (trainings: starts_at, venue), name, phone
  *   consultation    topic|service, name, phone

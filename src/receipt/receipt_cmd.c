@@ -269,7 +269,7 @@ int receipt_cmd_print_test(const struct config *cfg, int argc, char **argv)
     enum printer_outcome o = printer_send(cfg->printer_device, cfg->printer_timeout_ms,
                                           job.data, job.len, detail, sizeof detail);
     escpos_buf_free(&job);
-    printf("printer %s: %s / %s%s%s\n", cfg->printer_device, printer_message(o, "zh"),
-           printer_message(o, "en"), detail[0] ? " — " : "", detail);
+    printf("printer %s: %s — %s / %s%s%s\n", cfg->printer_device, printer_state_name(o),
+           printer_message(o, "zh"), printer_message(o, "en"), detail[0] ? " — " : "", detail);
     return o == PRINTER_PRINTED ? 0 : 1;
 }

@@ -21,6 +21,7 @@
 #include "receipt/escpos.h"
 #include "receipt/qr.h"
 #include "receipt/receipt.h"
+#include "receipt/receipt_cmd.h"
 #include "receipt/sign.h"
 #include "store/store.h"
 #include "ui/text.h"
@@ -36,8 +37,8 @@ struct fx {
 
 static const char *reg_fields =
     "{\"name\":\"张伟\",\"id_number\":\"330102199001011234\",\"phone\":\"13812341234\","
-    "\"cert_no\":\"LD-2024-0017\",\"home_org\":\"江西省上饶市广丰区某村党支部\","
-    "\"employer\":\"丽水市莲都区某某电子科技有限公司\",\"station_name\":\"紫金街道万象社区服务站\"}";
+    "\"certificate_no\":\"LD-2024-0017\",\"origin_org\":\"江西省上饶市广丰区某村党支部\","
+    "\"employer\":\"丽水市莲都区某某电子科技有限公司\",\"station\":\"紫金街道万象社区服务站\"}";
 
 static int setup(void **state)
 {
@@ -68,8 +69,7 @@ static int setup(void **state)
     int64_t t = 1795850100000; /* 2026-11-28 07:15 UTC */
     assert_int_equal(store_record_add(f->st, "registration", reg_fields, t, f->reg), 0);
     assert_int_equal(store_record_add(f->st, "checkin",
-                                      "{\"activity_id\":\"A7\",\"name\":\"欧阳娜娜\","
-                                      "\"cert_no\":\"LD-2023-0456\"}",
+                                      "{\"activity_id\":\"A7\",\"certificate_no\":\"LD-2024-0017\"}",
                                       t + 60000, f->chk),
                      0);
     assert_int_equal(store_record_add(f->st, "job_interest",
@@ -82,7 +82,7 @@ static int setup(void **state)
                                       t, f->train),
                      0);
     assert_int_equal(store_record_add(f->st, "consultation",
-                                      "{\"topic\":\"接转组织关系\",\"name\":\"赵六\"}", t, f->cons),
+                                      "{\"topic\":\"接转组织关系\",\"name\":\"欧阳娜娜\"}", t, f->cons),
                      0);
     assert_int_equal(store_record_add(f->st, "queue_ticket",
                                       "{\"ticket_no\":\"A023\",\"service\":\"劳资纠纷调解\"}", t,
@@ -282,13 +282,21 @@ static void test_content_and_masking(void **state)
     assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->chk, &l, err, sizeof err), 0);
     assert_true(layout_has_text(l, "活动：十一月主题党日：学习党章"));
     assert_true(layout_has_text(l, "地点：紫金街道党群服务中心三楼"));
-    assert_true(layout_has_text(l, "姓名：欧***"));
+    /* The name comes from the registration with the same certificate number. */
+    assert_true(layout_has_text(l, "姓名：张*"));
+    assert_true(layout_has_text(l, "活动证号：LD-2024-0017"));
     receipt_layout_free(l);
 
     assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->job, &l, err, sizeof err), 0);
     assert_true(layout_has_text(l, "岗位：数控车床操作工"));
     assert_true(layout_has_text(l, "用人单位：浙江某某机械有限公司"));
     assert_true(layout_has_text(l, "手机号：139****1234"));
+    receipt_layout_free(l);
+
+    assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->cons, &l, err, sizeof err), 0);
+    assert_true(layout_has_text(l, "咨询事项：接转组织关系"));
+    assert_true(layout_has_text(l, "姓名：欧***"));
+    assert_false(layout_has_text(l, "手机号")); /* absent fields are left out */
     receipt_layout_free(l);
 
     assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->queue, &l, err, sizeof err), 0);
@@ -409,6 +417,60 @@ static void test_test_page(void **state)
     receipt_layout_free(l);
 }
 
+/* The kioskctl commands: receipt, verify, print-test (argv style, exit statuses). */
+static void test_commands(void **state)
+{
+    struct fx *f = *state;
+    char png[256], bin[256], dev[300];
+    snprintf(png, sizeof png, "%s/cmd.png", f->dir);
+    snprintf(bin, sizeof bin, "%s/cmd.bin", f->dir);
+    char *ok[] = {"receipt", f->reg, "--png", png, "--escpos", bin, "--dots", "576"};
+    assert_int_equal(receipt_cmd_receipt(&f->cfg, 8, ok), 0);
+    char *payload = zbar_read(png);
+    assert_memory_equal(payload, "LDK1|LD-ZJ-03|", 14);
+    size_t len;
+    char *bytes = util_read_file(bin, &len);
+    int w, h;
+    uint8_t *grey;
+    char err[256];
+    assert_int_equal(escpos_decode((uint8_t *)bytes, len, &w, &h, &grey, err, sizeof err), 0);
+    assert_int_equal(w, 576);
+    free(grey);
+    free(bytes);
+
+    char *no_output[] = {"receipt", f->reg};
+    assert_int_equal(receipt_cmd_receipt(&f->cfg, 2, no_output), 2);
+    char *bad_dots[] = {"receipt", f->reg, "--png", png, "--dots", "300"};
+    assert_int_equal(receipt_cmd_receipt(&f->cfg, 6, bad_dots), 2);
+    char *missing[] = {"receipt", "00000000-0000-4000-8000-000000000000", "--png", png};
+    assert_int_equal(receipt_cmd_receipt(&f->cfg, 4, missing), 1);
+
+    char *verify[] = {"verify", payload};
+    assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify), 0);
+    payload[20] = payload[20] == 'a' ? 'b' : 'a';
+    assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify), 1);
+    char *verify_bad[] = {"verify"};
+    assert_int_equal(receipt_cmd_verify(&f->cfg, 1, verify_bad), 2);
+    free(payload);
+
+    struct config c = f->cfg;
+    snprintf(dev, sizeof dev, "file:%s/test-page.bin", f->dir);
+    util_strlcpy(c.printer_device, dev, sizeof c.printer_device);
+    c.paper_dots = 384;
+    char *pt[] = {"print-test"};
+    assert_int_equal(receipt_cmd_print_test(&c, 1, pt), 0);
+    bytes = util_read_file(dev + 5, &len);
+    assert_non_null(bytes);
+    assert_int_equal(escpos_decode((uint8_t *)bytes, len, &w, &h, &grey, err, sizeof err), 0);
+    assert_int_equal(w, 384);
+    free(grey);
+    free(bytes);
+    util_strlcpy(c.printer_device, "file:/proc/nonexistent/x", sizeof c.printer_device);
+    assert_int_equal(receipt_cmd_print_test(&c, 1, pt), 1);
+    util_strlcpy(c.printer_device, "none", sizeof c.printer_device);
+    assert_int_equal(receipt_cmd_print_test(&c, 1, pt), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_receipt_row_is_stable),
         cmocka_unit_test(test_qr_is_large),
         cmocka_unit_test(test_test_page),
+        cmocka_unit_test(test_commands),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -47,6 +47,11 @@ static const char *const migrations[] = {
     "  body TEXT NOT NULL, sort INTEGER);"
     "CREATE TABLE material_images(material_id TEXT NOT NULL, name TEXT NOT NULL,"
     "  data BLOB NOT NULL, PRIMARY KEY(material_id, name));",
+    /* 1 -> 2: every check-in looks the person up by certificate number (once per person
+     * per activity; the registration that greets them).  Without this index each scan
+     * would parse the JSON of every record on the kiosk. */
+    "CREATE INDEX records_by_certificate ON records(kind,"
+    "  json_extract(fields, '$.certificate_no'));",
 };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)

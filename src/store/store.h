@@ -33,7 +33,10 @@
  *             body TEXT NOT NULL, sort INTEGER)
  *   material_images(material_id TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
  *                   PRIMARY KEY(material_id, name))
- * Content times are local "YYYY-MM-DD HH:MM" strings, as staff typed them. */
+ * Content times are local "YYYY-MM-DD HH:MM" strings, as staff typed them.
+ *
+ * Version 2 adds records_by_certificate ON records(kind, json_extract(fields,
+ * '$.certificate_no')): check-in and registration look-ups by certificate number. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -41,7 +44,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;

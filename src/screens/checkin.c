@@ -1,0 +1,583 @@
+/* checkin — the 活动签到 screen: a ready view with the certificate-number field and a
+ * keypad (it doubles as typed entry), the choice between activities when several are
+ * open, and the result (签到成功 / 已签到 / what was wrong with the code).
+ *
+ * Queue mode: a result stays [checkin] result_s seconds with a visible countdown, then
+ * the screen is ready for the next person by itself; a scan is handled at once in every
+ * view, so a meeting runs from this one screen.  A scan on any other public screen
+ * arrives here through app.c (enter() with the code).
+ *
+ * Owns: its state (what was typed, the result on screen, the activity choice) and the
+ * checkin context.  Never does: SQL or drawing of its own (app/checkin.h, ui/ui.h); keep
+ * what a person typed after leave(). */
+#include "app/app.h"
+#include "app/checkin.h"
+
+#include "core/util.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TYPED_MAX 40              /* bytes; longer than any certificate number */
+#define CHOOSE_TIMEOUT_MS 30000   /* an unanswered choice gives the screen back */
+#define BIG_PX 120                /* the result's headline, read from the back of a queue */
+
+enum view { VIEW_READY, VIEW_CHOOSE, VIEW_RESULT };
+
+struct cs {
+    struct checkin *ck;
+    enum view view;
+    char typed[TYPED_MAX + 1];
+    char typed_err[VALIDATE_MSG_SIZE];    /* why the typed number was refused */
+    struct checkin_result res;            /* VIEW_RESULT */
+    int64_t until;                        /* when the result or the choice goes away */
+    /* VIEW_CHOOSE */
+    struct checkin_activity open[CHECKIN_MAX_OPEN];
+    int nopen;
+    char choose_cert[VALIDATE_CERT_SIZE];
+    enum checkin_method choose_method;
+    int64_t choose_at;
+    struct ui_list_state list;
+    /* the ready view's "open now" card */
+    struct checkin_activity now_open[CHECKIN_MAX_OPEN];
+};
+
+static struct cs *state(struct app *a) { return *app_slot(a); }
+
+/* tmpl with its "{}" replaced by v, in the frame arena. */
+static const char *fill(struct ui *ui, const char *tmpl, const char *v)
+{
+    const char *p = strstr(tmpl, "{}");
+    if (!p)
+        return tmpl;
+    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
+}
+
+static void wipe_typed(struct cs *s)
+{
+    util_wipe(s->typed, sizeof s->typed);
+    s->typed_err[0] = 0;
+}
+
+static void go_ready(struct cs *s)
+{
+    s->view = VIEW_READY;
+    util_wipe(&s->res, sizeof s->res);
+    util_wipe(s->choose_cert, sizeof s->choose_cert);
+    s->until = 0;
+}
+
+static void show_result(struct app *a, struct cs *s, const struct checkin_result *r)
+{
+    s->res = *r;
+    s->view = VIEW_RESULT;
+    s->until = app_now(a) + (int64_t)a->cfg.checkin_result_s * 1000;
+    /* RECEIPT HOOK — the receipts module (src/receipt/) is being written.  When it lands:
+     * for CHECKIN_DONE call receipt_prepare() for r->uuid and show its QR on the result
+     * card (build_result marks the place), and hand the layout to the printer; for
+     * CHECKIN_ALREADY offer to print the first check-in's receipt (r->uuid) again. */
+}
+
+/* The check-in for one code, scanned or typed. */
+static void handle(struct app *a, struct cs *s, const char *code, enum checkin_method m)
+{
+    int64_t now = app_now(a);
+    struct checkin_result r;
+    memset(&r, 0, sizeof r);
+    if (!s->ck) {
+        r.status = CHECKIN_FAILED;
+        r.method = m;
+    } else {
+        checkin_submit(s->ck, code, m, now, &r);
+    }
+    if (r.status == CHECKIN_INVALID && m == CHECKIN_TYPED) {
+        /* A typing mistake is fixed where it was made: the number stays in the field. */
+        validate_message_fmt(r.invalid, a->lang == LANG_EN ? VALIDATE_EN : VALIDATE_ZH, r.detail,
+                             s->typed_err, sizeof s->typed_err);
+        s->view = VIEW_READY;
+        return;
+    }
+    wipe_typed(s);
+    if (r.status == CHECKIN_CHOOSE) {
+        /* The scanner reading twice while the person is choosing changes nothing. */
+        if (s->view == VIEW_CHOOSE && strcmp(s->choose_cert, r.certificate_no) == 0 &&
+            now - s->choose_at <= a->cfg.checkin_double_read_ms)
+            return;
+        s->nopen = checkin_open_activities(s->ck, now, s->open, CHECKIN_MAX_OPEN);
+        if (s->nopen < 2) {
+            /* The minute turned between the two looks: there is nothing to choose. */
+            checkin_record(s->ck, r.certificate_no, s->nopen == 1 ? &s->open[0] : NULL, m, now,
+                           &r);
+            show_result(a, s, &r);
+            return;
+        }
+        util_wipe(&s->res, sizeof s->res);
+        util_strlcpy(s->choose_cert, r.certificate_no, sizeof s->choose_cert);
+        s->choose_method = m;
+        s->choose_at = now;
+        s->until = now + CHOOSE_TIMEOUT_MS;
+        memset(&s->list, 0, sizeof s->list);
+        s->view = VIEW_CHOOSE;
+        return;
+    }
+    show_result(a, s, &r);
+}
+
+static void chosen(struct app *a, struct cs *s, const struct checkin_activity *act)
+{
+    struct checkin_result r;
+    checkin_record(s->ck, s->choose_cert, act, s->choose_method, app_now(a), &r);
+    show_result(a, s, &r);
+}
+
+/* ---- typing ------------------------------------------------------------------------ */
+
+static void type_text(struct cs *s, const char *t)
+{
+    if (s->view != VIEW_READY)
+        go_ready(s);
+    size_t len = strlen(s->typed);
+    for (; *t && len < TYPED_MAX; t++) {
+        char c = *t;
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        s->typed[len++] = c;
+    }
+    s->typed[len] = 0;
+    s->typed_err[0] = 0;
+}
+
+static void backspace(struct cs *s)
+{
+    size_t len = strlen(s->typed);
+    if (len)
+        s->typed[utf8_prev(s->typed, len)] = 0;
+    s->typed_err[0] = 0;
+}
+
+static void submit_typed(struct app *a, struct cs *s)
+{
+    char copy[TYPED_MAX + 1];
+    util_strlcpy(copy, s->typed, sizeof copy);
+    handle(a, s, copy, CHECKIN_TYPED);
+    util_wipe(copy, sizeof copy);
+}
+
+/* ---- views ---------------------------------------------------------------------------- */
+
+/* "HH:MM" for today, the date too for another day. */
+static const char *when(struct app *a, struct ui *ui, const char *local_time)
+{
+    char today[16];
+    util_time_local(app_now(a), "%Y-%m-%d", today, sizeof today);
+    if (strlen(local_time) < 16)
+        return local_time;
+    if (strncmp(local_time, today, 10) == 0)
+        return ui_strf(ui, "%.5s", local_time + 11);
+    return ui_strf(ui, "%.16s", local_time);
+}
+
+static const char *span(struct ui *ui, const struct checkin_activity *act)
+{
+    /* Same day: "09:00–11:30"; otherwise the dates as well. */
+    if (strncmp(act->starts_at, act->ends_at, 10) == 0)
+        return ui_strf(ui, "%.5s–%.5s", act->starts_at + 11, act->ends_at + 11);
+    return ui_strf(ui, "%.16s – %.16s", act->starts_at, act->ends_at);
+}
+
+/* A key of the keypad; returns 1 when pressed. */
+static int key(struct ui *ui, SDL_Rect r, const char *text, int size, enum ui_role role)
+{
+    struct ui_opts o = {.size = size, .role = role};
+    return ui_key(ui, r, text, &o);
+}
+
+static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect digits,
+                         SDL_Rect letters)
+{
+    static const char *const dk[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "-", "0", NULL};
+    for (int i = 0; i < 12; i++) {
+        SDL_Rect row = rect_row(digits, 4, i / 3, 16);
+        SDL_Rect cell = rect_col(row, 3, i % 3, 16);
+        if (dk[i]) {
+            if (key(ui, cell, dk[i], SIZE_HUGE, ROLE_NORMAL))
+                type_text(s, dk[i]);
+        } else if (key(ui, cell, app_t(a, "checkin.key.backspace"), SIZE_TITLE, ROLE_MUTED)) {
+            backspace(s);
+        }
+    }
+    /* A–Z in three rows of nine; the last place clears the field. */
+    for (int i = 0; i < 27; i++) {
+        SDL_Rect row = rect_row(letters, 3, i / 9, 12);
+        SDL_Rect cell = rect_col(row, 9, i % 9, 10);
+        if (i < 26) {
+            char l[2] = {(char)('A' + i), 0};
+            if (key(ui, cell, l, SIZE_TITLE, ROLE_NORMAL))
+                type_text(s, l);
+        } else if (key(ui, cell, app_t(a, "checkin.key.clear"), SIZE_BODY, ROLE_MUTED)) {
+            wipe_typed(s);
+        }
+    }
+}
+
+/* The card telling what a check-in now counts for. */
+static void build_now_open(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r)
+{
+    int n = s->ck ? checkin_open_activities(s->ck, app_now(a), s->now_open, CHECKIN_MAX_OPEN) : 0;
+    struct ui_opts card = {.role = n > 0 ? ROLE_ACCENT : ROLE_MUTED, .radius = 24};
+    ui_panel(ui, r, &card);
+    SDL_Rect in = rect_inset(r, 24);
+    struct ui_opts head = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts title = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1};
+    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    if (n <= 0) {
+        ui_label(ui, rect(in.x, in.y, in.w, 60), app_t(a, "checkin.now.none_head"), &title);
+        struct ui_opts body = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
+        ui_label(ui, rect(in.x, in.y + 70, in.w, in.h - 70), app_t(a, "checkin.now.none"), &body);
+        return;
+    }
+    ui_label(ui, rect(in.x, in.y, in.w, 44),
+             app_t(a, n == 1 ? "checkin.now.one" : "checkin.now.several"), &head);
+    int y = in.y + 48;
+    if (n == 1) {
+        /* One activity: its whole title, then when and where. */
+        const struct checkin_activity *act = &s->now_open[0];
+        title.max_lines = 2;
+        ui_label(ui, rect(in.x, y, in.w, 110), act->title, &title);
+        const char *where = act->venue[0] ? ui_strf(ui, "%s  ·  %s", span(ui, act), act->venue)
+                                          : span(ui, act);
+        ui_label(ui, rect(in.x, in.y + in.h - 44, in.w, 44), where, &sub);
+        return;
+    }
+    int lines = (in.y + in.h - y) / 58;
+    int shown = n <= lines ? n : lines - 1;
+    if (shown < 1)
+        shown = 1;
+    sub.align = TEXT_RIGHT;
+    for (int i = 0; i < shown; i++, y += 58) {
+        const struct checkin_activity *act = &s->now_open[i];
+        ui_label(ui, rect(in.x, y, in.w - 210, 56), act->title, &title);
+        ui_label(ui, rect(in.x + in.w - 200, y, 200, 56), span(ui, act), &sub);
+    }
+    sub.align = TEXT_LEFT;
+    if (shown < n)
+        ui_label(ui, rect(in.x, y, in.w, 56),
+                 fill(ui, app_t(a, "checkin.now.more"), ui_strf(ui, "%d", n - shown)), &sub);
+}
+
+static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
+{
+    int portrait = ui_portrait(ui);
+    SDL_Rect digits, letters, submit, field, now, head, hint;
+    if (portrait) {
+        int x = 60, w = c.w - 120, y = c.y + 36;
+        head = rect(x, y, w, 80);
+        hint = rect(x, y + 84, w, 50);
+        now = rect(x, y + 150, w, 250);
+        field = rect(x, y + 426, w, 176);
+        digits = rect(x, y + 630, w, 520);
+        letters = rect(x, y + 1172, w, 290);
+        submit = rect(x, y + 1490, w, 140);
+    } else {
+        SDL_Rect left = rect(60, c.y + 36, 860, c.h - 72);
+        int y = left.y;
+        head = rect(left.x, y, left.w, 80);
+        hint = rect(left.x, y + 84, left.w, 50);
+        now = rect(left.x, y + 150, left.w, 250);
+        field = rect(left.x, y + 426, left.w, 176);
+        submit = rect(left.x, y + 636, left.w, 130);
+        SDL_Rect k = rect(980, c.y + 36, c.w - 980 - 60, c.h - 72);
+        digits = rect(k.x, k.y, k.w, 520);
+        letters = rect(k.x, k.y + 546, k.w, k.h - 546);
+    }
+    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    ui_label(ui, head, app_t(a, "checkin.ready.title"), &ho);
+    struct ui_opts hio = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, hint, app_t(a, "checkin.ready.scan_hint"), &hio);
+    build_now_open(a, ui, s, now);
+
+    struct ui_opts fo = {.focused = 1, .size = SIZE_LARGE};
+    if (s->typed_err[0]) {
+        fo.role = ROLE_ERROR;
+        fo.hint = s->typed_err;
+    } else {
+        fo.hint = app_t(a, "checkin.field.hint");
+    }
+    ui_field(ui, field, app_t(a, "checkin.field"), s->typed, &fo);
+    build_keypad(a, ui, s, digits, letters);
+    struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE};
+    if (ui_button(ui, submit, app_t(a, "form.submit"), &so))
+        submit_typed(a, s);
+}
+
+struct choose_ctx {
+    struct app *a;
+    struct cs *s;
+};
+
+static int choose_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
+{
+    struct choose_ctx *cc = ctx;
+    const struct checkin_activity *act = &cc->s->open[i];
+    const char *detail = act->venue[0] ? ui_strf(ui, "%s  ·  %s", span(ui, act), act->venue)
+                                       : span(ui, act);
+    /* A red frame under the row makes each activity read as something to tap. */
+    struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
+    SDL_Rect card = rect(row.x, row.y + 8, row.w, row.h - 16);
+    ui_panel(ui, card, &frame);
+    struct ui_opts o = {.size = SIZE_TITLE, .sub = detail, .hint = app_t(cc->a, "checkin.choose.tap")};
+    return ui_row(ui, rect_inset(card, 4), act->title, &o);
+}
+
+static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
+{
+    int x = 60, w = c.w - 120, y = c.y + 36;
+    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x, y, w, 80), app_t(a, "checkin.choose.title"), &ho);
+    y += 84;
+    struct ui_opts co = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, rect(x, y, w, 56),
+             ui_strf(ui, "%s  ·  %s",
+                     fill(ui, app_t(a, "checkin.choose.count"), ui_strf(ui, "%d", s->nopen)),
+                     s->choose_cert),
+             &co);
+    y += 76;
+    int bar_h = 130, row_h = 190;
+    int list_h = c.y + c.h - 36 - bar_h - 30 - y;
+    if (list_h > s->nopen * row_h)
+        list_h = s->nopen * row_h;
+    struct choose_ctx cc = {a, s};
+    int hit = ui_list(ui, rect(x, y, w, list_h), "checkin.choose", &s->list, s->nopen, row_h,
+                      choose_row, &cc);
+    if (hit >= 0) {
+        struct checkin_activity act = s->open[hit];
+        chosen(a, s, &act);
+        return;
+    }
+    SDL_Rect bar = rect(x, c.y + c.h - 36 - bar_h, w, bar_h);
+    struct ui_opts vo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    int cw = 270, vw = ui_portrait(ui) ? w - cw - 30 : 900;
+    if (ui_button(ui, rect(bar.x, bar.y, vw, bar.h), app_t(a, "checkin.choose.visit"), &vo)) {
+        chosen(a, s, NULL);
+        return;
+    }
+    if (ui_button(ui, rect(bar.x + bar.w - cw, bar.y, cw, bar.h), app_t(a, "checkin.cancel"), &qo))
+        go_ready(s);
+}
+
+/* One line of the result card. */
+struct item {
+    const char *text;
+    struct ui_opts o;
+    int h;
+};
+
+static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
+{
+    const struct checkin_result *r = &s->res;
+    int portrait = ui_portrait(ui);
+    SDL_Rect card = portrait ? rect(50, c.y + 50, c.w - 100, c.h - 100)
+                             : rect(60, c.y + 40, c.w - 120, c.h - 80);
+    enum ui_role role = r->status == CHECKIN_DONE      ? ROLE_OK
+                        : r->status == CHECKIN_ALREADY ? ROLE_ACCENT
+                                                       : ROLE_ERROR;
+    struct ui_opts po = {.role = role, .radius = 36};
+    ui_panel(ui, card, &po);
+    SDL_Rect in = rect_inset(card, 50);
+
+    struct ui_opts big = {.size = portrait ? 136 : BIG_PX, .bold = 1, .align = TEXT_CENTER,
+                          .max_lines = 1, .role = role};
+    struct ui_opts title = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 2};
+    struct ui_opts line = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 2};
+    struct ui_opts muted = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED,
+                            .max_lines = 2};
+    const char *headline, *activity = r->visit ? app_t(a, "checkin.visit") : r->activity_title;
+    switch (r->status) {
+    case CHECKIN_DONE: headline = app_t(a, "checkin.ok"); break;
+    case CHECKIN_ALREADY: headline = app_t(a, "checkin.already"); break;
+    case CHECKIN_INVALID: headline = app_t(a, "checkin.bad.title"); break;
+    default: headline = app_t(a, "checkin.failed.title"); break;
+    }
+    struct item it[8];
+    int n = 0, offer_register = 0;
+    it[n++] = (struct item){headline, big, portrait ? 200 : 170};
+    if (r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY) {
+        it[n++] = (struct item){activity, title, portrait ? 150 : 136};
+        const char *t = when(a, ui, r->local_time);
+        if (r->status == CHECKIN_DONE) {
+            it[n++] = (struct item){ui_strf(ui, "%s %s", app_t(a, "checkin.time"), t), line, 60};
+        } else {
+            struct ui_opts first = title;
+            first.role = ROLE_ACCENT;
+            first.max_lines = 1;
+            it[n++] = (struct item){fill(ui, app_t(a, "checkin.already.first"), t), first, 70};
+        }
+        it[n++] = (struct item){
+            ui_strf(ui, "%s  %s", app_t(a, "checkin.cert"), r->certificate_no), muted, 44};
+        /* RECEIPT HOOK: the receipt's QR goes on this card, under the greeting. */
+        if (r->registered) {
+            const char *name = r->masked_name[0] ? r->masked_name : app_t(a, "checkin.member");
+            it[n++] = (struct item){fill(ui, app_t(a, "checkin.greet"), name), title, 80};
+        } else if (r->status == CHECKIN_DONE) {
+            it[n++] = (struct item){app_t(a, "checkin.unregistered"), line, portrait ? 120 : 60};
+            offer_register = 1;
+        } else {
+            it[n++] = (struct item){app_t(a, "checkin.already.body"), line, 60};
+        }
+    } else if (r->status == CHECKIN_INVALID) {
+        char why[VALIDATE_MSG_SIZE];
+        const char *reason =
+            r->receipt_code
+                ? app_t(a, "checkin.bad.receipt")
+                : validate_message_fmt(r->invalid, a->lang == LANG_EN ? VALIDATE_EN : VALIDATE_ZH,
+                                       r->detail, why, sizeof why);
+        it[n++] = (struct item){ui_strf(ui, "%s", reason), title, portrait ? 150 : 140};
+        it[n++] = (struct item){app_t(a, "checkin.bad.hint"), line, portrait ? 120 : 60};
+    } else {
+        it[n++] = (struct item){app_t(a, "checkin.failed.body"), title, 140};
+    }
+
+    /* Bottom: the countdown to the next person, and buttons not to wait for it. */
+    int bh = 110, by = in.y + in.h - bh;
+    int cy = by - 64;
+    /* The lines sit centred in the space above the countdown. */
+    int gap = portrait ? 56 : 16, total = 0;
+    for (int i = 0; i < n; i++)
+        total += it[i].h + (i ? gap : 0);
+    int y = in.y + (cy - in.y - total) / 2;
+    if (y < in.y)
+        y = in.y;
+    for (int i = 0; i < n; i++) {
+        ui_label(ui, rect(in.x, y, in.w, it[i].h), it[i].text, &it[i].o);
+        y += it[i].h + gap;
+    }
+
+    int64_t left = (s->until - app_now(a) + 999) / 1000;
+    if (left < 1)
+        left = 1;
+    ui_label(ui, rect(in.x, cy, in.w, 50),
+             fill(ui, app_t(a, "checkin.countdown"), ui_strf(ui, "%lld", (long long)left)),
+             &muted);
+    const char *next = app_t(a, r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
+                                    ? "checkin.retry"
+                                    : "checkin.next");
+    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    int nw = 360, rw = offer_register ? 420 : 0, bgap = offer_register ? 40 : 0;
+    int bx = in.x + (in.w - nw - rw - bgap) / 2;
+    if (offer_register) {
+        struct ui_opts ro = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+        if (ui_button(ui, rect(bx, by, rw, bh), app_t(a, "checkin.register"), &ro)) {
+            /* The check-in is recorded; registering is a new errand from Home. */
+            app_home(a);
+            app_push(a, &screen_register, NULL);
+            return;
+        }
+    }
+    if (ui_button(ui, rect(bx + rw + bgap, by, nw, bh), next, &bo))
+        go_ready(s);
+}
+
+/* ---- screen ----------------------------------------------------------------------------- */
+
+static void checkin_enter(struct app *a, const void *arg)
+{
+    struct cs *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    *app_slot(a) = s;
+    /* NULL only on a database failure (logged): the screen then says it cannot save. */
+    s->ck = checkin_create(a->st, &a->cfg);
+    s->view = VIEW_READY;
+    if (arg)
+        handle(a, s, (const char *)arg, CHECKIN_SCAN);
+}
+
+static void checkin_leave(struct app *a)
+{
+    struct cs *s = state(a);
+    if (!s)
+        return;
+    checkin_destroy(s->ck);
+    util_wipe(s, sizeof *s);
+    free(s);
+    *app_slot(a) = NULL;
+}
+
+static void checkin_build(struct app *a, struct ui *ui)
+{
+    struct cs *s = state(a);
+    SDL_Rect c = app_chrome(a, ui, app_t(a, "home.checkin"));
+    if (app_top(a) != &screen_checkin || state(a) != s)
+        return; /* 返回 or 首页 was pressed: this screen is gone */
+    switch (s->view) {
+    case VIEW_READY: build_ready(a, ui, s, c); break;
+    case VIEW_CHOOSE: build_choose(a, ui, s, c); break;
+    case VIEW_RESULT: build_result(a, ui, s, c); break;
+    }
+}
+
+static int checkin_event(struct app *a, const SDL_Event *ev)
+{
+    struct cs *s = state(a);
+    if (ev->type == SDL_TEXTINPUT) {
+        type_text(s, ev->text.text);
+        return 1;
+    }
+    if (ev->type != SDL_KEYDOWN)
+        return 0;
+    switch (ev->key.keysym.sym) {
+    case SDLK_BACKSPACE:
+        if (s->view == VIEW_READY)
+            backspace(s);
+        return 1;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        if (s->view == VIEW_READY && s->typed[0])
+            submit_typed(a, s);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int64_t checkin_next_timer(struct app *a)
+{
+    struct cs *s = state(a);
+    if (s->view == VIEW_READY)
+        return INT64_MAX;
+    if (s->view == VIEW_CHOOSE)
+        return s->until;
+    /* The countdown shows whole seconds: wake when the number changes. */
+    int64_t left = s->until - app_now(a);
+    if (left <= 0)
+        return s->until;
+    int64_t secs = (left + 999) / 1000;
+    return s->until - (secs - 1) * 1000;
+}
+
+static void checkin_timer(struct app *a, int64_t now)
+{
+    struct cs *s = state(a);
+    if (s->view != VIEW_READY && now >= s->until)
+        go_ready(s);
+}
+
+static void checkin_scan(struct app *a, const char *code)
+{
+    handle(a, state(a), code, CHECKIN_SCAN);
+}
+
+const struct screen screen_checkin = {
+    .name = "checkin",
+    .title_key = "home.checkin",
+    .enter = checkin_enter,
+    .leave = checkin_leave,
+    .build = checkin_build,
+    .event = checkin_event,
+    .next_timer = checkin_next_timer,
+    .timer = checkin_timer,
+    .scan = checkin_scan,
+};

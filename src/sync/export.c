@@ -421,7 +421,7 @@ static void build_manifest(struct exporter *x, const struct summary *sum, int64_
 {
     char created[32];
     util_time_utc(now_ms, created);
-    strbuf_add(m, "{\n  \"format\": \"kiosk-bundle/1\",\n  \"bundle\": ");
+    strbuf_add(m, "{\n  \"format\": \"" BUNDLE_FORMAT "\",\n  \"bundle\": ");
     strbuf_add_json_str(m, x->res->bundle);
     strbuf_add(m, ",\n  \"kiosk_id\": ");
     strbuf_add_json_str(m, store_kiosk_id(x->st));

@@ -20,6 +20,10 @@
 
 struct store;
 
+/* manifest.json "format": the bundle layout's version, raised only when the layout of
+ * the files changes (not with the kiosk database's schema_version). */
+#define BUNDLE_FORMAT "kiosk-bundle/1"
+
 /* What happened, for a screen to say in the staff's language (export_status_text). */
 enum export_status {
     EXPORT_OK,          /* a bundle was written and its records marked */

@@ -7,7 +7,7 @@
 #include "sync/ingest.h"
 
 #include "core/util.h"
-#include "store/store.h"
+#include "sync/export.h"
 #include "sync/upload.h"
 
 #include <errno.h>
@@ -203,7 +203,7 @@ static int parse_jsonl(sqlite3 *db, const char *path, const char *name, const ch
 }
 
 struct manifest {
-    char kiosk_id[64], bundle[128];
+    char kiosk_id[64], bundle[128], format[32];
     long record_count, event_count;
     int schema_version;
 };
@@ -225,7 +225,8 @@ static int read_manifest(sqlite3 *db, const char *dir, struct manifest *m, char 
                            " ?1 ->> '$.kiosk_id', ?1 ->> '$.bundle',"
                            " coalesce(?1 ->> '$.record_count', -1),"
                            " coalesce(?1 ->> '$.event_count', 0),"
-                           " coalesce(?1 ->> '$.schema_version', 0)",
+                           " coalesce(?1 ->> '$.schema_version', 0),"
+                           " coalesce(?1 ->> '$.format', '')",
                            -1, &s, NULL) == SQLITE_OK) {
         sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
         if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0)) {
@@ -236,6 +237,8 @@ static int read_manifest(sqlite3 *db, const char *dir, struct manifest *m, char 
             m->record_count = (long)sqlite3_column_int64(s, 3);
             m->event_count = (long)sqlite3_column_int64(s, 4);
             m->schema_version = sqlite3_column_int(s, 5);
+            const char *fm = (const char *)sqlite3_column_text(s, 6);
+            util_strlcpy(m->format, fm ? fm : "", sizeof m->format);
             rc = 0;
         }
     }
@@ -249,10 +252,12 @@ static int read_manifest(sqlite3 *db, const char *dir, struct manifest *m, char 
         set_err(err, errlen, "%s lacks kiosk_id or record_count", path);
         return -1;
     }
-    if (m->schema_version > STORE_SCHEMA_VERSION) {
-        set_err(err, errlen,
-                "the bundle was made by a newer kiosk program (schema %d, this one knows %d)",
-                m->schema_version, STORE_SCHEMA_VERSION);
+    /* The kiosk database's schema_version is carried for the record only: it changes
+     * with indexes and tables that never reach a bundle.  The bundle layout has its own
+     * version, and a layout this program does not know is refused. */
+    if (m->format[0] && strcmp(m->format, BUNDLE_FORMAT) != 0) {
+        set_err(err, errlen, "%s: bundle format \"%s\" is not one this program reads (%s)",
+                path, m->format, BUNDLE_FORMAT);
         return -1;
     }
     if (!m->bundle[0]) { /* older bundles: the folder's own name */
@@ -288,18 +293,22 @@ static long insert_events(PGconn *c, const struct manifest *m, const struct rows
     if (PQresultStatus(r) == PGRES_COMMAND_OK)
         ins = atol(PQcmdTuples(r));
     else
-        set_err(err, errlen, "%s", PQerrorMessage(c));
+        upload_pg_message(c, r, err, errlen);
     PQclear(r);
     free(vals);
     strbuf_free(&sql);
     return ins;
 }
 
-static int pg_ok(PGconn *c, const char *cmd)
+/* Runs a command; for COMMIT also requires the tag COMMIT (a failed transaction
+ * "commits" as ROLLBACK).  On failure the server's message goes to msg (may be NULL). */
+static int pg_ok(PGconn *c, const char *cmd, char *msg, size_t size)
 {
     PGresult *r = PQexec(c, cmd);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK &&
              (strcmp(cmd, "COMMIT") != 0 || strcmp(PQcmdStatus(r), "COMMIT") == 0);
+    if (!ok && msg)
+        upload_pg_message(c, r, msg, size);
     PQclear(r);
     return ok;
 }
@@ -309,8 +318,8 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
 {
     char source[160], msg[512] = "";
     snprintf(source, sizeof source, "bundle:%s", m->bundle);
-    if (!pg_ok(c, "BEGIN")) {
-        set_err(err, errlen, "the central database refused to start: %s", PQerrorMessage(c));
+    if (!pg_ok(c, "BEGIN", msg, sizeof msg)) {
+        set_err(err, errlen, "nothing was loaded: %s", msg);
         return -1;
     }
     struct upload_row *rows = malloc(sizeof *rows * INSERT_CHUNK);
@@ -338,16 +347,11 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
             res->events_inserted += ins;
     }
     free(rows);
-    if (ok && !pg_ok(c, "COMMIT")) {
-        util_strlcpy(msg, PQerrorMessage(c), sizeof msg);
+    if (ok && !pg_ok(c, "COMMIT", msg, sizeof msg))
         ok = 0;
-    }
     if (!ok) {
         if (PQstatus(c) == CONNECTION_OK)
-            pg_ok(c, "ROLLBACK");
-        char *nl = strpbrk(msg, "\r\n");
-        if (nl)
-            *nl = 0;
+            pg_ok(c, "ROLLBACK", NULL, 0);
         set_err(err, errlen, "nothing was loaded: %s", msg[0] ? msg : "the transaction failed");
         res->inserted = res->events_inserted = 0;
         return -1;

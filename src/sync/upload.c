@@ -49,6 +49,12 @@ static void first_line(const char *msg, char *out, size_t size)
         util_strlcpy(out, "unknown error", size);
 }
 
+void upload_pg_message(PGconn *c, const PGresult *r, char *out, size_t size)
+{
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    first_line(primary && *primary ? primary : PQerrorMessage(c), out, size);
+}
+
 const char *upload_status_text(enum upload_status status, int zh)
 {
     switch (status) {
@@ -145,7 +151,7 @@ long upload_insert_rows(PGconn *c, const struct upload_row *rows, int n, const c
         inserted = atol(PQcmdTuples(r));
     } else {
         char msg[512];
-        first_line(PQerrorMessage(c), msg, sizeof msg);
+        upload_pg_message(c, r, msg, sizeof msg);
         set_err(err, errlen, "%s", msg);
     }
     PQclear(r);
@@ -163,7 +169,7 @@ static int pg_command(PGconn *c, const char *cmd, char *msg, size_t size)
     if (ok && strcmp(cmd, "COMMIT") == 0)
         ok = strcmp(PQcmdStatus(r), "COMMIT") == 0;
     if (!ok)
-        first_line(PQerrorMessage(c), msg, size);
+        upload_pg_message(c, r, msg, size);
     PQclear(r);
     return ok ? 0 : -1;
 }

@@ -76,6 +76,10 @@ const char *upload_status_text(enum upload_status status, int zh);
 PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statement_timeout_ms,
                        const char *app, char *err, size_t errlen);
 
+/* The server's one-line message for a failed result r (may be NULL: the connection's
+ * last error), without libpq's "ERROR:" prefix and detail lines. */
+void upload_pg_message(PGconn *c, const PGresult *r, char *out, size_t size);
+
 /* One row for kiosk_records.  All strings are borrowed. */
 struct upload_row {
     const char *uuid, *kiosk_id, *kind, *created_at, *payload;

@@ -16,7 +16,8 @@
 # next run; an upload on a worker thread while records keep arriving; the retry back-off.
 # Prints the upload throughput for 10,000 records, then "N passed, M failed".
 #
-# --bench: only the throughput line (release flags), for the benchmark script.
+# --bench: only the throughput line "upload_throughput: N records/s (…)" (release flags),
+# for tests/bench.sh.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -92,7 +93,7 @@ throughput() {
     t1=$(date +%s.%N)
     n=$(count LD05)
     awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN {
-        printf "upload throughput: %d records in %.2f s = %.0f records/s (batch 500, one transaction a batch)\n", n, b - a, n / (b - a) }'
+        printf "upload_throughput: %.0f records/s (%d records in %.2f s, batch 500, one transaction a batch)\n", n / (b - a), n, b - a }'
     [ "$rc" = 0 ] && eq "$n" 10000
 }
 

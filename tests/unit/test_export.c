@@ -131,10 +131,11 @@ static char *json_at(struct fixture *f, const char *file, const char *jpath)
 
 static void assert_json(struct fixture *f, const char *file, const char *jpath, const char *want)
 {
-    char *v = json_at(f, file, jpath);
-    if (strcmp(v, want) != 0)
-        fail_msg("%s %s: got %s, want %s", file, jpath, v, want);
+    char *v = json_at(f, file, jpath), got[256];
+    util_strlcpy(got, v, sizeof got);
     free(v);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s %s: got %s, want %s", file, jpath, got, want);
 }
 
 /* out = a/b.  Out of line so the compiler does not second-guess path lengths. */
@@ -238,7 +239,10 @@ static void test_export_writes_verified_bundle(void **state)
 
     assert_json(f, man, "$.kiosk_id", "LD01");
     assert_json(f, man, "$.bundle", "LD01-20261201-001");
-    assert_json(f, man, "$.schema_version", "1");
+    char ver[16];
+    snprintf(ver, sizeof ver, "%d", STORE_SCHEMA_VERSION);
+    assert_json(f, man, "$.schema_version", ver);
+    assert_json(f, man, "$.format", "kiosk-bundle/1");
     assert_json(f, man, "$.record_count", "3");
     assert_json(f, man, "$.event_count", "2");
     assert_json(f, man, "$.counts.checkin", "2");

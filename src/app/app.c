@@ -3,6 +3,7 @@
 #include "app/app.h"
 
 #include "core/util.h"
+#include "input/pinyin.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -41,6 +42,8 @@ void app_fini(struct app *a)
         a->depth--;
     }
     util_wipe(a->scan_buf, sizeof a->scan_buf);
+    pinyin_close(a->pinyin);
+    a->pinyin = NULL;
 }
 
 int64_t app_now(const struct app *a)

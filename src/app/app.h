@@ -18,6 +18,7 @@
 struct store;
 struct ui;
 struct app;
+struct pinyin;
 
 /* A screen: one file in src/screens/ defines one of these. */
 struct screen {
@@ -66,6 +67,8 @@ struct app {
     char scan_buf[128];
     int scan_len;
     int64_t scan_last_ms;
+
+    struct pinyin *pinyin;            /* the process's one input engine, opened on first use */
 };
 
 /* Sets up the app over an opened store, catalogue and UI; shows Home.  With

@@ -1,0 +1,1041 @@
+/* register — 报到登记: a migrant member reports in.  One column of large fields
+ * (姓名, 性别, 身份证号, 手机号, 活动证编号, 原党组织, 户籍地, 工作单位, 现居社区,
+ * 入党时间), the consent box and 提交, with the on-screen keyboard beside the form
+ * (landscape) or under it (portrait), so it never covers the field being typed.
+ *
+ * Each field says in a sentence what is wrong with it (validate.h); a valid ID number
+ * fills in 性别 and proposes 户籍地; 现居社区 opens a picker of the service places.
+ * 提交 stays disabled until the required fields are valid and consent is given.  A
+ * second registration of the same ID number on this kiosk is recorded as an update
+ * only when the person confirms.  After the record is committed, the success view
+ * shows only masked data and where to go; the form's buffers are wiped at once, and
+ * everything else when the screen is left (back, home or the idle reset).
+ *
+ * Owns: the form's buffers (personal data: wiped, never logged), the keyboard, the
+ * places list.  Never does: SQL (app/registration.h does), drawing of its own. */
+#include "app/app.h"
+#include "app/regions.h"
+#include "app/registration.h"
+#include "app/validate.h"
+#include "core/util.h"
+#include "input/keyboard.h"
+#include "ui/text.h"
+#include "ui/ui.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum fid { F_NAME, F_ID, F_PHONE, F_CERT, F_ORG, F_HUKOU, F_EMPLOYER, F_JOINED, F_COUNT };
+
+#define TEXT_MAX 50      /* characters in 原党组织, 户籍地, 工作单位 */
+#define VAL_SIZE 260     /* bytes of a field: the longest cap is 51 characters */
+#define BOX_H 88         /* the field's input box */
+#define ROW_GAP 20
+#define BAR_H 120
+#define MAX_ROWS 12
+
+struct fdef {
+    const char *label, *hint;  /* catalogue keys */
+    enum kbd_kind kbd;
+    int cap;                   /* characters; one more than valid, so "too long" can show */
+    int required;
+    int code;                  /* numbers and codes: full-width forms and spaces normalised */
+};
+
+static const struct fdef fdefs[F_COUNT] = {
+    [F_NAME] = {"reg.name", "reg.hint.name", KBD_TEXT, VALIDATE_NAME_MAX + 1, 1, 0},
+    [F_ID] = {"reg.id", "reg.hint.id", KBD_ID, 20, 1, 1},
+    [F_PHONE] = {"reg.phone", "reg.hint.phone", KBD_PHONE, 20, 1, 1},
+    [F_CERT] = {"reg.cert", "reg.hint.cert", KBD_CODE, VALIDATE_CERT_MAX + 1, 1, 1},
+    [F_ORG] = {"reg.org", "reg.hint.org", KBD_TEXT, TEXT_MAX + 1, 0, 0},
+    [F_HUKOU] = {"reg.hukou", "reg.hint.hukou", KBD_TEXT, TEXT_MAX + 1, 0, 0},
+    [F_EMPLOYER] = {"reg.employer", "reg.hint.employer", KBD_TEXT, TEXT_MAX + 1, 0, 0},
+    [F_JOINED] = {"reg.joined", "reg.hint.joined", KBD_DATE, 16, 0, 1},
+};
+
+enum mode { M_FORM, M_PICKER, M_DUP, M_FAILED, M_DONE };
+
+struct reg {
+    struct kbd *kbd;
+    char val[F_COUNT][VAL_SIZE];
+    int focus;                        /* enum fid */
+    int sex;                          /* enum validate_sex */
+    int consent;
+    struct reg_place *places;
+    int nplaces;                      /* -1: the list could not be read */
+    int place;                        /* index into places, -1: none */
+    char filter[VAL_SIZE];
+    struct ui_list_state form_ls, pick_ls;
+    int scroll;                       /* 1: bring the focused field into view; 2: the end */
+    char auto_id[24];                 /* the ID number 性别/户籍地 were filled from */
+    char auto_hukou[REGIONS_NAME_SIZE];
+    enum mode mode;
+    char dup_date[11];
+    int pick_then_next;               /* the picker was opened by 下一项: go on after it */
+    /* The success view keeps only masked data and the place. */
+    char done_name[64], done_id[40];
+    struct reg_place done_place;
+};
+
+/* What the checks found, per field, for one build. */
+struct fcheck {
+    enum validate_result r;
+    int detail;
+    int show;                         /* the error is shown (not just "still typing") */
+};
+
+struct form {
+    struct fcheck c[F_COUNT];
+    struct idcard_info id;
+    int ready;
+};
+
+static struct reg *state(struct app *a) { return *app_slot(a); }
+
+static const char *reg_tr(void *ctx, const char *key) { return app_t(ctx, key); }
+
+static int lang_v(const struct app *a) { return a->lang == LANG_EN ? VALIDATE_EN : VALIDATE_ZH; }
+
+static int today_ymd(const struct app *a)
+{
+    char d[16];
+    util_time_local(app_now(a), "%Y%m%d", d, sizeof d);
+    return atoi(d);
+}
+
+/* ---- editing ---------------------------------------------------------------------- */
+
+static void wipe_form(struct reg *s)
+{
+    util_wipe(s->val, sizeof s->val);
+    util_wipe(s->filter, sizeof s->filter);
+    util_wipe(s->auto_id, sizeof s->auto_id);
+    util_wipe(s->auto_hukou, sizeof s->auto_hukou);
+    s->sex = 0;
+    s->consent = 0;
+    s->place = -1;
+    s->focus = F_NAME;
+    memset(&s->form_ls, 0, sizeof s->form_ls);
+    memset(&s->pick_ls, 0, sizeof s->pick_ls);
+    s->dup_date[0] = 0;
+}
+
+/* Appends text to a field buffer, whole characters only, at most cap characters.
+ * Codes and numbers are normalised as they come: full-width digits and letters become
+ * ASCII, spaces go, x becomes X in an ID number, certificate numbers are upper case. */
+static void buf_insert(char *buf, int cap, int f, const char *text)
+{
+    char tmp[PINYIN_COMMIT_MAX + 8];
+    util_strlcpy(tmp, text, sizeof tmp);
+    if (f >= 0 && fdefs[f].code) {
+        validate_normalize(tmp);
+        for (char *c = tmp; *c; c++) {
+            if (f == F_ID && *c == 'x')
+                *c = 'X';
+            else if (f == F_CERT && *c >= 'a' && *c <= 'z')
+                *c = (char)toupper((unsigned char)*c);
+        }
+    }
+    size_t len = strlen(buf), count = utf8_count(buf);
+    const char *p = tmp;
+    while (*p && (int)count < cap) {
+        const char *q = p;
+        utf8_next(&q);
+        size_t n = (size_t)(q - p);
+        if (len + n >= VAL_SIZE)
+            break;
+        memcpy(buf + len, p, n);
+        len += n;
+        buf[len] = 0;
+        count++;
+        p = q;
+    }
+    util_wipe(tmp, sizeof tmp);
+}
+
+static void buf_delete(char *buf)
+{
+    size_t len = strlen(buf);
+    if (!len)
+        return;
+    size_t at = utf8_prev(buf, len);
+    util_wipe(buf + at, len - at);
+}
+
+static void focus_field(struct reg *s, int f)
+{
+    if (s->focus != f || kbd_get_kind(s->kbd) != fdefs[f].kbd)
+        kbd_set_kind(s->kbd, fdefs[f].kbd);
+    s->focus = f;
+    s->scroll = 1;
+}
+
+static void open_picker(struct reg *s)
+{
+    s->pick_then_next = 0;
+    s->mode = M_PICKER;
+    util_wipe(s->filter, sizeof s->filter);
+    memset(&s->pick_ls, 0, sizeof s->pick_ls);
+    kbd_set_kind(s->kbd, KBD_TEXT);
+}
+
+static void close_picker(struct reg *s)
+{
+    s->mode = M_FORM;
+    util_wipe(s->filter, sizeof s->filter);
+    kbd_set_kind(s->kbd, fdefs[s->focus].kbd);
+    if (s->pick_then_next && s->place >= 0)
+        focus_field(s, F_JOINED);
+    s->pick_then_next = 0;
+}
+
+/* 下一项 walks the form in its order: 现居社区 (a picker) comes between 工作单位 and
+ * 入党时间; after the last field the form scrolls to the consent and 提交. */
+static void focus_next(struct reg *s)
+{
+    if (s->focus == F_EMPLOYER && s->place < 0) {
+        open_picker(s);
+        s->pick_then_next = 1;
+    } else if (s->focus + 1 < F_COUNT) {
+        focus_field(s, s->focus + 1);
+    } else {
+        s->scroll = 2;
+    }
+}
+
+static void apply(struct reg *s, struct kbd_action *act)
+{
+    char *buf = s->mode == M_PICKER ? s->filter : s->val[s->focus];
+    int f = s->mode == M_PICKER ? -1 : s->focus;
+    int cap = f < 0 ? TEXT_MAX : fdefs[f].cap;
+    if (act->text[0])
+        buf_insert(buf, cap, f, act->text);
+    if (act->del)
+        buf_delete(buf);
+    if (act->next && s->mode == M_FORM)
+        focus_next(s);
+    if (s->mode == M_PICKER && (act->text[0] || act->del))
+        s->pick_ls.offset = 0;
+    if (s->mode == M_FORM && !s->scroll)
+        s->scroll = 1; /* typing into a field scrolled away brings it back */
+    util_wipe(act, sizeof *act);
+}
+
+/* ---- checks ----------------------------------------------------------------------- */
+
+/* Whether more typing may still make the value right: then only a quiet hint shows
+ * while the field has the focus. */
+static int still_typing(int f, enum validate_result r, int detail)
+{
+    switch (r) {
+    case VALIDATE_ID_LENGTH: return detail < 18;
+    case VALIDATE_PHONE_LENGTH: return detail < 11;
+    case VALIDATE_CERT_LENGTH: return detail < VALIDATE_CERT_MIN;
+    case VALIDATE_DATE_FORMAT: return f == F_JOINED;
+    default: return 0;
+    }
+}
+
+static void check_form(struct app *a, struct reg *s, struct form *fm)
+{
+    memset(fm, 0, sizeof *fm);
+    int today = today_ymd(a);
+    char norm[VAL_SIZE];
+    for (int f = 0; f < F_COUNT; f++) {
+        struct fcheck *c = &fm->c[f];
+        const char *v = s->val[f];
+        int detail = 0;
+        if (!*v) {
+            c->r = fdefs[f].required ? VALIDATE_EMPTY : VALIDATE_OK;
+            continue;
+        }
+        switch (f) {
+        case F_NAME: c->r = validate_name(v, norm, sizeof norm, &detail); break;
+        case F_ID:
+            c->r = validate_idcard(v, today, &fm->id);
+            detail = fm->id.detail;
+            break;
+        case F_PHONE: c->r = validate_phone(v, norm, sizeof norm, &detail); break;
+        case F_CERT: c->r = validate_certno(v, norm, sizeof norm, &detail); break;
+        case F_JOINED: c->r = validate_join_date(v, today, norm, sizeof norm, &detail); break;
+        default:
+            util_strlcpy(norm, v, sizeof norm);
+            validate_trim(norm);
+            c->r = validate_text(norm, TEXT_MAX);
+            detail = TEXT_MAX;
+            break;
+        }
+        c->detail = detail;
+        c->show = c->r != VALIDATE_OK &&
+                  !(s->focus == f && s->mode == M_FORM && still_typing(f, c->r, detail));
+    }
+    util_wipe(norm, sizeof norm);
+    fm->ready = s->consent && s->place >= 0;
+    for (int f = 0; f < F_COUNT; f++)
+        if (fm->c[f].r != VALIDATE_OK)
+            fm->ready = 0;
+}
+
+/* A valid ID number fills in 性别 and proposes 户籍地 from its region code, once per
+ * number, and never over a 户籍地 the person typed. */
+static void auto_fill(struct reg *s, const struct form *fm)
+{
+    if (fm->c[F_ID].r != VALIDATE_OK || strcmp(fm->id.number, s->auto_id) == 0)
+        return;
+    util_strlcpy(s->auto_id, fm->id.number, sizeof s->auto_id);
+    s->sex = fm->id.sex;
+    char region[REGIONS_NAME_SIZE];
+    if (regions_lookup(fm->id.region, region, sizeof region) > 0 &&
+        (!s->val[F_HUKOU][0] || strcmp(s->val[F_HUKOU], s->auto_hukou) == 0)) {
+        util_wipe(s->val[F_HUKOU], VAL_SIZE);
+        buf_insert(s->val[F_HUKOU], fdefs[F_HUKOU].cap, F_HUKOU, region);
+        util_strlcpy(s->auto_hukou, region, sizeof s->auto_hukou);
+    }
+    util_wipe(region, sizeof region);
+}
+
+/* ---- layout ----------------------------------------------------------------------- */
+
+struct lay {
+    SDL_Rect form, bar, kbd;
+};
+
+static struct lay layout(struct ui *ui, SDL_Rect c)
+{
+    struct lay l;
+    int W = ui_width(ui), H = ui_height(ui);
+    if (ui_portrait(ui)) {
+        int kh = kbd_preferred_height(ui, W - 24);
+        l.kbd = rect(12, H - kh - 12, W - 24, kh);
+        l.bar = rect(24, l.kbd.y - 12 - BAR_H, W - 48, BAR_H);
+        l.form = rect(24, c.y + 16, W - 48, l.bar.y - 12 - c.y - 16);
+    } else {
+        /* The keyboard takes the right half: letter keys of ~90 px, and the form keeps
+         * the full height, so several fields show above one another. */
+        int kw = W * 52 / 100;
+        l.kbd = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
+        int fw = l.kbd.x - 24 - 24;
+        l.bar = rect(24, c.y + c.h - 16 - BAR_H, fw, BAR_H);
+        l.form = rect(24, c.y + 16, fw, l.bar.y - 12 - c.y - 16);
+    }
+    return l;
+}
+
+enum row_kind { R_FIELD, R_SEX, R_PLACE, R_CONSENT };
+
+struct row {
+    enum row_kind kind;
+    int f;                /* R_FIELD */
+    int y, h;             /* in the form's content */
+    int field_h;          /* the field widget's height */
+    const char *hint;     /* frame string */
+    int err;
+    int hint_lines;       /* 1: in the field; more: a label under it */
+    int body_h;           /* R_CONSENT: the explanation's height */
+};
+
+struct build_ctx {
+    struct app *a;
+    struct reg *s;
+    struct form *fm;
+    struct row rows[MAX_ROWS];
+    int nrows;
+    int w;                /* content width */
+    int content_h;
+    SDL_Rect view;
+    int hit_field;        /* a field pressed: its id, or -1 */
+    int hit_place, hit_consent, hit_sex;
+};
+
+static int label_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 3 / 2; }
+static int hint_line_h(struct ui *ui) { return ui_px(ui, SIZE_SMALL) * 3 / 2; }
+
+/* Lines text needs at width w in the hint's style (at most 4). */
+static int hint_lines(struct ui *ui, const char *text, int w, int bold)
+{
+    if (!text || !*text)
+        return 0;
+    struct text_style st = {.size_px = ui_px(ui, SIZE_SMALL), .bold = bold};
+    struct text_line lines[4];
+    int n = text_break(ui_fonts(ui), text, &st, w, lines, 4);
+    return n < 1 ? 1 : n > 4 ? 4 : n;
+}
+
+/* The hint or error sentence of a field, in this frame's arena. */
+static const char *field_hint(struct app *a, struct ui *ui, struct reg *s, const struct form *fm,
+                              int f, int *err)
+{
+    const struct fcheck *c = &fm->c[f];
+    *err = 0;
+    if (c->show && c->r != VALIDATE_EMPTY) {
+        char msg[VALIDATE_MSG_SIZE];
+        *err = 1;
+        return ui_strf(ui, "%s",
+                       validate_message_fmt(c->r, lang_v(a), c->detail, msg, sizeof msg));
+    }
+    if (f == F_ID && c->r == VALIDATE_OK) {
+        const struct idcard_info *id = &fm->id;
+        const char *sex = validate_sex_label(id->sex, lang_v(a));
+        if (a->lang == LANG_EN)
+            return ui_strf(ui, "%s %04d-%02d-%02d · %s", app_t(a, "reg.born"), id->birth_year,
+                           id->birth_month, id->birth_day, sex);
+        return ui_strf(ui, "%s%d年%d月%d日 · %s", app_t(a, "reg.born"), id->birth_year,
+                       id->birth_month, id->birth_day, sex);
+    }
+    if ((f == F_ID || f == F_PHONE) && s->focus == f && s->val[f][0] && c->r != VALIDATE_OK)
+        return ui_strf(ui, "%s %d / %d", app_t(a, "reg.typed"), (int)utf8_count(s->val[f]),
+                       f == F_ID ? 18 : 11);
+    return app_t(a, fdefs[f].hint);
+}
+
+static void lay_rows(struct build_ctx *b, struct ui *ui)
+{
+    struct app *a = b->a;
+    struct reg *s = b->s;
+    int lh = label_h(ui), hh = hint_line_h(ui);
+    int y = 20, n = 0;
+    static const int order[] = {F_NAME, -2, F_ID, F_PHONE, F_CERT, F_ORG, F_HUKOU, F_EMPLOYER,
+                                -3, F_JOINED, -4};
+    for (size_t i = 0; i < ARRAY_LEN(order); i++) {
+        struct row *r = &b->rows[n++];
+        memset(r, 0, sizeof *r);
+        r->y = y;
+        if (order[i] >= 0) {
+            r->kind = R_FIELD;
+            r->f = order[i];
+            r->hint = field_hint(a, ui, s, b->fm, r->f, &r->err);
+        } else if (order[i] == -2) {
+            r->kind = R_SEX;
+            r->hint = app_t(a, "reg.hint.sex");
+        } else if (order[i] == -3) {
+            r->kind = R_PLACE;
+            r->hint = s->place >= 0
+                          ? ui_strf(ui, "%s%s", app_t(a, "reg.address"),
+                                    s->places[s->place].address)
+                          : app_t(a, s->nplaces < 0 ? "reg.places_error" : "reg.hint.place");
+            r->err = s->nplaces < 0;
+        } else {
+            r->kind = R_CONSENT;
+        }
+        if (r->kind == R_CONSENT) {
+            struct text_style st = {.size_px = ui_px(ui, SIZE_SMALL)};
+            int mw = 0, mh = 0;
+            text_measure(ui_fonts(ui), app_t(a, "reg.consent_text"), &st, b->w - 56, 0, &mw,
+                         &mh);
+            r->body_h = mh;
+            r->h = 24 + lh + 8 + mh + 16 + 88 + 24;
+        } else if (r->kind == R_SEX) {
+            r->field_h = lh + BOX_H;
+            r->h = r->field_h;
+        } else {
+            r->hint_lines = hint_lines(ui, r->hint, b->w - 8, r->err);
+            r->field_h = lh + BOX_H + (r->hint_lines == 1 ? hh : 0);
+            r->h = r->field_h + (r->hint_lines > 1 ? r->hint_lines * hh + 4 : 0);
+        }
+        y += r->h + ROW_GAP;
+    }
+    b->nrows = n;
+    b->content_h = y + 20;
+}
+
+/* The value as the field shows it: an ID number only in full while its field has the
+ * focus; a long value shows its end while typed, where the caret is. */
+static const char *shown_value(struct app *a, struct ui *ui, struct reg *s, int f, int inner_w)
+{
+    const char *v = s->val[f];
+    if (!*v)
+        return "";
+    if (f == F_ID && s->focus != f) {
+        char m[40];
+        mask_idcard(v, m, sizeof m);
+        return ui_strf(ui, "%s", m);
+    }
+    if (s->focus != f)
+        return v;
+    struct text_style st = {.size_px = ui_px(ui, SIZE_LARGE)};
+    if (text_width(ui_fonts(ui), v, -1, &st) <= inner_w)
+        return v;
+    const char *p = v;
+    while (*p) {
+        utf8_next(&p);
+        const char *t = ui_strf(ui, "…%s", p);
+        if (text_width(ui_fonts(ui), t, -1, &st) <= inner_w)
+            return t;
+    }
+    return v;
+}
+
+static int visible(const struct build_ctx *b, SDL_Rect r)
+{
+    return r.y + r.h > b->view.y && r.y < b->view.y + b->view.h;
+}
+
+static void build_field_row(struct build_ctx *b, struct ui *ui, const struct row *r, int x, int y)
+{
+    struct app *a = b->a;
+    struct reg *s = b->s;
+    int f = r->f;
+    SDL_Rect fr = rect(x, y, b->w, r->field_h);
+    if (visible(b, fr)) {
+        struct ui_opts o = {.role = r->err ? ROLE_ERROR : ROLE_NORMAL,
+                            .focused = s->focus == f && s->mode == M_FORM,
+                            .hint = r->hint_lines == 1 ? r->hint : NULL};
+        const char *v = shown_value(a, ui, s, f, b->w - 36 - 12);
+        if (ui_field(ui, fr, app_t(a, fdefs[f].label), v, &o))
+            b->hit_field = f;
+    }
+    if (r->hint_lines > 1) {
+        SDL_Rect hr = rect(x + 4, y + r->field_h + 2, b->w - 8, r->hint_lines * hint_line_h(ui));
+        if (visible(b, hr)) {
+            struct ui_opts ho = {.size = SIZE_SMALL, .bold = r->err,
+                                 .role = r->err ? ROLE_ERROR : ROLE_MUTED,
+                                 .max_lines = r->hint_lines};
+            ui_label(ui, hr, r->hint, &ho);
+        }
+    }
+}
+
+static void build_sex_row(struct build_ctx *b, struct ui *ui, const struct row *r, int x, int y)
+{
+    struct app *a = b->a;
+    int lh = label_h(ui);
+    if (!visible(b, rect(x, y, b->w, r->h)))
+        return;
+    struct ui_opts lo = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x + 4, y, b->w - 8, lh), app_t(a, "reg.sex"), &lo);
+    int bw = 190;
+    for (int i = 0; i < 2; i++) {
+        int sex = i == 0 ? VALIDATE_SEX_MALE : VALIDATE_SEX_FEMALE;
+        struct ui_opts o = {.role = b->s->sex == sex ? ROLE_SELECTED : ROLE_NORMAL,
+                            .size = SIZE_LARGE};
+        if (ui_button(ui, rect(x + i * (bw + 20), y + lh, bw, BOX_H),
+                      validate_sex_label(sex, lang_v(a)), &o))
+            b->hit_sex = sex;
+    }
+    struct ui_opts ho = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 2};
+    int hx = x + 2 * (bw + 20) + 10;
+    ui_label(ui, rect(hx, y + lh, x + b->w - hx, BOX_H), r->hint, &ho);
+}
+
+static void build_place_row(struct build_ctx *b, struct ui *ui, const struct row *r, int x,
+                            int y)
+{
+    struct app *a = b->a;
+    struct reg *s = b->s;
+    SDL_Rect fr = rect(x, y, b->w, r->field_h);
+    if (visible(b, fr)) {
+        struct ui_opts o = {.role = r->err ? ROLE_ERROR : ROLE_NORMAL,
+                            .hint = r->hint_lines == 1 ? r->hint : NULL};
+        const char *v = s->place >= 0 ? s->places[s->place].name : app_t(a, "reg.choose");
+        if (ui_field(ui, fr, app_t(a, "reg.place"), v, &o))
+            b->hit_place = 1;
+    }
+    if (r->hint_lines > 1) {
+        SDL_Rect hr = rect(x + 4, y + r->field_h + 2, b->w - 8, r->hint_lines * hint_line_h(ui));
+        if (visible(b, hr)) {
+            struct ui_opts ho = {.size = SIZE_SMALL, .role = r->err ? ROLE_ERROR : ROLE_MUTED,
+                                 .max_lines = r->hint_lines};
+            ui_label(ui, hr, r->hint, &ho);
+        }
+    }
+}
+
+static void build_consent_row(struct build_ctx *b, struct ui *ui, const struct row *r, int x,
+                              int y)
+{
+    struct app *a = b->a;
+    SDL_Rect card = rect(x, y, b->w, r->h);
+    if (!visible(b, card))
+        return;
+    struct ui_opts co = {.role = ROLE_ACCENT, .radius = 18};
+    ui_panel(ui, card, &co);
+    int lh = label_h(ui);
+    struct ui_opts to = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x + 28, y + 24, b->w - 56, lh), app_t(a, "reg.consent_title"), &to);
+    struct ui_opts bo = {.size = SIZE_SMALL};
+    ui_label(ui, rect(x + 28, y + 24 + lh + 8, b->w - 56, r->body_h),
+             app_t(a, "reg.consent_text"), &bo);
+    struct ui_opts cb = {.selected = b->s->consent, .size = SIZE_LARGE};
+    if (ui_checkbox(ui, rect(x + 28, y + 24 + lh + 8 + r->body_h + 16, b->w - 56, 88),
+                    app_t(a, "reg.consent"), &cb))
+        b->hit_consent = 1;
+}
+
+static int form_row_cb(struct ui *ui, void *ctx, int index, SDL_Rect row)
+{
+    struct build_ctx *b = ctx;
+    for (int i = 0; i < b->nrows; i++) {
+        const struct row *r = &b->rows[i];
+        int y = row.y + r->y;
+        switch (r->kind) {
+        case R_FIELD: build_field_row(b, ui, r, row.x + 20, y); break;
+        case R_SEX: build_sex_row(b, ui, r, row.x + 20, y); break;
+        case R_PLACE: build_place_row(b, ui, r, row.x + 20, y); break;
+        case R_CONSENT: build_consent_row(b, ui, r, row.x + 20, y); break;
+        }
+    }
+    return 0;
+}
+
+/* Scrolls the form so the focused field (or the end) is in view. */
+static void scroll_into_view(struct build_ctx *b)
+{
+    struct reg *s = b->s;
+    float max = (float)(b->content_h - b->view.h);
+    if (max < 0)
+        max = 0;
+    if (s->scroll == 2) {
+        s->form_ls.offset = max;
+    } else if (s->scroll == 1) {
+        for (int i = 0; i < b->nrows; i++) {
+            const struct row *r = &b->rows[i];
+            if (r->kind != R_FIELD || r->f != s->focus)
+                continue;
+            float top = (float)r->y - 12, bottom = (float)(r->y + r->h) + 12;
+            if (top < s->form_ls.offset)
+                s->form_ls.offset = top;
+            else if (bottom > s->form_ls.offset + (float)b->view.h)
+                s->form_ls.offset = bottom - (float)b->view.h;
+        }
+    }
+    if (s->form_ls.offset > max)
+        s->form_ls.offset = max;
+    if (s->form_ls.offset < 0)
+        s->form_ls.offset = 0;
+    s->form_ls.velocity = 0;
+    s->scroll = 0;
+}
+
+/* The first thing that keeps 提交 disabled, as a sentence; the index of the field to go
+ * to in *go (-1: the consent, -2: the place, -3: nothing). */
+static const char *status_text(struct app *a, struct ui *ui, struct reg *s, const struct form *fm,
+                               int *go)
+{
+    *go = -3;
+    struct strbuf missing = {0}, wrong = {0};
+    int first_missing = -3, first_wrong = -3;
+    static const int order[] = {F_NAME, F_ID, F_PHONE, F_CERT, F_ORG, F_HUKOU, F_EMPLOYER,
+                                -2, F_JOINED};
+    const char *sep = app_t(a, "reg.list_sep");
+    for (size_t i = 0; i < ARRAY_LEN(order); i++) {
+        int f = order[i];
+        if (f == -2) {
+            if (s->place < 0) {
+                strbuf_addf(&missing, "%s%s", missing.len ? sep : "", app_t(a, "reg.place"));
+                if (first_missing == -3)
+                    first_missing = -2;
+            }
+            continue;
+        }
+        const struct fcheck *c = &fm->c[f];
+        if (c->r == VALIDATE_EMPTY) {
+            strbuf_addf(&missing, "%s%s", missing.len ? sep : "", app_t(a, fdefs[f].label));
+            if (first_missing == -3)
+                first_missing = f;
+        } else if (c->r != VALIDATE_OK) {
+            strbuf_addf(&wrong, "%s%s", wrong.len ? sep : "", app_t(a, fdefs[f].label));
+            if (first_wrong == -3)
+                first_wrong = f;
+        }
+    }
+    const char *out;
+    if (wrong.len) {
+        out = ui_strf(ui, "%s%s", app_t(a, "reg.status_wrong"), wrong.buf);
+        *go = first_wrong;
+    } else if (missing.len) {
+        out = ui_strf(ui, "%s%s", app_t(a, "reg.status_missing"), missing.buf);
+        *go = first_missing;
+    } else if (!s->consent) {
+        out = app_t(a, "reg.status_consent");
+        *go = -1;
+    } else {
+        out = app_t(a, "reg.status_ready");
+    }
+    strbuf_free(&missing);
+    strbuf_free(&wrong);
+    return out;
+}
+
+/* ---- submitting ------------------------------------------------------------------- */
+
+static void submit(struct app *a, struct reg *s, int is_update)
+{
+    struct form fm;
+    check_form(a, s, &fm);
+    if (!fm.ready) {
+        s->mode = M_FORM;
+        util_wipe(&fm, sizeof fm);
+        return;
+    }
+    char name[VALIDATE_NAME_SIZE], phone[VALIDATE_PHONE_SIZE], cert[VALIDATE_CERT_SIZE];
+    char joined[VALIDATE_DATE_SIZE] = "", birth[16], org[VAL_SIZE], hukou[VAL_SIZE],
+         employer[VAL_SIZE];
+    validate_name(s->val[F_NAME], name, sizeof name, NULL);
+    validate_phone(s->val[F_PHONE], phone, sizeof phone, NULL);
+    validate_certno(s->val[F_CERT], cert, sizeof cert, NULL);
+    if (s->val[F_JOINED][0])
+        validate_join_date(s->val[F_JOINED], today_ymd(a), joined, sizeof joined, NULL);
+    snprintf(birth, sizeof birth, "%04d-%02d-%02d", fm.id.birth_year, fm.id.birth_month,
+             fm.id.birth_day);
+    util_strlcpy(org, s->val[F_ORG], sizeof org);
+    util_strlcpy(hukou, s->val[F_HUKOU], sizeof hukou);
+    util_strlcpy(employer, s->val[F_EMPLOYER], sizeof employer);
+    validate_trim(org);
+    validate_trim(hukou);
+    validate_trim(employer);
+    struct registration r = {
+        .name = name,
+        .sex = validate_sex_label(s->sex, VALIDATE_ZH),
+        .id_number = fm.id.number,
+        .birth_date = birth,
+        .phone = phone,
+        .certificate_no = cert,
+        .origin_org = org,
+        .hukou = hukou,
+        .employer = employer,
+        .joined_party = joined,
+        .place = &s->places[s->place],
+        .is_update = is_update,
+    };
+    char uuid[37];
+    if (registration_submit(a->st, &r, app_now(a), uuid) == 0) {
+        /* Done: keep only what the success view shows, masked, and wipe the form now
+         * rather than when the person walks away. */
+        mask_name(name, s->done_name, sizeof s->done_name);
+        mask_idcard(fm.id.number, s->done_id, sizeof s->done_id);
+        s->done_place = s->places[s->place];
+        wipe_form(s);
+        kbd_reset(s->kbd);
+        s->mode = M_DONE;
+    } else {
+        s->mode = M_FAILED;
+    }
+    util_wipe(name, sizeof name);
+    util_wipe(phone, sizeof phone);
+    util_wipe(cert, sizeof cert);
+    util_wipe(joined, sizeof joined);
+    util_wipe(birth, sizeof birth);
+    util_wipe(org, sizeof org);
+    util_wipe(hukou, sizeof hukou);
+    util_wipe(employer, sizeof employer);
+    util_wipe(&fm, sizeof fm);
+    util_wipe(uuid, sizeof uuid);
+}
+
+static void try_submit(struct app *a, struct reg *s, const struct form *fm)
+{
+    char date[11];
+    int rc = registration_find(a->st, fm->id.number, date);
+    if (rc < 0) {
+        s->mode = M_FAILED;
+    } else if (rc == 1) {
+        util_strlcpy(s->dup_date, date, sizeof s->dup_date);
+        s->mode = M_DUP;
+    } else {
+        submit(a, s, 0);
+    }
+}
+
+/* ---- the views -------------------------------------------------------------------- */
+
+static int place_row_cb(struct ui *ui, void *ctx, int index, SDL_Rect row)
+{
+    const struct reg_place *p = ((const struct reg_place **)ctx)[index];
+    struct ui_opts o = {.sub = p->address};
+    return ui_row(ui, row, p->name, &o);
+}
+
+static void build_picker(struct app *a, struct ui *ui, struct reg *s, const struct lay *l)
+{
+    ui_modal(ui);
+    int W = ui_width(ui);
+    SDL_Rect d = ui_portrait(ui) ? rect(24, 40, W - 48, l->kbd.y - 40 - 16)
+                                 : rect(l->form.x, 40, l->form.w, ui_height(ui) - 40 - 20);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 24};
+    ui_panel(ui, d, &card);
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(d.x + 32, d.y + 24, d.w - 64 - 220, 80), app_t(a, "reg.pick_title"), &to);
+    struct ui_opts cancel = {.role = ROLE_QUIET, .size = SIZE_BODY};
+    if (ui_button(ui, rect(d.x + d.w - 32 - 200, d.y + 24, 200, 84), app_t(a, "reg.cancel"),
+                  &cancel)) {
+        close_picker(s);
+        return;
+    }
+    int lh = label_h(ui);
+    struct ui_opts fo = {.focused = 1};
+    ui_field(ui, rect(d.x + 32, d.y + 124, d.w - 64, lh + BOX_H), app_t(a, "reg.filter"),
+             s->filter, &fo);
+    SDL_Rect list = rect(d.x + 16, d.y + 124 + lh + BOX_H + 20, d.w - 32,
+                         d.h - (124 + lh + BOX_H + 20) - 16);
+    const struct reg_place *match[256];
+    int n = 0;
+    for (int i = 0; i < s->nplaces && n < (int)ARRAY_LEN(match); i++)
+        if (registration_place_matches(&s->places[i], s->filter))
+            match[n++] = &s->places[i];
+    if (n == 0) {
+        struct ui_opts eo = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                             .max_lines = 3};
+        ui_label(ui, rect(list.x + 32, list.y + 40, list.w - 64, 140),
+                 app_t(a, s->nplaces < 0 ? "reg.places_error" : "reg.pick_none"), &eo);
+    } else {
+        int hit = ui_list(ui, list, "reg.places", &s->pick_ls, n, 116, place_row_cb, match);
+        if (hit >= 0) {
+            s->place = (int)(match[hit] - s->places);
+            close_picker(s);
+            return;
+        }
+    }
+    struct kbd_action act;
+    if (kbd_build(s->kbd, ui, l->kbd, app_t(a, "reg.filter"), &act))
+        apply(s, &act);
+}
+
+static void build_dialog(struct app *a, struct ui *ui, struct reg *s, const struct form *fm)
+{
+    ui_modal(ui);
+    int W = ui_width(ui), H = ui_height(ui);
+    int dw = W < 1200 ? W - 96 : 1000, dh = 520;
+    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, d, &card);
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 2};
+    struct ui_opts bo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 4};
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    struct ui_opts quiet = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    SDL_Rect b1 = rect(d.x + d.w / 2 + 20, d.y + d.h - 140, d.w / 2 - 80, 100);
+    SDL_Rect b2 = rect(d.x + 60, d.y + d.h - 140, d.w / 2 - 80, 100);
+    if (s->mode == M_DUP) {
+        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140), app_t(a, "reg.dup_title"), &to);
+        int y = 0, m = 0, dd = 0;
+        sscanf(s->dup_date, "%d-%d-%d", &y, &m, &dd);
+        const char *when = a->lang == LANG_EN ? ui_strf(ui, "%s", s->dup_date)
+                                              : ui_strf(ui, "%d年%d月%d日", y, m, dd);
+        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170),
+                 ui_strf(ui, "%s%s%s", app_t(a, "reg.dup_body1"), when, app_t(a, "reg.dup_body2")),
+                 &bo);
+        if (ui_button(ui, b1, app_t(a, "reg.dup_update"), &pri)) {
+            submit(a, s, 1);
+            return;
+        }
+        if (ui_button(ui, b2, app_t(a, "reg.cancel"), &quiet))
+            s->mode = M_FORM;
+    } else {
+        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140), app_t(a, "reg.failed_title"), &to);
+        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170), app_t(a, "reg.failed_body"),
+                 &bo);
+        if (ui_button(ui, rect(d.x + (d.w - 400) / 2, d.y + d.h - 140, 400, 100),
+                      app_t(a, "reg.ok"), &pri))
+            s->mode = M_FORM;
+    }
+}
+
+static void build_done(struct app *a, struct ui *ui, struct reg *s, SDL_Rect c)
+{
+    int W = ui_width(ui), portrait = ui_portrait(ui);
+    int cw = portrait ? W - 96 : 1400;
+    SDL_Rect card = rect((W - cw) / 2, c.y + 40, cw, c.h - 80);
+    struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, card, &co);
+    int x = card.x + 60, w = card.w - 120, y = card.y + 40;
+    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER};
+    ui_label(ui, rect(x, y, w, 110), app_t(a, "reg.done_title"), &ok);
+    y += 120;
+    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                          .max_lines = 2};
+    ui_label(ui, rect(x, y, w, 60), app_t(a, "reg.done_sub"), &sub);
+    y += 90;
+    const struct reg_place *p = &s->done_place;
+    const char *keys[] = {"reg.name", "reg.id", "reg.station", "reg.addr_label", "reg.phone_label",
+                          "reg.hours_label"};
+    const char *vals[] = {s->done_name, s->done_id, p->name, p->address, p->phone, p->hours};
+    int kw = portrait ? 220 : 260, rh = ui_px(ui, SIZE_LARGE) * 3 / 2;
+    struct ui_opts ko = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts vo = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        if (!vals[i] || !vals[i][0])
+            continue;
+        struct text_style st = {.size_px = ui_px(ui, SIZE_LARGE), .bold = 1};
+        int mw = 0, mh = 0;
+        text_measure(ui_fonts(ui), vals[i], &st, w - kw, 2, &mw, &mh);
+        int h = mh > rh ? mh : rh;
+        ui_label(ui, rect(x, y, kw, rh), app_t(a, keys[i]), &ko);
+        ui_label(ui, rect(x + kw, y, w - kw, h), vals[i], &vo);
+        y += h + 14;
+    }
+    y += 16;
+    struct ui_opts bring = {.role = ROLE_ACCENT, .radius = 18};
+    struct ui_opts bt = {.size = SIZE_BODY, .max_lines = 4};
+    struct text_style st = {.size_px = ui_px(ui, SIZE_BODY)};
+    int mw = 0, mh = 0;
+    text_measure(ui_fonts(ui), app_t(a, "reg.bring"), &st, w - 56, 4, &mw, &mh);
+    ui_panel(ui, rect(x, y, w, mh + 48), &bring);
+    ui_label(ui, rect(x + 28, y + 24, w - 56, mh), app_t(a, "reg.bring"), &bt);
+    struct ui_opts done = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    if (ui_button(ui, rect(card.x + (card.w - 420) / 2, card.y + card.h - 140, 420, 104),
+                  app_t(a, "reg.done"), &done))
+        app_home(a);
+}
+
+static void reg_build(struct app *a, struct ui *ui)
+{
+    struct reg *s = state(a);
+    SDL_Rect c = app_chrome(a, ui, app_t(a, "home.register"));
+    if (app_top(a) != &screen_register || !s)
+        return; /* 返回 or 首页 left the screen during this build */
+    if (s->mode == M_DONE) {
+        build_done(a, ui, s, c);
+        return;
+    }
+    struct lay l = layout(ui, c);
+    struct form fm;
+    check_form(a, s, &fm);
+    auto_fill(s, &fm);
+    check_form(a, s, &fm);
+
+    struct build_ctx b = {.a = a, .s = s, .fm = &fm, .w = l.form.w - 40, .view = l.form,
+                          .hit_field = -1};
+    lay_rows(&b, ui);
+    if (s->scroll)
+        scroll_into_view(&b);
+    ui_list(ui, l.form, "reg.form", &s->form_ls, 1, b.content_h, form_row_cb, &b);
+
+    /* The bar under the form: what is still missing (tapping it goes there), 提交. */
+    int go;
+    const char *status = status_text(a, ui, s, &fm, &go);
+    int sw = l.bar.w - 300 - 20;
+    struct ui_opts so = {.size = SIZE_BODY, .max_lines = 2,
+                         .role = fm.ready ? ROLE_OK : ROLE_NORMAL};
+    int status_hit = 0;
+    if (fm.ready) {
+        struct ui_opts lo = {.size = SIZE_BODY, .max_lines = 2, .role = ROLE_OK, .bold = 1};
+        ui_label(ui, rect(l.bar.x + 8, l.bar.y, sw, l.bar.h), status, &lo);
+    } else {
+        status_hit = ui_button(ui, rect(l.bar.x, l.bar.y + 10, sw, l.bar.h - 20), status, &so);
+    }
+    struct ui_opts sub = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = !fm.ready};
+    int submit_hit = ui_button(ui, rect(l.bar.x + l.bar.w - 300, l.bar.y + 10, 300, l.bar.h - 20),
+                               app_t(a, "form.submit"), &sub);
+
+    if (s->mode == M_FORM) {
+        struct kbd_action act;
+        if (kbd_build(s->kbd, ui, l.kbd, app_t(a, fdefs[s->focus].label), &act))
+            apply(s, &act);
+    } else if (s->mode == M_PICKER) {
+        build_picker(a, ui, s, &l);
+    } else {
+        build_dialog(a, ui, s, &fm);
+    }
+
+    /* Activations are acted on after the whole frame is laid out, so the state each
+     * widget was built from stays the same for the whole build. */
+    if (b.hit_field >= 0) {
+        focus_field(s, b.hit_field);
+    } else if (b.hit_sex) {
+        s->sex = b.hit_sex;
+    } else if (b.hit_place) {
+        open_picker(s);
+    } else if (b.hit_consent) {
+        s->consent = !s->consent;
+    } else if (status_hit) {
+        if (go >= 0)
+            focus_field(s, go);
+        else if (go == -2)
+            open_picker(s);
+        else if (go == -1)
+            s->scroll = 2;
+    } else if (submit_hit && fm.ready) {
+        try_submit(a, s, &fm);
+    }
+    util_wipe(&fm, sizeof fm);
+}
+
+/* ---- screen life cycle ------------------------------------------------------------ */
+
+static void reg_enter(struct app *a, const void *arg)
+{
+    struct reg *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    *app_slot(a) = s;
+    struct pinyin *py = kbd_engine(&a->pinyin, a->cfg.data_dir);
+    s->kbd = kbd_create(py, reg_tr, a);
+    s->nplaces = registration_places(a->st, &s->places);
+    wipe_form(s);
+    focus_field(s, F_NAME);
+}
+
+static void reg_leave(struct app *a)
+{
+    struct reg *s = state(a);
+    if (!s)
+        return;
+    kbd_destroy(s->kbd); /* pinyin_reset: nothing typed survives in librime */
+    free(s->places);
+    util_wipe(s, sizeof *s);
+    free(s);
+    *app_slot(a) = NULL;
+}
+
+static int reg_event(struct app *a, const SDL_Event *ev)
+{
+    struct reg *s = state(a);
+    if (!s || (s->mode != M_FORM && s->mode != M_PICKER))
+        return 0;
+    struct kbd_action act;
+    if (!kbd_event(s->kbd, ev, &act))
+        return 0;
+    apply(s, &act);
+    return 1;
+}
+
+/* A scanner read on this form is the activity certificate's code (the only code a
+ * member carries); it fills 活动证编号 instead of leaving the form for check-in. */
+static void reg_scan(struct app *a, const char *code)
+{
+    struct reg *s = state(a);
+    if (!s || s->mode != M_FORM)
+        return;
+    util_wipe(s->val[F_CERT], VAL_SIZE);
+    buf_insert(s->val[F_CERT], fdefs[F_CERT].cap, F_CERT, code);
+    focus_field(s, F_CERT);
+}
+
+/* Momentum scrolling: a frame every 16 ms while a list glides. */
+static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
+{
+    if (ls->velocity == 0)
+        return INT64_MAX;
+    return ls->last_ms ? ls->last_ms + 16 : now;
+}
+
+static int64_t reg_next_timer(struct app *a)
+{
+    struct reg *s = state(a);
+    if (!s)
+        return INT64_MAX;
+    int64_t t1 = list_deadline(&s->form_ls, app_now(a)), t2 = list_deadline(&s->pick_ls, app_now(a));
+    return t1 < t2 ? t1 : t2;
+}
+
+static void reg_timer(struct app *a, int64_t now_ms)
+{
+    struct reg *s = state(a);
+    if (!s)
+        return;
+    ui_list_animate(&s->form_ls, now_ms);
+    ui_list_animate(&s->pick_ls, now_ms);
+}
+
+const struct screen screen_register = {
+    .name = "register",
+    .title_key = "home.register",
+    .enter = reg_enter,
+    .leave = reg_leave,
+    .build = reg_build,
+    .event = reg_event,
+    .next_timer = reg_next_timer,
+    .timer = reg_timer,
+    .scan = reg_scan,
+};

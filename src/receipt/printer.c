@@ -30,6 +30,10 @@ extern char **environ;
 /* After the last expected status byte, or after this long without another byte once
  * two have arrived, the answer is taken as complete. */
 #define STATUS_QUIET_MS 200
+/* How long a USB printer device gets to answer DLE EOT.  Many never do (usblp reads
+ * only from bidirectional printers); their silence must not hold the job to the full
+ * deadline. */
+#define DEVICE_STATUS_MS 1000
 
 /* One job's run: deadline on the monotonic clock and the fd that says "stop now". */
 struct run {
@@ -198,15 +202,20 @@ static void drain(int fd)
 
 /* Reads the printer's answers after a job that ended with DLE EOT 2, DLE EOT 4.
  * `expected` is the number of answers the whole stream asks for, strays included.
- * no_answer_ok: silence counts as printed (USB devices), else as PRINTER_UNKNOWN. */
-static enum printer_outcome read_status(struct run *r, int fd, size_t expected, int no_answer_ok)
+ * window_ms bounds the wait (within the deadline).  no_answer_ok: silence or a device
+ * that cannot be read counts as printed (USB devices), else as PRINTER_UNKNOWN. */
+static enum printer_outcome read_status(struct run *r, int fd, size_t expected,
+                                        int64_t window_ms, int no_answer_ok)
 {
     size_t got = 0;
     uint8_t last[2] = {0, 0};
     int eof = 0;
-    int64_t quiet_until = r->deadline;
+    int64_t end = mono_ms() + window_ms;
+    if (end > r->deadline)
+        end = r->deadline;
+    int64_t quiet_until = end;
     while (got < expected) {
-        int64_t until = got >= 2 && quiet_until < r->deadline ? quiet_until : r->deadline;
+        int64_t until = got >= 2 && quiet_until < end ? quiet_until : end;
         short rev = 0;
         int w = wait_fd(r, fd, POLLIN, until, &rev);
         if (w == -2)
@@ -218,7 +227,7 @@ static enum printer_outcome read_status(struct run *r, int fd, size_t expected, 
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             continue;
         if (n <= 0) {
-            eof = 1;
+            eof = !no_answer_ok;
             break;
         }
         for (ssize_t i = 0; i < n; i++) {
@@ -292,7 +301,7 @@ static enum printer_outcome send_file(struct run *r, const char *path, const uin
         o = write_all(r, fd, 0, all, n);
         free(all);
         if (o == PRINTER_PRINTED)
-            o = read_status(r, fd, expected, 1);
+            o = read_status(r, fd, expected, DEVICE_STATUS_MS, 1);
     }
     close(fd);
     return o;
@@ -379,7 +388,7 @@ static enum printer_outcome send_tcp(struct run *r, const char *hostport, const 
     o = write_all(r, fd, 1, all, n);
     free(all);
     if (o == PRINTER_PRINTED)
-        o = read_status(r, fd, expected, 0);
+        o = read_status(r, fd, expected, INT64_MAX / 2, 0);
     close(fd);
     return o;
 }

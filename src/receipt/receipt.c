@@ -478,10 +478,12 @@ static void add_footer(struct receipt_layout *l, const struct config *cfg, const
 
 static void masked(enum mask m, const char *v, char *out, size_t n)
 {
+    /* Free text too long for the buffer is cut (on a character boundary); a masked
+     * value that does not fit shows only stars, never the unmasked original. */
     int rc = m == M_NAME    ? mask_name(v, out, n)
              : m == M_ID    ? mask_idcard(v, out, n)
              : m == M_PHONE ? mask_phone(v, out, n)
-                            : (util_strlcpy(out, v, n) >= n ? -1 : 0);
+                            : ((void)util_strlcpy(out, v, n), 0);
     if (rc < 0)
         util_strlcpy(out, "***", n);
 }
@@ -560,7 +562,7 @@ struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now
     add_text(l, "ABCDEFGHJKMNPQRSTUVWXYZ 0123456789", SZ_BODY, 0, TEXT_LEFT);
     add_item(l, RECEIPT_QR, NULL, 0, 0, TEXT_CENTER);
     add_text(l, "二维码测试（不是回执）", SZ_BODY, 0, TEXT_CENTER);
-    add_footer(l, cfg, "如能看清以上文字和两侧边线，打印机工作正常。");
+    add_footer(l, cfg, "如能看清以上文字并扫出二维码，打印机工作正常。");
     return l;
 }
 
@@ -654,7 +656,7 @@ int receipt_render_raster(const struct receipt_layout *l, struct text_fonts *tf,
         case RECEIPT_TEXT: {
             struct text_style ts = {.size_px = scaled(it->size, dots), .bold = it->bold,
                                     .color = 0x000000FF, .align = it->align};
-            if (it->text && it->text[0]) {
+            if (it->text && it->text[strspn(it->text, " ")]) {
                 pl[i].surf = text_render(tf, it->text, &ts, cw, 0);
                 if (!pl[i].surf) {
                     fprintf(stderr, "receipt: cannot render a line of text\n");
@@ -837,7 +839,7 @@ int receipt_print(struct store *st, struct printer *p, const struct receipt_layo
 
 int receipt_apply_result(struct store *st, const struct printer_result *r, int64_t now_ms)
 {
-    if (!r->record_uuid[0])
+    if (!r->record_uuid[0] || r->outcome == PRINTER_BUSY)
         return 0;
     const char *state = printer_state_name(r->outcome);
     char error[256] = "";

@@ -173,7 +173,8 @@ int receipt_print(struct store *st, struct printer *p, const struct receipt_layo
 /* Writes a printer result into the receipts table: print_state from
  * printer_state_name(), print_error the Chinese and English sentence (NULL when
  * printed), updated_at now; and logs a "receipt_print" event (no personal data).
- * Results of test prints (empty uuid) are ignored.  0 or -1 (logged). */
+ * Results of test prints (empty uuid) and PRINTER_BUSY (a job that was never queued,
+ * so the row keeps describing the last real attempt) are ignored.  0 or -1 (logged). */
 int receipt_apply_result(struct store *st, const struct printer_result *r, int64_t now_ms);
 /* Reads a record's receipt row.  Returns 0, 1 when there is none, -1 on error.  Any
  * out pointer may be NULL; error gets "" when there is none. */

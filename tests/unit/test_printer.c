@@ -6,6 +6,7 @@
  * Deadlines are short (300 ms).  Nothing asserts on elapsed time: the tests wait for the
  * worker's notify callback and look at outcomes (a 30 s guard only turns a hang into a
  * failure). */
+#define _GNU_SOURCE /* posix_openpt, ptsname, cfmakeraw */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +81,43 @@ struct srv {
     size_t queries;
 };
 
+/* Reads what the "printer" gets on fd and answers DLE EOT as the plan says, until the
+ * other side closes. */
+static void answer_loop(struct srv *s, int fd)
+{
+    uint8_t buf[4096];
+    int state = 0; /* 0: nothing, 1: saw DLE, 2: saw DLE EOT */
+    for (;;) {
+        size_t want = sizeof buf;
+        if (s->mode == SRV_CLOSE_MID && s->close_after - s->got.len < want)
+            want = s->close_after - s->got.len;
+        ssize_t n = read(fd, buf, want);
+        if (n <= 0)
+            return;
+        escpos_buf_add(&s->got, buf, (size_t)n);
+        if (s->mode == SRV_CLOSE_MID) {
+            if (s->got.len >= s->close_after)
+                return;
+            continue;
+        }
+        for (ssize_t i = 0; i < n; i++) {
+            uint8_t b = buf[i];
+            if (state == 2 && b >= 1 && b <= 4) {
+                size_t q = s->queries++;
+                int stray = q < s->strays;
+                if (!stray || s->answer_strays) {
+                    uint8_t a = stray ? s->stray_answer : s->answer;
+                    if (write(fd, &a, 1) != 1)
+                        return;
+                }
+                state = 0;
+                continue;
+            }
+            state = b == 0x10 ? 1 : (state == 1 && b == 0x04) ? 2 : 0;
+        }
+    }
+}
+
 static void *srv_main(void *arg)
 {
     struct srv *s = arg;
@@ -88,39 +128,8 @@ static void *srv_main(void *arg)
         struct pollfd pf = {.fd = s->release[0], .events = POLLIN};
         while (poll(&pf, 1, -1) < 0 && errno == EINTR)
             ;
-        close(cfd);
-        return NULL;
-    }
-    uint8_t buf[4096];
-    int state = 0; /* 0: nothing, 1: saw DLE, 2: saw DLE EOT */
-    for (;;) {
-        size_t want = sizeof buf;
-        if (s->mode == SRV_CLOSE_MID && s->close_after - s->got.len < want)
-            want = s->close_after - s->got.len;
-        ssize_t n = read(cfd, buf, want);
-        if (n <= 0)
-            break;
-        escpos_buf_add(&s->got, buf, (size_t)n);
-        if (s->mode == SRV_CLOSE_MID) {
-            if (s->got.len >= s->close_after)
-                break;
-            continue;
-        }
-        for (ssize_t i = 0; i < n; i++) {
-            uint8_t b = buf[i];
-            if (state == 2 && b >= 1 && b <= 4) {
-                size_t q = s->queries++;
-                int stray = q < s->strays;
-                if (!stray || s->answer_strays) {
-                    uint8_t a = stray ? s->stray_answer : s->answer;
-                    if (write(cfd, &a, 1) != 1)
-                        break;
-                }
-                state = 0;
-                continue;
-            }
-            state = b == 0x10 ? 1 : (state == 1 && b == 0x04) ? 2 : 0;
-        }
+    } else {
+        answer_loop(s, cfd);
     }
     close(cfd);
     return NULL;
@@ -502,6 +511,51 @@ static void test_regular_file(void **state)
     assert_int_equal((size_t)sb.st_size, F->job.len);
 }
 
+static void *pty_main(void *arg)
+{
+    struct srv *s = arg;
+    answer_loop(s, s->lfd);
+    return NULL;
+}
+
+/* A character device that answers status like a bidirectional USB printer: a
+ * pseudo-terminal in raw mode, the test on the master side. */
+static void test_device_with_status(void **state)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    assert_true(master >= 0);
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    char dev[160];
+    snprintf(dev, sizeof dev, "file:%s", ptsname(master));
+    /* Raw, so 0x04 (^D) and 0x10 reach the "printer" as bytes.  Keep one slave fd open
+     * so the settings hold between the printer's open and close. */
+    int slave = open(dev + 5, O_RDWR | O_NOCTTY);
+    assert_true(slave >= 0);
+    struct termios t;
+    assert_int_equal(tcgetattr(slave, &t), 0);
+    cfmakeraw(&t);
+    assert_int_equal(tcsetattr(slave, TCSANOW, &t), 0);
+
+    struct srv s = {.mode = SRV_ANSWER, .answer = 0x72, .answer_strays = 1, .stray_answer = 0x72,
+                    .lfd = master};
+    s.strays = escpos_count_queries(F->job.data, F->job.len);
+    assert_int_equal(pthread_create(&s.th, NULL, pty_main, &s), 0);
+    struct printer_result r;
+    assert_int_equal(print_via(dev, SAFE_MS, &r), PRINTER_PAPER_END);
+    close(slave); /* the master's read now ends */
+    pthread_join(s.th, NULL);
+    assert_int_equal(s.got.len, F->job.len + 6);
+    assert_memory_equal(s.got.data, F->job.data, F->job.len);
+    escpos_buf_free(&s.got);
+    close(master);
+
+    /* A device that is written but never answers (here /dev/null) counts as printed:
+     * a USB printer only takes data it can print. */
+    assert_int_equal(printer_send("file:/dev/null", SAFE_MS, F->job.data, F->job.len, NULL, 0),
+                     PRINTER_PRINTED);
+}
+
 static void test_cups_with_fake_lp(void **state)
 {
     char bin[128], lp[160], out[160], path[512];
@@ -635,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_paper_out),
         cmocka_unit_test(test_stray_status_bytes),
         cmocka_unit_test(test_regular_file),
+        cmocka_unit_test(test_device_with_status),
         cmocka_unit_test(test_cups_with_fake_lp),
         cmocka_unit_test(test_no_printer),
         cmocka_unit_test(test_messages),

@@ -123,10 +123,10 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
         if (res.pending == 0)
             printf("nothing to upload\n");
         else
-            printf("uploaded %ld of %ld records in %d batches: %ld new, %ld already at the"
+            printf("uploaded %ld of %ld records in %d batch%s: %ld new, %ld already at the"
                    " centre; %ld still pending\n",
-                   res.sent, res.pending, res.batches, res.inserted, res.duplicates,
-                   res.remaining);
+                   res.sent, res.pending, res.batches, res.batches == 1 ? "" : "es",
+                   res.inserted, res.duplicates, res.remaining);
     }
     if (rc < 0) {
         fprintf(stderr, "upload: %s\n", err);

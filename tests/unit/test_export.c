@@ -23,10 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "sync/export.h"
 #include "sync/ingest.h"
+#include "sync/syncjob.h"
 
 struct fixture {
     char dir[64];           /* kiosk data */
@@ -575,6 +577,55 @@ static void test_list_drives(void **state)
     assert_true(export_list_drives(real, 4) >= 0);
 }
 
+static void count_notify(void *ctx)
+{
+    __atomic_add_fetch((int *)ctx, 1, __ATOMIC_RELAXED);
+}
+
+/* The worker opens its own connection: the "UI" connection keeps writing meanwhile, and
+ * what it writes after the worker's snapshot waits for the next bundle. */
+static void test_export_on_worker_thread(void **state)
+{
+    struct fixture *f = *state;
+    add(f, "training_signup", 500, NULL);
+    struct config cfg;
+    config_defaults(&cfg);
+    util_strlcpy(cfg.kiosk_id, "LD01", sizeof cfg.kiosk_id);
+    util_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+    struct syncjob *job;
+    int notes = 0;
+    char err[512] = "";
+    if (syncjob_start_export(&cfg, f->target, f->now, count_notify, &notes, &job, err,
+                             sizeof err) != 0)
+        fail_msg("start: %s", err);
+    add(f, "training_signup", 20, NULL);
+    struct syncjob_state s;
+    for (;;) {
+        syncjob_poll(job, &s);
+        if (s.finished)
+            break;
+        usleep(1000);
+    }
+    syncjob_destroy(job);
+    if (s.rc != 0)
+        fail_msg("worker export: %s", s.err);
+    assert_int_equal(s.export_res.status, EXPORT_OK);
+    assert_true(s.export_res.records >= 500 && s.export_res.records <= 520);
+    assert_true(__atomic_load_n(&notes, __ATOMIC_RELAXED) >= 1);
+    assert_int_equal(s.done, s.total);
+    assert_true(sha256sum_ok(s.export_res.path));
+    long left = 520 - s.export_res.records;
+    assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE collected_at IS NULL", NULL),
+                     left);
+
+    /* The rest go into the next bundle, on this thread this time. */
+    struct export_result res;
+    assert_int_equal(export(f, &res, err, sizeof err), 0);
+    assert_int_equal(res.records, left);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM records WHERE collected_at IS NULL", NULL),
+                     0);
+}
+
 int main(void)
 {
     /* Bundle names carry the kiosk's local date: fix the zone. */
@@ -594,6 +645,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_drive_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_bundle_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_drives, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_on_worker_thread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

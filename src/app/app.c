@@ -176,6 +176,17 @@ static void on_scan(struct app *a, const char *code)
     app_push(a, &screen_checkin, code);
 }
 
+static int is_modifier(SDL_Keycode k)
+{
+    return (k >= SDLK_LCTRL && k <= SDLK_RGUI) || k == SDLK_CAPSLOCK || k == SDLK_NUMLOCKCLEAR ||
+           k == SDLK_MODE;
+}
+
+static int is_keypad(SDL_Keycode k)
+{
+    return k >= SDLK_KP_DIVIDE && k <= SDLK_KP_PERIOD && k != SDLK_KP_ENTER;
+}
+
 /* Returns 1 when the key/text event was taken by the scanner filter. */
 static int scanner_filter(struct app *a, const SDL_Event *ev)
 {
@@ -207,15 +218,23 @@ static int scanner_filter(struct app *a, const SDL_Event *ev)
                 a->scan_len = 0;
                 util_wipe(a->scan_buf, sizeof a->scan_buf);
                 on_scan(a, code);
+                util_wipe(code, sizeof code);
                 return 1;
             }
             flush_typed(a);
             return 0;
         }
-        /* Printable keys arrive again as TEXTINPUT; swallow their KEYDOWN while a burst
-         * is being collected so that no screen acts on half a scan. */
-        if (a->scan_len > 0 && k >= 0x20 && k < 0x7F)
+        /* A key that makes a character arrives again as TEXTINPUT, which is where
+         * screens read characters.  Its KEYDOWN is swallowed even before a burst has
+         * begun: the first key of a scan is not yet known to be one, and no screen may
+         * act on it. */
+        int mods = ev->key.keysym.mod & (KMOD_CTRL | KMOD_ALT | KMOD_GUI);
+        if (k > 0x20 && k < 0x7F && !mods)
             return 1;
+        /* Scanners hold Shift for capitals, and some send keypad digits: both belong to
+         * the burst and must not cut it short. */
+        if (is_modifier(k) || (a->scan_len > 0 && is_keypad(k)))
+            return a->scan_len > 0;
         if (a->scan_len > 0)
             flush_typed(a);
     }

@@ -1,7 +1,11 @@
 /* Tests for app/checkin: the open-activity window, certificate numbers as scanned and
  * typed, once per person per activity, the double read, visits, the choice between
  * activities, who the person is, stats, a store that cannot be written, and that every
- * per-scan statement goes through an index. */
+ * per-scan statement goes through an index.  Then the scanner filter of app.c, which
+ * check-in depends on, through the real app with a probe screen: a scanner's Shift and
+ * keypad keys, typing, a scan on a form, scans holding off the idle reset.
+ *
+ * Run from the repository root (assets/i18n and the fonts). */
 #define _GNU_SOURCE /* nftw, open_memstream */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,10 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "app/checkin.h"
+#include "app/i18n.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "ui/text.h"
+#include "ui/ui.h"
 
 struct fixture {
     char dir[64];
@@ -510,6 +518,225 @@ static void test_many(void **state)
                      300);
 }
 
+/* ---- the scanner filter (app.c) as check-in relies on it ---------------------------------
+ *
+ * A screen that records what reaches it: characters, printable key presses, scans. */
+
+static struct seen {
+    char text[128];
+    int printable_keys, returns;
+    char scan[128];
+    int scans;
+} seen;
+
+static int probe_event(struct app *a, const SDL_Event *ev)
+{
+    if (ev->type == SDL_TEXTINPUT)
+        strncat(seen.text, ev->text.text, sizeof seen.text - strlen(seen.text) - 1);
+    else if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym > 0x20 && ev->key.keysym.sym < 0x7F)
+        seen.printable_keys++;
+    else if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_RETURN)
+        seen.returns++;
+    return 1;
+}
+
+static void probe_scan(struct app *a, const char *code)
+{
+    util_strlcpy(seen.scan, code, sizeof seen.scan);
+    seen.scans++;
+}
+
+static void probe_build(struct app *a, struct ui *ui) {}
+
+static const struct screen probe = {.name = "probe", .build = probe_build,
+                                    .event = probe_event, .scan = probe_scan};
+static const struct screen probe_no_scan = {.name = "probe", .build = probe_build,
+                                            .event = probe_event};
+
+struct appfix {
+    struct fixture f;
+    struct i18n *cat;
+    struct text_fonts *tf;
+    SDL_Surface *surf;
+    SDL_Renderer *ren;
+    struct ui *ui;
+    struct app a;
+};
+
+static int app_setup(void **state)
+{
+    struct fixture *f;
+    setup((void **)&f);
+    struct appfix *x = calloc(1, sizeof *x);
+    assert_non_null(x);
+    x->f = *f;
+    free(f);
+    char err[256] = "";
+    x->cat = i18n_load("assets/i18n", err, sizeof err);
+    if (!x->cat)
+        fail_msg("%s", err);
+    x->tf = text_fonts_open(x->f.cfg.fonts_dir, err, sizeof err);
+    if (!x->tf)
+        fail_msg("%s", err);
+    SDL_Init(SDL_INIT_EVENTS);
+    x->surf = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1080, 32, SDL_PIXELFORMAT_ARGB8888);
+    x->ren = SDL_CreateSoftwareRenderer(x->surf);
+    x->ui = ui_create(x->ren, x->tf, 1920, 1080);
+    assert_non_null(x->ui);
+    app_init(&x->a, &x->f.cfg, x->f.st, x->cat, x->ui, 1, at("2026-12-01 13:00"));
+    memset(&seen, 0, sizeof seen);
+    *state = x;
+    return 0;
+}
+
+static int app_teardown(void **state)
+{
+    struct appfix *x = *state;
+    app_fini(&x->a);
+    ui_destroy(x->ui);
+    SDL_DestroyRenderer(x->ren);
+    SDL_FreeSurface(x->surf);
+    SDL_Quit();
+    text_fonts_close(x->tf);
+    i18n_free(x->cat);
+    struct fixture *f = malloc(sizeof *f);
+    *f = x->f;
+    free(x);
+    return teardown((void **)&f);
+}
+
+static void send(struct app *a, SDL_Event *ev)
+{
+    app_event(a, ev);
+    if (app_now(a) >= app_next_deadline(a))
+        app_tick(a);
+    app_frame(a);
+}
+
+static void keydown(struct app *a, SDL_Keycode k, Uint16 mod)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_KEYDOWN;
+    ev.key.keysym.sym = k;
+    ev.key.keysym.mod = mod;
+    send(a, &ev);
+}
+
+static void textin(struct app *a, char c)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_TEXTINPUT;
+    ev.text.text[0] = c;
+    send(a, &ev);
+}
+
+/* Moves the virtual clock, running what falls due (as the loop and the script player do). */
+static void pass_time(struct app *a, int64_t ms)
+{
+    int64_t until = app_now(a) + ms;
+    for (int64_t d; (d = app_next_deadline(a)) <= until;) {
+        if (d > app_now(a))
+            app_set_clock(a, d);
+        app_tick(a);
+        app_frame(a);
+    }
+    app_set_clock(a, until);
+}
+
+/* A scanner: Shift for capitals, keypad keys for the digits when kp, gap ms apart. */
+static void scanner(struct app *a, const char *code, int kp, int gap)
+{
+    for (const char *c = code; *c; c++) {
+        int up = *c >= 'A' && *c <= 'Z';
+        if (up)
+            keydown(a, SDLK_LSHIFT, KMOD_LSHIFT);
+        SDL_Keycode k = up ? *c - 'A' + 'a' : *c;
+        if (kp && *c >= '1' && *c <= '9')
+            k = SDLK_KP_1 + (*c - '1');
+        keydown(a, k, up ? KMOD_LSHIFT : 0);
+        textin(a, *c);
+        app_set_clock(a, app_now(a) + gap);
+    }
+    keydown(a, SDLK_RETURN, 0);
+}
+
+static void test_filter_scan_with_shift(void **state)
+{
+    struct appfix *x = *state;
+    app_push(&x->a, &probe, NULL);
+    scanner(&x->a, "LD-2024-00123", 0, 8);
+    assert_int_equal(seen.scans, 1);
+    assert_string_equal(seen.scan, "LD-2024-00123");
+    /* Nothing of the scan reached the screen as typing, not even its first key. */
+    assert_string_equal(seen.text, "");
+    assert_int_equal(seen.printable_keys, 0);
+    assert_int_equal(seen.returns, 0);
+
+    /* Keypad digits inside a burst belong to it. */
+    scanner(&x->a, "AB-1234", 1, 8);
+    assert_int_equal(seen.scans, 2);
+    assert_string_equal(seen.scan, "AB-1234");
+    assert_string_equal(seen.text, "");
+}
+
+static void test_filter_typing(void **state)
+{
+    struct appfix *x = *state;
+    app_push(&x->a, &probe, NULL);
+    /* A person at a keyboard: 120 ms between keys.  The characters arrive, late by
+     * at most max_gap_ms, and Return with them. */
+    scanner(&x->a, "LD-77", 0, 120);
+    pass_time(&x->a, 100);
+    assert_int_equal(seen.scans, 0);
+    assert_string_equal(seen.text, "LD-77");
+    assert_int_equal(seen.returns, 1);
+
+    /* A fast burst shorter than min_length is typing too. */
+    memset(&seen, 0, sizeof seen);
+    scanner(&x->a, "AB", 0, 8);
+    assert_int_equal(seen.scans, 0);
+    assert_string_equal(seen.text, "AB");
+    assert_int_equal(seen.returns, 1);
+
+    /* Typing, a pause, then a scan: each goes its own way. */
+    memset(&seen, 0, sizeof seen);
+    keydown(&x->a, 'z', 0);
+    textin(&x->a, 'z');
+    pass_time(&x->a, 300);
+    scanner(&x->a, "LD-2024-00555", 0, 8);
+    assert_string_equal(seen.text, "z");
+    assert_string_equal(seen.scan, "LD-2024-00555");
+}
+
+/* On a screen with no scan handler (a form), a scan goes to check-in and is recorded. */
+static void test_filter_scan_opens_checkin(void **state)
+{
+    struct appfix *x = *state;
+    app_push(&x->a, &probe_no_scan, NULL);
+    scanner(&x->a, "LD-2024-00777", 0, 8);
+    assert_ptr_equal(app_top(&x->a), &screen_checkin);
+    assert_int_equal(x->a.depth, 2); /* Home, check-in: the form is gone */
+    assert_string_equal(seen.text, "");
+    char b[128];
+    assert_string_equal(sql_text(x->f.st, "SELECT json_extract(fields, '$.certificate_no') || '|'"
+                                          " || json_extract(fields, '$.method') FROM records",
+                                 b, sizeof b),
+                        "LD-2024-00777|scan");
+    /* Scans keep the check-in screen from the idle reset; silence does not. */
+    for (int i = 0; i < 6; i++) {
+        pass_time(&x->a, 30000);
+        char code[32];
+        snprintf(code, sizeof code, "LD-2024-%05d", 800 + i);
+        scanner(&x->a, code, 0, 8);
+    }
+    assert_ptr_equal(app_top(&x->a), &screen_checkin);
+    assert_int_equal(n_checkins(x->f.st), 7);
+    pass_time(&x->a, (int64_t)x->f.cfg.idle_timeout_s * 1000 + 1000);
+    assert_ptr_equal(app_top(&x->a), &screen_home);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +753,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filter_scan_with_shift, app_setup, app_teardown),
+        cmocka_unit_test_setup_teardown(test_filter_typing, app_setup, app_teardown),
+        cmocka_unit_test_setup_teardown(test_filter_scan_opens_checkin, app_setup, app_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,8 @@
 
 void escpos_buf_add(struct escpos_buf *b, const void *bytes, size_t n)
 {
+    if (n == 0)
+        return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n)

@@ -282,7 +282,8 @@ static enum printer_outcome send_file(struct run *r, const char *path, const uin
     int is_file = stat(path, &sb) < 0 ? errno == ENOENT : S_ISREG(sb.st_mode);
     int fd, readable = 0;
     if (is_file) {
-        fd = open(path, O_WRONLY | O_NONBLOCK | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        /* A status probe (len 0) must not empty the file the last job went to. */
+        fd = open(path, O_WRONLY | O_NONBLOCK | O_CREAT | (len ? O_TRUNC : 0) | O_CLOEXEC, 0644);
     } else {
         fd = open(path, O_RDWR | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         readable = fd >= 0;
@@ -603,13 +604,6 @@ void printer_close(struct printer *p)
 
 int printer_submit(struct printer *p, const char *record_uuid, const uint8_t *job, size_t len)
 {
-    pthread_mutex_lock(&p->mu);
-    int full = p->njobs >= PRINTER_QUEUE_MAX;
-    pthread_mutex_unlock(&p->mu);
-    if (full) {
-        push_result(p, record_uuid, PRINTER_BUSY, "queue full");
-        return -1;
-    }
     struct job *j = calloc(1, sizeof *j);
     if (!j)
         abort();
@@ -617,9 +611,17 @@ int printer_submit(struct printer *p, const char *record_uuid, const uint8_t *jo
     j->data = malloc(len ? len : 1);
     if (!j->data)
         abort();
-    memcpy(j->data, job, len);
+    if (len)
+        memcpy(j->data, job, len);
     j->len = len;
     pthread_mutex_lock(&p->mu);
+    if (p->njobs >= PRINTER_QUEUE_MAX) {
+        pthread_mutex_unlock(&p->mu);
+        free(j->data);
+        free(j);
+        push_result(p, record_uuid, PRINTER_BUSY, "queue full");
+        return -1;
+    }
     if (p->jobs_tail)
         p->jobs_tail->next = j;
     else

@@ -87,7 +87,9 @@ int printer_submit(struct printer *p, const char *record_uuid, const uint8_t *jo
 int printer_poll(struct printer *p, struct printer_result *out);
 
 /* Runs one job synchronously on the calling thread (kioskctl print-test, check).
- * Returns the outcome; detail (may be NULL) receives technical detail. */
+ * With len 0 it only asks the printer's status (DLE EOT 2 and 4; a plain file is
+ * checked for writability and left as it is).  Returns the outcome; detail (may be
+ * NULL) receives technical detail. */
 enum printer_outcome printer_send(const char *device, int timeout_ms, const uint8_t *job,
                                   size_t len, char *detail, size_t detail_len);
 

@@ -608,6 +608,16 @@ static int qr_module(const struct qr *q, int dots)
  * strokes sharp where dithering would fray them. */
 static void blit_text(struct receipt_raster *r, int x0, int y0, SDL_Surface *s)
 {
+    /* text_render promises ARGB8888; anything else is converted rather than misread. */
+    SDL_Surface *conv = NULL;
+    if (s->format->format != SDL_PIXELFORMAT_ARGB8888) {
+        conv = SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+        if (!conv) {
+            fprintf(stderr, "receipt: cannot convert a text surface: %s\n", SDL_GetError());
+            return;
+        }
+        s = conv;
+    }
     SDL_LockSurface(s);
     for (int y = 0; y < s->h; y++) {
         if (y0 + y < 0 || y0 + y >= r->h)
@@ -626,6 +636,7 @@ static void blit_text(struct receipt_raster *r, int x0, int y0, SDL_Surface *s)
         }
     }
     SDL_UnlockSurface(s);
+    SDL_FreeSurface(conv);
 }
 
 static void fill(struct receipt_raster *r, int x, int y, int w, int h)

@@ -103,8 +103,10 @@ int receipt_cmd_receipt(const struct config *cfg, int argc, char **argv)
     struct sign_key *key = NULL;
     struct receipt_layout *l = NULL;
     int status = 1;
+    /* The key is never made here: a key file created by a staff member running kioskctl
+     * as another user would be one the kiosk cannot read. */
     if (store_open(cfg->data_dir, cfg->kiosk_id, &st, err, sizeof err) < 0 ||
-        sign_key_open(cfg->data_dir, 1, &key, err, sizeof err) < 0) {
+        sign_key_open(cfg->data_dir, 0, &key, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         goto out;
     }

@@ -7,8 +7,9 @@
  *
  *   receipt UUID [--png FILE] [--escpos FILE] [--dots N]
  *       renders a stored record's receipt again (at least one of --png/--escpos;
- *       --dots overrides [printer] paper_dots).  Creates the receipts row and the
- *       kiosk key if they are missing, as the kiosk would.
+ *       --dots overrides [printer] paper_dots).  Creates the receipts row if it is
+ *       missing, as the kiosk would; needs the kiosk's key (DATA_DIR/receipt.key),
+ *       which only the kiosk makes.
  *   verify PAYLOAD
  *       checks a receipt QR payload against this kiosk's key and the keys in
  *       DATA_DIR/receipt-keys/ (*.key, other kiosks' keys at the centre); prints the

@@ -489,6 +489,20 @@ static void test_stray_status_bytes(void **state)
         srv_stop(&s);
     }
     escpos_buf_free(&job);
+
+    /* A status probe (no job) reports the printer's state. */
+    const uint8_t answers[] = {0x12, 0x72};
+    const enum printer_outcome want[] = {PRINTER_PRINTED, PRINTER_PAPER_END};
+    for (int i = 0; i < 2; i++) {
+        struct srv s = {.mode = SRV_ANSWER, .answer = answers[i]};
+        srv_start(&s);
+        char dev[64];
+        tcp_device(&s, dev, sizeof dev);
+        assert_int_equal(printer_send(dev, SAFE_MS, NULL, 0, NULL, 0), want[i]);
+        srv_join(&s);
+        assert_int_equal(s.got.len, 6);
+        srv_free(&s);
+    }
 }
 
 static void test_regular_file(void **state)

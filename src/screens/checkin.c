@@ -202,7 +202,8 @@ static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect di
         SDL_Rect row = rect_row(digits, 4, i / 3, 16);
         SDL_Rect cell = rect_col(row, 3, i % 3, 16);
         if (dk[i]) {
-            if (key(ui, cell, dk[i], SIZE_HUGE, ROLE_NORMAL))
+            /* Large text must still fit the key's height. */
+            if (key(ui, cell, dk[i], ui_large_text(ui) ? 56 : SIZE_HUGE, ROLE_NORMAL))
                 type_text(s, dk[i]);
         } else if (key(ui, cell, app_t(a, "checkin.key.backspace"), SIZE_TITLE, ROLE_MUTED)) {
             backspace(s);
@@ -216,7 +217,7 @@ static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect di
             char l[2] = {(char)('A' + i), 0};
             if (key(ui, cell, l, SIZE_TITLE, ROLE_NORMAL))
                 type_text(s, l);
-        } else if (key(ui, cell, app_t(a, "checkin.key.clear"), SIZE_BODY, ROLE_MUTED)) {
+        } else if (key(ui, cell, app_t(a, "checkin.key.clear"), SIZE_SMALL, ROLE_MUTED)) {
             wipe_typed(s);
         }
     }
@@ -256,10 +257,11 @@ static void build_now_open(struct app *a, struct ui *ui, struct cs *s, SDL_Rect 
     if (shown < 1)
         shown = 1;
     sub.align = TEXT_RIGHT;
+    int tw = ui_large_text(ui) ? 260 : 200;
     for (int i = 0; i < shown; i++, y += 58) {
         const struct checkin_activity *act = &s->now_open[i];
-        ui_label(ui, rect(in.x, y, in.w - 210, 56), act->title, &title);
-        ui_label(ui, rect(in.x + in.w - 200, y, 200, 56), span(ui, act), &sub);
+        ui_label(ui, rect(in.x, y, in.w - tw - 10, 56), act->title, &title);
+        ui_label(ui, rect(in.x + in.w - tw, y, tw, 56), span(ui, act), &sub);
     }
     sub.align = TEXT_LEFT;
     if (shown < n)
@@ -327,7 +329,7 @@ static int choose_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
     struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
     SDL_Rect card = rect(row.x, row.y + 8, row.w, row.h - 16);
     ui_panel(ui, card, &frame);
-    struct ui_opts o = {.size = SIZE_TITLE, .sub = detail, .hint = app_t(cc->a, "checkin.choose.tap")};
+    struct ui_opts o = {.size = SIZE_TITLE, .sub = detail};
     return ui_row(ui, rect_inset(card, 4), act->title, &o);
 }
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TYPED_MAX 40              /* bytes; longer than any certificate number */
+#define TYPED_MAX 100             /* bytes: 32 full-width characters fit */
 #define CHOOSE_TIMEOUT_MS 30000   /* an unanswered choice gives the screen back */
 #define BIG_PX 120                /* the result's headline, read from the back of a queue */
 
@@ -139,11 +139,18 @@ static void type_text(struct cs *s, const char *t)
     if (s->view != VIEW_READY)
         go_ready(s);
     size_t len = strlen(s->typed);
-    for (; *t && len < TYPED_MAX; t++) {
-        char c = *t;
-        if (c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 'A');
-        s->typed[len++] = c;
+    /* Whole characters only (an input method may send 全角 forms; validate folds them). */
+    while (*t) {
+        const char *next = t;
+        utf8_next(&next);
+        size_t n = (size_t)(next - t);
+        if (len + n > TYPED_MAX)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            char c = t[i];
+            s->typed[len++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+        }
+        t = next;
     }
     s->typed[len] = 0;
     s->typed_err[0] = 0;

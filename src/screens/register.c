@@ -35,6 +35,14 @@ enum fid { F_NAME, F_ID, F_PHONE, F_CERT, F_ORG, F_HUKOU, F_EMPLOYER, F_JOINED, 
 #define ROW_GAP 20
 #define BAR_H 120
 #define MAX_ROWS 12
+#define MEMO_SLOTS 64
+
+/* Text measurements are costly (font runs, line breaking) and a form is rebuilt after
+ * every key, so results are remembered by a hash of what was measured. */
+struct memo {
+    uint64_t key;
+    int val;
+};
 
 struct fdef {
     const char *label, *hint;  /* catalogue keys */
@@ -77,6 +85,7 @@ struct reg {
     /* The success view keeps only masked data and the place. */
     char done_name[64], done_id[40];
     struct reg_place done_place;
+    struct memo memo[MEMO_SLOTS];     /* keys hash field values too: wiped with them */
 };
 
 /* What the checks found, per field, for one build. */
@@ -109,6 +118,7 @@ static int today_ymd(const struct app *a)
 
 static void wipe_form(struct reg *s)
 {
+    util_wipe(s->memo, sizeof s->memo);
     util_wipe(s->val, sizeof s->val);
     util_wipe(s->filter, sizeof s->filter);
     util_wipe(s->auto_id, sizeof s->auto_id);
@@ -214,8 +224,21 @@ static void apply(struct reg *s, struct kbd_action *act)
         buf_insert(buf, cap, f, act->text);
     if (act->del)
         buf_delete(buf);
-    if (act->next && s->mode == M_FORM)
+    if (act->next && s->mode == M_FORM) {
         focus_next(s);
+    } else if (act->next && s->mode == M_PICKER) {
+        /* 下一项 in the picker takes the place the filter has narrowed down to. */
+        int only = -1, n = 0;
+        for (int i = 0; i < s->nplaces; i++)
+            if (registration_place_matches(&s->places[i], s->filter)) {
+                only = i;
+                n++;
+            }
+        if (n == 1 && s->filter[0]) {
+            s->place = only;
+            close_picker(s);
+        }
+    }
     if (s->mode == M_PICKER && (act->text[0] || act->del))
         s->pick_ls.offset = 0;
     if (s->mode == M_FORM && !s->scroll)
@@ -352,14 +375,88 @@ struct build_ctx {
 static int label_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 3 / 2; }
 static int hint_line_h(struct ui *ui) { return ui_px(ui, SIZE_SMALL) * 3 / 2; }
 
+enum measure { MEASURE_WIDTH, MEASURE_HEIGHT, MEASURE_TAIL };
+
+static uint64_t memo_key(enum measure m, const char *text, int size, int bold, int w, int lines)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int v[] = {(int)m, size, bold, w, lines};
+    for (size_t i = 0; i < sizeof v; i++) {
+        h ^= ((const unsigned char *)v)[i];
+        h *= 0x100000001b3ULL;
+    }
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+        h ^= *c;
+        h *= 0x100000001b3ULL;
+    }
+    return h | 1;
+}
+
+/* A small open-addressed table: probe a few slots, evict the first when all are taken. */
+#define MEMO_PROBE 8
+
+static int memo_get(const struct reg *s, uint64_t key, int *val)
+{
+    for (int i = 0; i < MEMO_PROBE; i++) {
+        const struct memo *m = &s->memo[((key >> 20) + (uint64_t)i) % MEMO_SLOTS];
+        if (m->key == key) {
+            *val = m->val;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void memo_put(struct reg *s, uint64_t key, int val)
+{
+    struct memo *slot = &s->memo[(key >> 20) % MEMO_SLOTS];
+    for (int i = 0; i < MEMO_PROBE; i++) {
+        struct memo *m = &s->memo[((key >> 20) + (uint64_t)i) % MEMO_SLOTS];
+        if (!m->key) {
+            slot = m;
+            break;
+        }
+    }
+    *slot = (struct memo){key, val};
+}
+
+/* Width of text on one line at size px (after the large-text factor). */
+static int text_w(struct reg *s, struct ui *ui, const char *text, int size)
+{
+    uint64_t key = memo_key(MEASURE_WIDTH, text, size, 0, 0, 0);
+    int v;
+    if (memo_get(s, key, &v))
+        return v;
+    struct text_style st = {.size_px = size};
+    v = text_width(ui_fonts(ui), text, -1, &st);
+    memo_put(s, key, v);
+    return v;
+}
+
+/* Height of text wrapped at w, at most max_lines lines (0: all). */
+static int text_h(struct reg *s, struct ui *ui, const char *text, int size, int bold, int w,
+                  int max_lines)
+{
+    uint64_t key = memo_key(MEASURE_HEIGHT, text, size, bold, w, max_lines);
+    int v;
+    if (memo_get(s, key, &v))
+        return v;
+    struct text_style st = {.size_px = size, .bold = bold};
+    int mw = 0;
+    text_measure(ui_fonts(ui), text, &st, w, max_lines, &mw, &v);
+    memo_put(s, key, v);
+    return v;
+}
+
 /* Lines text needs at width w in the hint's style (at most 4). */
-static int hint_lines(struct ui *ui, const char *text, int w, int bold)
+static int hint_lines(struct reg *s, struct ui *ui, const char *text, int w, int bold)
 {
     if (!text || !*text)
         return 0;
-    struct text_style st = {.size_px = ui_px(ui, SIZE_SMALL), .bold = bold};
-    struct text_line lines[4];
-    int n = text_break(ui_fonts(ui), text, &st, w, lines, 4);
+    int px = ui_px(ui, SIZE_SMALL);
+    struct text_style st = {.size_px = px};
+    int line = text_line_height(ui_fonts(ui), &st);
+    int n = text_h(s, ui, text, px, bold, w, 4) / (line > 0 ? line : 1);
     return n < 1 ? 1 : n > 4 ? 4 : n;
 }
 
@@ -420,17 +517,15 @@ static void lay_rows(struct build_ctx *b, struct ui *ui)
             r->kind = R_CONSENT;
         }
         if (r->kind == R_CONSENT) {
-            struct text_style st = {.size_px = ui_px(ui, SIZE_SMALL)};
-            int mw = 0, mh = 0;
-            text_measure(ui_fonts(ui), app_t(a, "reg.consent_text"), &st, b->w - 56, 0, &mw,
-                         &mh);
+            int mh = text_h(s, ui, app_t(a, "reg.consent_text"), ui_px(ui, SIZE_SMALL), 0,
+                            b->w - 56, 0);
             r->body_h = mh;
             r->h = 24 + lh + 8 + mh + 16 + 88 + 24;
         } else if (r->kind == R_SEX) {
             r->field_h = lh + BOX_H;
             r->h = r->field_h;
         } else {
-            r->hint_lines = hint_lines(ui, r->hint, b->w - 8, r->err);
+            r->hint_lines = hint_lines(s, ui, r->hint, b->w - 8, r->err);
             r->field_h = lh + BOX_H + (r->hint_lines == 1 ? hh : 0);
             r->h = r->field_h + (r->hint_lines > 1 ? r->hint_lines * hh + 4 : 0);
         }
@@ -454,17 +549,30 @@ static const char *shown_value(struct app *a, struct ui *ui, struct reg *s, int 
     }
     if (s->focus != f)
         return v;
-    struct text_style st = {.size_px = ui_px(ui, SIZE_LARGE)};
-    if (text_width(ui_fonts(ui), v, -1, &st) <= inner_w)
+    int px = ui_px(ui, SIZE_LARGE);
+    if (text_w(s, ui, v, px) <= inner_w)
         return v;
-    const char *p = v;
-    while (*p) {
-        utf8_next(&p);
-        const char *t = ui_strf(ui, "…%s", p);
-        if (text_width(ui_fonts(ui), t, -1, &st) <= inner_w)
-            return t;
+    /* The shortest tail that fits, by bisection over the character starts. */
+    uint64_t key = memo_key(MEASURE_TAIL, v, px, 0, inner_w, 0);
+    int at;
+    if (!memo_get(s, key, &at)) {
+        int starts[VAL_SIZE], n = 0;
+        for (const char *p = v; *p; utf8_next(&p))
+            starts[n++] = (int)(p - v);
+        int lo = 1, hi = n - 1;
+        at = starts[n - 1];
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (text_w(s, ui, ui_strf(ui, "…%s", v + starts[mid]), px) <= inner_w) {
+                at = starts[mid];
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        memo_put(s, key, at);
     }
-    return v;
+    return ui_strf(ui, "…%s", v + at);
 }
 
 static int visible(const struct build_ctx *b, SDL_Rect r)
@@ -630,7 +738,8 @@ static const char *status_text(struct app *a, struct ui *ui, struct reg *s, cons
             continue;
         }
         const struct fcheck *c = &fm->c[f];
-        if (c->r == VALIDATE_EMPTY) {
+        /* A value still being typed is not wrong yet, only unfinished. */
+        if (c->r == VALIDATE_EMPTY || (c->r != VALIDATE_OK && !c->show)) {
             strbuf_addf(&missing, "%s%s", missing.len ? sep : "", app_t(a, fdefs[f].label));
             if (first_missing == -3)
                 first_missing = f;
@@ -856,9 +965,7 @@ static void build_done(struct app *a, struct ui *ui, struct reg *s, SDL_Rect c)
     for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
         if (!vals[i] || !vals[i][0])
             continue;
-        struct text_style st = {.size_px = ui_px(ui, SIZE_LARGE), .bold = 1};
-        int mw = 0, mh = 0;
-        text_measure(ui_fonts(ui), vals[i], &st, w - kw, 2, &mw, &mh);
+        int mh = text_h(s, ui, vals[i], ui_px(ui, SIZE_LARGE), 1, w - kw, 2);
         int h = mh > rh ? mh : rh;
         ui_label(ui, rect(x, y, kw, rh), app_t(a, keys[i]), &ko);
         ui_label(ui, rect(x + kw, y, w - kw, h), vals[i], &vo);
@@ -867,9 +974,7 @@ static void build_done(struct app *a, struct ui *ui, struct reg *s, SDL_Rect c)
     y += 16;
     struct ui_opts bring = {.role = ROLE_ACCENT, .radius = 18};
     struct ui_opts bt = {.size = SIZE_BODY, .max_lines = 4};
-    struct text_style st = {.size_px = ui_px(ui, SIZE_BODY)};
-    int mw = 0, mh = 0;
-    text_measure(ui_fonts(ui), app_t(a, "reg.bring"), &st, w - 56, 4, &mw, &mh);
+    int mh = text_h(s, ui, app_t(a, "reg.bring"), ui_px(ui, SIZE_BODY), 0, w - 56, 4);
     ui_panel(ui, rect(x, y, w, mh + 48), &bring);
     ui_label(ui, rect(x + 28, y + 24, w - 56, mh), app_t(a, "reg.bring"), &bt);
     struct ui_opts done = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};

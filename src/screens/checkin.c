@@ -74,10 +74,11 @@ static void show_result(struct app *a, struct cs *s, const struct checkin_result
     s->res = *r;
     s->view = VIEW_RESULT;
     s->until = app_now(a) + (int64_t)a->cfg.checkin_result_s * 1000;
-    /* RECEIPT HOOK — the receipts module (src/receipt/) is being written.  When it lands:
-     * for CHECKIN_DONE call receipt_prepare() for r->uuid and show its QR on the result
-     * card (build_result marks the place), and hand the layout to the printer; for
-     * CHECKIN_ALREADY offer to print the first check-in's receipt (r->uuid) again. */
+    /* RECEIPT HOOK — receipts (src/receipt/) need the kiosk's signing key and the printer,
+     * which the app does not hold yet.  When it does: for CHECKIN_DONE call
+     * receipt_prepare() for r->uuid, show its QR on the result card (build_result marks
+     * the place) and hand it to receipt_print(); for CHECKIN_ALREADY offer a button to
+     * print the first check-in's receipt (r->uuid is the first record) again. */
 }
 
 /* The check-in for one code, scanned or typed. */
@@ -107,9 +108,8 @@ static void handle(struct app *a, struct cs *s, const char *code, enum checkin_m
             return;
         s->nopen = checkin_open_activities(s->ck, now, s->open, CHECKIN_MAX_OPEN);
         if (s->nopen < 2) {
-            /* The minute turned between the two looks: there is nothing to choose. */
-            checkin_record(s->ck, r.certificate_no, s->nopen == 1 ? &s->open[0] : NULL, m, now,
-                           &r);
+            /* Same clock, same cached minute: only a database failure gets here. */
+            r.status = CHECKIN_FAILED;
             show_result(a, s, &r);
             return;
         }

@@ -15,7 +15,7 @@ PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
 DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
              libqrencode-dev librime-dev librime-bin rime-data-luna-pinyin rime-data-stroke \
              libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk fonts-dejavu-core \
-             fonts-droid-fallback zbar-tools time \
+             fonts-droid-fallback zbar-tools time xvfb xauth \
              postgresql postgresql-common sqlite3
 
 CC        ?= cc

@@ -271,15 +271,22 @@ void app_event(struct app *a, const SDL_Event *ev)
         }
     }
     if (ev->type == SDL_WINDOWEVENT) {
+        if (ev->window.event == SDL_WINDOWEVENT_CLOSE)
+            a->close_requested = 1;
         if (ev->window.event == SDL_WINDOWEVENT_EXPOSED ||
             ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             a->need_full_redraw = 1;
         return;
     }
     if (ev->type == SDL_QUIT) {
-        /* Closing the window or Alt+F4: ignored in public mode, a kiosk has no way out. */
-        if (a->staff_mode)
+        /* Closing the window or Alt+F4 (SDL sends a window close first): ignored in
+         * public mode, a kiosk has no way out.  A quit without a window close comes from
+         * SIGTERM/SIGINT (systemd stopping the service): stop cleanly. */
+        if (a->staff_mode || !a->close_requested)
             a->quit = 1;
+        else
+            store_event(a->st, app_now(a), "close_ignored", "");
+        a->close_requested = 0;
         return;
     }
     if (ui_pointer_event(a->ui, ev))

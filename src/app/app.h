@@ -60,7 +60,8 @@ struct app {
     int64_t last_input_ms;
     int idle_countdown;               /* the warning dialog is up */
     int staff_mode;
-    int quit;                         /* leave the loop (staff "exit" only) */
+    int quit;                         /* leave the loop (staff "exit", SIGTERM) */
+    int close_requested;              /* a window close preceded the next SDL_QUIT */
     int need_full_redraw;
 
     /* scanner filter: printable keys held back until we know whether a scanner sent them */

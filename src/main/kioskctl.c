@@ -10,6 +10,8 @@
 #include "content/import.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "receipt/printer.h"
+#include "receipt/receipt_cmd.h"
 #include "store/store.h"
 #include "sync/sync_cmd.h"
 
@@ -37,7 +39,10 @@ static void usage(FILE *f)
           "  export DIR                    write a bundle of uncollected records into DIR\n"
           "  upload                        send pending records to the central database\n"
           "  ingest BUNDLE                 (centre) load an exported bundle\n"
-          "  set-pin                       read a new staff PIN from standard input\n",
+          "  set-pin                       read a new staff PIN from standard input\n"
+          "  verify PAYLOAD                check a receipt QR payload's signature\n"
+          "  receipt UUID --png FILE | --escpos FILE\n"
+          "  print-test                    print a test receipt on the configured printer\n",
           f);
 }
 
@@ -282,6 +287,21 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
         }
     }
     store_close(st);
+    /* The printer: asked for its status (a plain file is only checked for writability). */
+    if (strcmp(c->cfg.printer_device, "none") == 0) {
+        printf("printer: none (receipts are shown on screen only)\n");
+    } else {
+        char detail[192] = "";
+        enum printer_outcome o = printer_send(c->cfg.printer_device, c->cfg.printer_timeout_ms,
+                                              NULL, 0, detail, sizeof detail);
+        if (o == PRINTER_PRINTED) {
+            printf("printer: ok (%s)\n", c->cfg.printer_device);
+        } else {
+            printf("printer: FAILED (%s: %s%s%s)\n", c->cfg.printer_device,
+                   printer_message(o, "en"), detail[0] ? "; " : "", detail);
+            bad = 1;
+        }
+    }
     (void)argc;
     (void)argv;
     return bad;
@@ -356,6 +376,12 @@ int main(int argc, char **argv)
         return with_store(&c, sync_cmd_upload, n, rest);
     if (!strcmp(cmd, "ingest"))
         return sync_cmd_ingest(NULL, &c.cfg, n, rest);
+    if (!strcmp(cmd, "verify"))
+        return receipt_cmd_verify(&c.cfg, n, rest);
+    if (!strcmp(cmd, "receipt"))
+        return receipt_cmd_receipt(&c.cfg, n, rest);
+    if (!strcmp(cmd, "print-test"))
+        return receipt_cmd_print_test(&c.cfg, n, rest);
     fprintf(stderr, "kioskctl: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return 2;

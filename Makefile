@@ -110,7 +110,7 @@ test: deps
 	tests/run-all.sh build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk
+	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin
 	@tests/bench.sh build/release
 
 clean:

@@ -42,6 +42,7 @@ static const struct key keys[] = {
     I("display", "idle_timeout_s", idle_timeout_s, "90", 15, 3600),
     I("display", "idle_warning_s", idle_warning_s, "15", 3, 120),
     B("display", "large_text", large_text, "false"),
+    E("display", "renderer", renderer, "software", "software accelerated"),
     S("printer", "device", printer_device, "none"),
     {"printer", "paper_dots", K_INT, offsetof(struct config, paper_dots), 0, "576", 384, 640,
      "384 512 576 640"},

@@ -26,6 +26,7 @@ struct config {
     int idle_timeout_s;        /* no input this long: countdown starts */
     int idle_warning_s;        /* length of the visible countdown */
     int large_text;            /* start in large-text mode */
+    char renderer[16];         /* software | accelerated */
     /* [printer] */
     char printer_device[1024]; /* none | file:PATH | tcp:HOST:PORT | cups:QUEUE */
     int paper_dots;            /* 384 512 576 640 */

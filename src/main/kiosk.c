@@ -158,7 +158,8 @@ int main(int argc, char **argv)
                               : args.windowed ? PLATFORM_WINDOWED
                                               : PLATFORM_FULLSCREEN;
     int rc = 0;
-    if (platform_open(&plat, mode, cfg.width, cfg.height, err, sizeof err) < 0) {
+    if (platform_open(&plat, mode, cfg.width, cfg.height, !strcmp(cfg.renderer, "accelerated"),
+                      err, sizeof err) < 0) {
         fprintf(stderr, "kiosk: %s\n", err);
         store_close(st);
         text_fonts_close(fonts);

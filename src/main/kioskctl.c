@@ -6,6 +6,7 @@
  *
  * Exit status: 0 success; 1 the command ran and found a problem (check failed, import
  * refused, upload failed); 2 bad arguments, configuration or data directory. */
+#include "app/checkin.h"
 #include "app/staffauth.h"
 #include "content/import.h"
 #include "core/config.h"
@@ -129,6 +130,11 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
         return 2;
     printf("date: %s\n", date);
     for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+        if (!strcmp(kinds[k], "checkin")) {
+            /* checkin, checkin.visit and checkin.activity.<id> lines */
+            checkin_print_stats(st, date, stdout);
+            continue;
+        }
         sqlite3_stmt *s =
             store_prepare(st, "SELECT count(*) FROM records WHERE local_date=? AND kind=?");
         if (!s)

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int platform_open(struct platform *p, enum platform_mode mode, int w, int h, char *err,
-                  size_t errlen)
+int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int accelerated,
+                  char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->mode = mode;
@@ -35,6 +35,11 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, cha
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
     if (mode == PLATFORM_FULLSCREEN)
         SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+    /* The software renderer presents through the window surface; without this SDL
+     * builds that surface on an OpenGL texture, loading the GL driver (~100 MB, ~0.7 s
+     * on a machine without a GPU).  X11's shared-memory surface is fast enough. */
+    if (!accelerated)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         snprintf(err, errlen, "SDL video: %s", SDL_GetError());
         return -1;
@@ -61,7 +66,9 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, cha
         platform_close(p);
         return -1;
     }
-    p->ren = SDL_CreateRenderer(p->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
+    if (accelerated)
+        p->ren = SDL_CreateRenderer(p->win, -1,
+                                    SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE);
     if (!p->ren)
         p->ren = SDL_CreateRenderer(p->win, -1, SDL_RENDERER_SOFTWARE);
     if (!p->ren) {

@@ -22,8 +22,8 @@ struct platform {
 };
 
 /* Initialises SDL and creates the output.  Returns 0, or -1 with a sentence in err. */
-int platform_open(struct platform *p, enum platform_mode mode, int w, int h, char *err,
-                  size_t errlen);
+int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int accelerated,
+                  char *err, size_t errlen);
 void platform_close(struct platform *p);
 
 /* Runs the kiosk until app->quit: blocks until input or the next deadline, draws only

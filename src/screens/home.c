@@ -53,18 +53,26 @@ static void home_build(struct app *a, struct ui *ui)
     else
         snprintf(ymd, sizeof ymd, "%s, %d-%02d-%02d", app_t(a, wd_key), tm.tm_year + 1900,
                  tm.tm_mon + 1, tm.tm_mday);
+    /* The header is large already: it keeps its sizes in large-text mode so that it
+     * fits its band; the tiles and everything below grow. */
+    if (ui_large_text(ui)) {
+        hall.size = hall.size * 10 / 13;
+        tag.size = tag.size * 10 / 13;
+        clock.size = clock.size * 10 / 13;
+        date.size = date.size * 10 / 13;
+    }
     if (portrait) {
         ui_label(ui, rect(60, 40, W - 120, 80), a->cfg.hall, &hall);
         ui_label(ui, rect(60, 125, W - 120, 50), app_t(a, "home.tagline"), &tag);
         clock.align = TEXT_LEFT;
         date.align = TEXT_LEFT;
-        ui_label(ui, rect(60, 185, 260, 90), hm, &clock);
+        ui_label(ui, rect(60, 185, 260, 100), hm, &clock);
         ui_label(ui, rect(330, 205, W - 390, 60), ymd, &date);
     } else {
-        ui_label(ui, rect(70, 38, W - 700, 90), a->cfg.hall, &hall);
-        ui_label(ui, rect(70, 128, W - 700, 50), app_t(a, "home.tagline"), &tag);
-        ui_label(ui, rect(W - 560, 30, 490, 100), hm, &clock);
-        ui_label(ui, rect(W - 560, 128, 490, 50), ymd, &date);
+        ui_label(ui, rect(70, 34, W - 700, 96), a->cfg.hall, &hall);
+        ui_label(ui, rect(70, 128, W - 700, 52), app_t(a, "home.tagline"), &tag);
+        ui_label(ui, rect(W - 560, 24, 490, 106), hm, &clock);
+        ui_label(ui, rect(W - 560, 128, 490, 52), ymd, &date);
     }
 
     /* Six tiles: 3 x 2 landscape, 2 x 3 portrait. */

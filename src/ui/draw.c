@@ -98,7 +98,13 @@ static void text_in(struct draw_ctx *dc, const char *s, SDL_Rect r, int size, in
         dst.x = r.x + r.w - tw;
     if (!valign_top && th < r.h)
         dst.y = r.y + (r.h - th) / 2;
-    SDL_RenderCopy(dc->ren, t, NULL, &dst);
+    /* Text never leaves its widget's box: what is outside would not be repainted when
+     * the widget changes (dirty areas are widget rectangles). */
+    SDL_Rect vis;
+    if (!SDL_IntersectRect(&dst, &r, &vis))
+        return;
+    SDL_Rect src = {vis.x - dst.x, vis.y - dst.y, vis.w, vis.h};
+    SDL_RenderCopy(dc->ren, t, &src, &vis);
 }
 
 void draw_background(struct draw_ctx *dc, SDL_Rect clip)
@@ -197,16 +203,17 @@ static void draw_tile(struct draw_ctx *dc, const struct ui_widget *w, int presse
     SDL_Rect cover = {r.x, r.y + 7, r.w, 21};
     SDL_RenderFillRect(dc->ren, &cover);
     int base = r.h < r.w ? r.h : r.w;
-    int rad = base / 5;
+    /* Large text takes room from the emblem, never from the words. */
+    int rad = dc->large ? base / 7 : base / 5;
     if (rad > 74)
         rad = 74;
-    int cx = r.x + r.w / 2, cy = r.y + 28 + rad + base / 14;
+    int cx = r.x + r.w / 2, cy = r.y + 28 + rad + (dc->large ? base / 30 : base / 14);
     draw_circle(dc->ren, cx, cy, rad, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
     draw_circle(dc->ren, cx, cy, rad - 6, w->o.role == ROLE_ACCENT ? 0xF0C65AFF : 0xC8242CFF);
     if (w->icon)
         text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad * 11 / 10, 1,
                 COL_WHITE, TEXT_CENTER, 1, 0);
-    int ty = cy + rad + base / 18;
+    int ty = cy + rad + (dc->large ? base / 40 : base / 18);
     int title = w->o.size ? w->o.size : SIZE_TITLE;
     int th = (dc->large ? title * 13 / 10 : title) * 3 / 2;
     text_in(dc, w->text, rect(r.x + 16, ty, r.w - 32, th), title, 1, COL_TEXT, TEXT_CENTER, 1, 0);

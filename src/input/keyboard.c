@@ -18,8 +18,8 @@
 #define CAND_H 96
 #define CAND_MIN_W 104
 #define NAV_W 150
-#define PAD_KEY_W_MAX 210
-#define PAD_KEY_H_MAX 132
+#define PAD_KEY_W_MAX 220
+#define PAD_KEY_H_MAX 150
 
 enum page { PAGE_PINYIN, PAGE_LATIN, PAGE_SYMBOLS, PAGE_CODE, PAGE_PAD };
 
@@ -512,13 +512,13 @@ static int build_pad(struct kbd *k, struct ui *ui, SDL_Rect area, struct kbd_act
         }
     }
     int cx = x0 + 3 * (kw + GAP);
-    struct ui_opts del = {.size = SIZE_BODY, .role = ROLE_MUTED};
+    struct ui_opts del = {.size = SIZE_LARGE, .role = ROLE_MUTED};
     struct keydef dd = {OP_DEL, "kbd.delete", 10};
     if (ui_key(ui, rect(cx, y0, kw, 2 * kh + GAP), tr(k, "kbd.delete"), &del) && !fired) {
         do_op(k, &dd, act);
         fired = 1;
     }
-    struct ui_opts nx = {.size = SIZE_BODY, .role = ROLE_PRIMARY};
+    struct ui_opts nx = {.size = SIZE_LARGE, .role = ROLE_PRIMARY};
     struct keydef dn = {OP_NEXT, "kbd.next_field", 10};
     if (ui_key(ui, rect(cx, y0 + 2 * (kh + GAP), kw, 2 * kh + GAP), tr(k, "kbd.next_field"), &nx)
         && !fired) {

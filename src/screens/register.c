@@ -940,46 +940,99 @@ static void build_dialog(struct app *a, struct ui *ui, struct reg *s, const stru
     }
 }
 
+/* The success view: only masked data, the assigned station and what to bring.  Rows
+ * are label and value side by side when the labels fit a third of the width (Chinese,
+ * landscape), else the label above its value.  When it does not fit the screen (large
+ * text, long English) the compact sizes are used. */
+struct done_sizes {
+    int title, value, key, body;     /* enum ui_size before the large-text factor */
+};
+
 static void build_done(struct app *a, struct ui *ui, struct reg *s, SDL_Rect c)
 {
+    static const struct done_sizes sizes[] = {
+        {SIZE_HUGE, SIZE_LARGE, SIZE_LARGE, SIZE_BODY},
+        {SIZE_TITLE, SIZE_BODY, SIZE_BODY, SIZE_SMALL},
+    };
     int W = ui_width(ui), portrait = ui_portrait(ui);
-    int cw = portrait ? W - 96 : 1400;
-    SDL_Rect card = rect((W - cw) / 2, c.y + 40, cw, c.h - 80);
+    int cw = portrait ? W - 96 : 1400, w = cw - 120;
+    const struct reg_place *p = &s->done_place;
+    const char *keys[] = {"reg.name", "reg.id", "reg.station", "reg.addr_label",
+                          "reg.phone_label", "reg.hours_label"};
+    const char *vals[] = {s->done_name, s->done_id, p->name, p->address, p->phone, p->hours};
+    enum { NV = 6 };
+    const struct done_sizes *z = NULL;
+    int kw = 0, stacked = 0, vw = w, vh[NV], title_h = 0, sub_h = 0, bring_h = 0, total = 0;
+    int kline = 0, vline = 0;
+    for (size_t t = 0; t < ARRAY_LEN(sizes); t++) {
+        z = &sizes[t];
+        int kpx = ui_px(ui, z->key), vpx = ui_px(ui, z->value), bpx = ui_px(ui, z->body);
+        kw = 0;
+        for (int i = 0; i < NV; i++) {
+            int tw = text_w(s, ui, app_t(a, keys[i]), kpx);
+            kw = tw > kw ? tw : kw;
+        }
+        kw += 40;
+        stacked = kw > w / 3;
+        vw = stacked ? w : w - kw;
+        kline = kpx * 3 / 2;
+        vline = vpx * 3 / 2;
+        int rows_h = 0;
+        for (int i = 0; i < NV; i++) {
+            vh[i] = 0;
+            if (!vals[i][0])
+                continue;
+            vh[i] = text_h(s, ui, vals[i], vpx, 1, vw, 3);
+            if (vh[i] < vline)
+                vh[i] = vline;
+            rows_h += vh[i] + (stacked ? kline : 0) + 12;
+        }
+        title_h = ui_px(ui, z->title) * 3 / 2;
+        sub_h = text_h(s, ui, app_t(a, "reg.done_sub"), bpx, 0, w, 3);
+        bring_h = text_h(s, ui, app_t(a, "reg.bring"), bpx, 0, w - 56, 5);
+        total = 32 + title_h + sub_h + 24 + rows_h + 8 + bring_h + 40 + 24 + 104 + 32;
+        if (total <= c.h - 32)
+            break;
+    }
+    int top = c.y + (c.h - total) / 2;
+    if (top < c.y + 16)
+        top = c.y + 16;
+    SDL_Rect card = rect((W - cw) / 2, top, cw, total);
     struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
     ui_panel(ui, card, &co);
-    int x = card.x + 60, w = card.w - 120, y = card.y + 40;
-    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER};
-    ui_label(ui, rect(x, y, w, 110), app_t(a, "reg.done_title"), &ok);
-    y += 120;
-    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
-                          .max_lines = 2};
-    ui_label(ui, rect(x, y, w, 60), app_t(a, "reg.done_sub"), &sub);
-    y += 90;
-    const struct reg_place *p = &s->done_place;
-    const char *keys[] = {"reg.name", "reg.id", "reg.station", "reg.addr_label", "reg.phone_label",
-                          "reg.hours_label"};
-    const char *vals[] = {s->done_name, s->done_id, p->name, p->address, p->phone, p->hours};
-    int kw = portrait ? 220 : 260, rh = ui_px(ui, SIZE_LARGE) * 3 / 2;
-    struct ui_opts ko = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts vo = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
-    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-        if (!vals[i] || !vals[i][0])
+    int x = card.x + 60, y = card.y + 32;
+    struct ui_opts ok = {.size = z->title, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER,
+                         .max_lines = 1};
+    ui_label(ui, rect(x, y, w, title_h), app_t(a, "reg.done_title"), &ok);
+    y += title_h;
+    struct ui_opts sub = {.size = z->body, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                          .max_lines = 3};
+    ui_label(ui, rect(x, y, w, sub_h), app_t(a, "reg.done_sub"), &sub);
+    y += sub_h + 24;
+    struct ui_opts ko = {.size = stacked ? z->body : z->key, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts vo = {.size = z->value, .bold = 1, .max_lines = 3};
+    for (int i = 0; i < NV; i++) {
+        if (!vals[i][0])
             continue;
-        int mh = text_h(s, ui, vals[i], ui_px(ui, SIZE_LARGE), 1, w - kw, 2);
-        int h = mh > rh ? mh : rh;
-        ui_label(ui, rect(x, y, kw, rh), app_t(a, keys[i]), &ko);
-        ui_label(ui, rect(x + kw, y, w - kw, h), vals[i], &vo);
-        y += h + 14;
+        if (stacked) {
+            ui_label(ui, rect(x, y, w, kline), app_t(a, keys[i]), &ko);
+            y += kline;
+            ui_label(ui, rect(x, y, w, vh[i]), vals[i], &vo);
+        } else {
+            ui_label(ui, rect(x, y, kw, vline), app_t(a, keys[i]), &ko);
+            ui_label(ui, rect(x + kw, y, vw, vh[i]), vals[i], &vo);
+        }
+        y += vh[i] + 12;
     }
-    y += 16;
+    y += 8;
     struct ui_opts bring = {.role = ROLE_ACCENT, .radius = 18};
-    struct ui_opts bt = {.size = SIZE_BODY, .max_lines = 4};
-    int mh = text_h(s, ui, app_t(a, "reg.bring"), ui_px(ui, SIZE_BODY), 0, w - 56, 4);
-    ui_panel(ui, rect(x, y, w, mh + 48), &bring);
-    ui_label(ui, rect(x + 28, y + 24, w - 56, mh), app_t(a, "reg.bring"), &bt);
+    struct ui_opts bt = {.size = z->body, .max_lines = 5};
+    ui_panel(ui, rect(x, y, w, bring_h + 40), &bring);
+    ui_label(ui, rect(x + 28, y + 20, w - 56, bring_h), app_t(a, "reg.bring"), &bt);
+    y += bring_h + 40 + 24;
     struct ui_opts done = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    if (ui_button(ui, rect(card.x + (card.w - 420) / 2, card.y + card.h - 140, 420, 104),
-                  app_t(a, "reg.done"), &done))
+    if (ui_button(ui, rect(card.x + (card.w - 420) / 2, y, 420, 104), app_t(a, "reg.done"),
+                  &done))
         app_home(a);
 }
 

@@ -11,6 +11,7 @@
 #   # exit: 1                               (expected exit status, default 0)
 #   # stderr: TEXT                          (must appear in stderr)
 #   # setup: SHELL COMMAND                  (run before, with $DATA, $KIOSKCTL set)
+#   # env: NAME=VALUE …                      (the kiosk's environment; $OUT, $DATA expand)
 # An optional NAME.check (bash) runs afterwards with DATA, KIOSKCTL, KIOSK, OUT set and
 # must exit 0.
 set -u
@@ -51,9 +52,11 @@ for s in tests/scenarios/*.script; do
   want=$(hdr exit); want=${want:-0}
   errwant=$(hdr stderr)
   setup=$(hdr setup)
+  envs=$(hdr env)
   log=$OUT/run.log
   if [ -n "$setup" ] && ! (eval "$setup") >"$log" 2>&1; then bad "$name (setup)" "$log"; continue; fi
-  "$KIOSK" --headless --config "$config" --data-dir "$DATA" --clock "$clock" --script "$s" >"$log" 2>&1
+  ( [ -n "$envs" ] && eval "export $envs"
+    exec "$KIOSK" --headless --config "$config" --data-dir "$DATA" --clock "$clock" --script "$s" ) >"$log" 2>&1
   got=$?
   if [ "$got" != "$want" ]; then echo "exit status $got, expected $want" >>"$log"; bad "$name" "$log"; continue; fi
   if [ -n "$errwant" ] && ! grep -qF -- "$errwant" "$log"; then echo "stderr lacks: $errwant" >>"$log"; bad "$name" "$log"; continue; fi

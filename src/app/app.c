@@ -1,6 +1,7 @@
 /* app — see app.h.  The idle reset and the scanner filter live here because they cut
  * across every screen. */
 #include "app/app.h"
+#include "app/staffops.h"
 
 #include "core/util.h"
 #include "input/pinyin.h"
@@ -27,6 +28,7 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
     ui_set_large_text(ui, cfg->large_text);
     a->start_ms = app_now(a);
     a->last_input_ms = a->start_ms;
+    a->upload = staffops_upload_create(cfg, a->start_ms, virtual_clock);
     a->stack[0] = &screen_home;
     a->depth = 1;
     if (screen_home.enter)
@@ -41,6 +43,8 @@ void app_fini(struct app *a)
             s->leave(a);
         a->depth--;
     }
+    staffops_upload_destroy(a->upload);
+    a->upload = NULL;
     util_wipe(a->scan_buf, sizeof a->scan_buf);
     pinyin_close(a->pinyin);
     a->pinyin = NULL;
@@ -317,6 +321,9 @@ int64_t app_next_deadline(struct app *a)
     }
     if (a->scan_len > 0 && a->scan_last_ms + a->cfg.scan_max_gap_ms + 1 < d)
         d = a->scan_last_ms + a->cfg.scan_max_gap_ms + 1;
+    int64_t up = staffops_upload_deadline(a->upload);
+    if (up < d)
+        d = up;
     const struct screen *s = app_top(a);
     if (s->next_timer) {
         int64_t t = s->next_timer(a);
@@ -331,6 +338,7 @@ void app_tick(struct app *a)
     int64_t now = app_now(a);
     if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
         flush_typed(a);
+    staffops_upload_tick(a->upload, a->st, now);
     if (!at_rest(a)) {
         if (now >= idle_reset_at(a)) {
             app_reset(a, a->staff_mode ? "staff idle" : "idle");

@@ -19,6 +19,7 @@ struct store;
 struct ui;
 struct app;
 struct pinyin;
+struct staffops_upload;
 
 /* A screen: one file in src/screens/ defines one of these. */
 struct screen {
@@ -70,6 +71,7 @@ struct app {
     int64_t scan_last_ms;
 
     struct pinyin *pinyin;            /* the process's one input engine, opened on first use */
+    struct staffops_upload *upload;   /* the one upload scheduler (app/staffops.h) */
 };
 
 /* Sets up the app over an opened store, catalogue and UI; shows Home.  With
@@ -117,5 +119,7 @@ extern const struct screen screen_jobs;
 extern const struct screen screen_training;
 extern const struct screen screen_study;
 extern const struct screen screen_services;
+extern const struct screen screen_staff_pin;  /* the PIN keypad behind Home's corner */
+extern const struct screen screen_staff;      /* 今日统计 and the day's-end actions */
 
 #endif

@@ -1,12 +1,16 @@
 /* home — the attract screen: the hall's name, date and time, six large tiles, the
  * language and large-text switches, the hotline.  The top-left corner hides the staff
- * entry (a long press), which the staff issue wires to the PIN keypad. */
+ * entry: a finger held there for 3 s opens the PIN keypad (screens/staff_pin.c).
+ *
+ * Owns: when a finger came down on that corner.  Never does: show that the corner is
+ * special — nothing is drawn there for the public to find. */
 #include "app/app.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,6 +28,46 @@ static const struct tile_def tiles[] = {
     {"home.services", "home.services.sub", "home.services.icon", &screen_services},
 };
 
+#define STAFF_CORNER 80     /* logical px: the top-left square of PRODUCT.md */
+#define STAFF_HOLD_MS 3000
+#define STAFF_KEY "home.staff_corner"
+
+struct home_state {
+    int64_t corner_down_ms; /* when the finger held on the corner came down; 0: none */
+};
+
+static void home_enter(struct app *a, const void *arg)
+{
+    struct home_state *hs = calloc(1, sizeof *hs);
+    if (!hs)
+        abort();
+    *app_slot(a) = hs;
+}
+
+static void home_leave(struct app *a)
+{
+    free(*app_slot(a));
+    *app_slot(a) = NULL;
+}
+
+static int64_t home_next_timer(struct app *a)
+{
+    struct home_state *hs = *app_slot(a);
+    return hs && hs->corner_down_ms ? hs->corner_down_ms + STAFF_HOLD_MS : INT64_MAX;
+}
+
+static void home_timer(struct app *a, int64_t now)
+{
+    struct home_state *hs = *app_slot(a);
+    if (!hs || !hs->corner_down_ms || now < hs->corner_down_ms + STAFF_HOLD_MS)
+        return;
+    hs->corner_down_ms = 0;
+    /* Still held (build() clears the time when the finger lifts): the keypad, and the
+     * push cancels the press so its release taps nothing. */
+    if (ui_pressed_key(a->ui, STAFF_KEY))
+        app_push(a, &screen_staff_pin, NULL);
+}
+
 static void home_build(struct app *a, struct ui *ui)
 {
     int W = ui_width(ui), H = ui_height(ui), portrait = ui_portrait(ui);
@@ -32,6 +76,12 @@ static void home_build(struct app *a, struct ui *ui)
 
     struct ui_opts band = {.role = ROLE_HEADER, .radius = -1};
     ui_panel(ui, rect(0, 0, W, hh), &band);
+    ui_area(ui, rect(0, 0, STAFF_CORNER, STAFF_CORNER), STAFF_KEY);
+    struct home_state *hs = *app_slot(a);
+    if (hs && !ui_pressed_key(ui, STAFF_KEY))
+        hs->corner_down_ms = 0;
+    else if (hs && !hs->corner_down_ms)
+        hs->corner_down_ms = now;
 
     /* Hall name and the kiosk's purpose, left; the clock, right (top in portrait). */
     struct ui_opts hall = {.role = ROLE_HEADER, .size = portrait ? SIZE_TITLE : 60, .bold = 1,
@@ -120,5 +170,9 @@ static void home_build(struct app *a, struct ui *ui)
 const struct screen screen_home = {
     .name = "home",
     .title_key = "home.title",
+    .enter = home_enter,
+    .leave = home_leave,
     .build = home_build,
+    .next_timer = home_next_timer,
+    .timer = home_timer,
 };

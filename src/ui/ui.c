@@ -441,6 +441,13 @@ int ui_tile(struct ui *ui, SDL_Rect r, const char *text, const struct ui_opts *o
     return fired(ui, push(ui, UI_TILE, r, text, o, 1));
 }
 
+int ui_area(struct ui *ui, SDL_Rect r, const char *key)
+{
+    /* draw.c has no case for UI_AREA: nothing shows. */
+    struct ui_opts o = {.key = key};
+    return fired(ui, push(ui, UI_AREA, r, "", &o, 1));
+}
+
 int ui_field(struct ui *ui, SDL_Rect r, const char *label, const char *value,
              const struct ui_opts *o)
 {
@@ -779,7 +786,8 @@ const struct ui_widget *ui_visible_at(const struct ui *ui, int i)
 const char *ui_kind_name(enum ui_kind k)
 {
     static const char *const names[UI_KIND_COUNT] = {"panel", "label", "button", "tile", "field",
-                                                     "checkbox", "key", "row", "image"};
+                                                     "checkbox", "key", "row", "image",
+                                                     "area"};
     return k < UI_KIND_COUNT ? names[k] : "?";
 }
 

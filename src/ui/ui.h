@@ -39,6 +39,7 @@ enum ui_kind {
     UI_KEY,        /* an on-screen keyboard key */
     UI_ROW,        /* a row of a scrolling list */
     UI_IMAGE,      /* an RGBA picture (QR codes, material images) */
+    UI_AREA,       /* an invisible touch area: nothing drawn, no text */
     UI_KIND_COUNT
 };
 
@@ -144,6 +145,9 @@ int ui_key(struct ui *ui, SDL_Rect r, const char *text, const struct ui_opts *o)
 int ui_row(struct ui *ui, SDL_Rect r, const char *text, const struct ui_opts *o);
 void ui_image(struct ui *ui, SDL_Rect r, const uint8_t *rgba, int w, int h, uint64_t version,
               const char *key);
+/* An invisible touch area (a hidden corner): nothing is drawn, but it is pressed, held
+ * (ui_pressed_key(ui, key)) and tapped like a button.  Returns 1 on a tap. */
+int ui_area(struct ui *ui, SDL_Rect r, const char *key);
 
 /* A vertical list of `count` rows of height row_h inside r, scrolled by drags with
  * momentum.  Only visible rows are built, so 10,000 rows cost what 10 do.  For each

@@ -1,0 +1,670 @@
+/* staff — the staff screen behind the PIN: 今日统计 (today's records by kind, check-ins
+ * by activity, what waits for collection and for upload), the printer and upload state,
+ * and the day's-end actions: 导出到U盘 (a drive chosen from a list; the export runs on a
+ * worker thread with a progress bar), 立即上传 (through the app's one upload scheduler),
+ * 打印测试页, 补打回执 (today's receipts), 退出程序 (after a confirmation).
+ *
+ * Long operations never hold the screen: the export's syncjob and the upload are polled
+ * from this screen's timer every STAFFOPS_POLL_MS while they run, and while they run
+ * they count as activity, so the staff idle timeout does not cut an export short.
+ * Entering sets a->staff_mode (the shorter idle timeout, Escape leaves, the window may
+ * close); leaving clears it and stops an export that is still running (it then marks
+ * nothing: the records go into the next bundle).
+ *
+ * Owns: its state (figures, drive list, the export job, the receipts list, the last
+ * result sentence).  Never does: SQL (app/staffops.h), drawing of its own. */
+#include "app/app.h"
+#include "app/staffops.h"
+
+#include "core/util.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RECEIPTS 200
+
+enum dialog { DLG_NONE, DLG_DRIVES, DLG_EXPORT, DLG_UPLOAD, DLG_REPRINT, DLG_QUIT };
+enum tone { TONE_NONE, TONE_OK, TONE_ERROR };
+
+struct staff {
+    enum dialog dlg;
+    struct staffops_figures fig;
+    int fig_ok;
+    int64_t seen_upload_end;       /* finished_ms of the last upload the figures include */
+
+    char drives[STAFFOPS_MAX_DRIVES][512];
+    int ndrives;
+
+    struct syncjob *export_job;
+    struct syncjob_state export_st;
+    char export_drive[512];
+    int export_cancelled;
+
+    int64_t upload_started;        /* the upload the dialog waits for */
+    int64_t poll_at;               /* next look at a running job; INT64_MAX: none */
+
+    struct staffops_receipt receipts[MAX_RECEIPTS];
+    int nreceipts;
+    struct ui_list_state list;
+
+    char msg[1024];                /* the last action's result, a sentence */
+    enum tone tone;
+};
+
+static struct staff *state(struct app *a) { return *app_slot(a); }
+
+/* tmpl with its first "{}" replaced by v, in the frame arena. */
+static const char *fill(struct ui *ui, const char *tmpl, const char *v)
+{
+    const char *p = strstr(tmpl, "{}");
+    if (!p)
+        return tmpl;
+    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
+}
+
+static const char *num(struct ui *ui, long n) { return ui_strf(ui, "%ld", n); }
+
+static int zh(const struct app *a) { return a->lang == LANG_ZH; }
+
+static void refresh(struct app *a, struct staff *s)
+{
+    s->fig_ok = staffops_figures(a->st, app_now(a), &s->fig) == 0;
+}
+
+/* Sets the result sentence; the template's "{}" are filled in order with v1, v2. */
+static void say(struct app *a, struct staff *s, enum tone tone, const char *key, const char *v1,
+                const char *v2)
+{
+    const char *t = app_t(a, key);
+    struct strbuf sb = {0};
+    const char *vals[2] = {v1, v2};
+    int vi = 0;
+    for (const char *p = t; *p;) {
+        if (p[0] == '{' && p[1] == '}' && vi < 2) {
+            strbuf_add(&sb, vals[vi] ? vals[vi] : "");
+            vi++;
+            p += 2;
+        } else {
+            strbuf_addn(&sb, p, 1);
+            p++;
+        }
+    }
+    util_strlcpy(s->msg, sb.buf ? sb.buf : "", sizeof s->msg);
+    strbuf_free(&sb);
+    s->tone = tone;
+}
+
+/* ---- printer hooks ----------------------------------------------------------------------
+ * PRINTER HOOK — struct app does not hold the printer yet.  When it does (a->printer and
+ * its last outcome), these three become: the outcome's printer_message() as the state;
+ * receipt_layout_test() + receipt_render_escpos() + printer_submit() for the test page;
+ * receipt_prepare() + receipt_print() for a reprint.  Until then they say so. */
+
+static const char *printer_state(struct app *a) { return app_t(a, "staff.printer.unknown"); }
+
+static void print_test(struct app *a, struct staff *s)
+{
+    say(a, s, TONE_ERROR, "staff.print.unavailable", NULL, NULL);
+}
+
+static void reprint(struct app *a, struct staff *s, const struct staffops_receipt *r)
+{
+    staffops_log(a->st, app_now(a), "staff_reprint", r->receipt_no);
+    say(a, s, TONE_ERROR, "staff.print.unavailable", NULL, NULL);
+}
+
+/* ---- export ------------------------------------------------------------------------------ */
+
+static void open_drives(struct app *a, struct staff *s)
+{
+    s->ndrives = staffops_drives(s->drives, STAFFOPS_MAX_DRIVES);
+    s->dlg = DLG_DRIVES;
+}
+
+static void start_export(struct app *a, struct staff *s, const char *drive)
+{
+    char err[512] = "";
+    util_strlcpy(s->export_drive, drive, sizeof s->export_drive);
+    memset(&s->export_st, 0, sizeof s->export_st);
+    s->export_cancelled = 0;
+    if (syncjob_start_export(&a->cfg, drive, app_now(a), NULL, NULL, &s->export_job, err,
+                             sizeof err) < 0) {
+        s->export_job = NULL;
+        s->dlg = DLG_NONE;
+        say(a, s, TONE_ERROR, "staff.export.failed", err, NULL);
+        return;
+    }
+    staffops_log(a->st, app_now(a), "staff_export", "");
+    s->dlg = DLG_EXPORT;
+    s->poll_at = app_now(a) + STAFFOPS_POLL_MS;
+}
+
+static void export_done(struct app *a, struct staff *s)
+{
+    const struct export_result *r = &s->export_st.export_res;
+    char n[24];
+    snprintf(n, sizeof n, "%d", r->records);
+    if (s->export_st.rc == 0 && r->status == EXPORT_OK)
+        say(a, s, TONE_OK, "staff.export.ok", n, r->path);
+    else if (s->export_st.rc == 0)
+        say(a, s, TONE_OK, "staff.export.nothing", NULL, NULL);
+    else
+        say(a, s, TONE_ERROR, "staff.export.failed", export_status_text(r->status, zh(a)), NULL);
+    syncjob_destroy(s->export_job);
+    s->export_job = NULL;
+    s->dlg = DLG_NONE;
+    refresh(a, s);
+}
+
+/* ---- upload -------------------------------------------------------------------------------- */
+
+static void start_upload(struct app *a, struct staff *s)
+{
+    char err[512] = "";
+    int rc = staffops_upload_start(a->upload, app_now(a), err, sizeof err);
+    if (rc < 0) {
+        say(a, s, TONE_ERROR, "staff.upload.failed", err, NULL);
+        return;
+    }
+    staffops_log(a->st, app_now(a), "staff_upload", "");
+    s->upload_started = app_now(a);
+    s->dlg = DLG_UPLOAD;
+    s->poll_at = app_now(a) + STAFFOPS_POLL_MS;
+}
+
+static void upload_done(struct app *a, struct staff *s, const struct staffops_upload_status *us)
+{
+    char sent[24], inserted[24];
+    snprintf(sent, sizeof sent, "%ld", us->res.sent);
+    snprintf(inserted, sizeof inserted, "%ld", us->res.inserted);
+    if (us->rc == 0 && us->res.sent == 0)
+        say(a, s, TONE_OK, "staff.upload.nothing", NULL, NULL);
+    else if (us->rc == 0)
+        say(a, s, TONE_OK, "staff.upload.ok", sent, inserted);
+    else
+        say(a, s, TONE_ERROR, "staff.upload.failed", upload_status_text(us->res.status, zh(a)),
+            NULL);
+    s->dlg = DLG_NONE;
+}
+
+/* The upload line of the state card. */
+static const char *upload_line(struct app *a, struct ui *ui,
+                               const struct staffops_upload_status *us, enum ui_role *role)
+{
+    *role = ROLE_MUTED;
+    if (!us->configured)
+        return app_t(a, "staff.upload.off");
+    if (us->running)
+        return fill(ui, app_t(a, "staff.upload.running"),
+                    ui_strf(ui, "%d / %d", us->done, us->total));
+    const char *last = app_t(a, "staff.upload.never");
+    if (us->have_result) {
+        char hm[8];
+        util_time_local(us->finished_ms, "%H:%M", hm, sizeof hm);
+        last = fill(ui, app_t(a, us->rc == 0 ? "staff.upload.last_ok" : "staff.upload.last_failed"),
+                    hm);
+        if (us->rc != 0)
+            *role = ROLE_ERROR;
+    }
+    if (us->periodic && us->next_ms != INT64_MAX) {
+        char hm[8];
+        util_time_local(us->next_ms, "%H:%M", hm, sizeof hm);
+        return ui_strf(ui, "%s  ·  %s", last, fill(ui, app_t(a, "staff.upload.next"), hm));
+    }
+    return ui_strf(ui, "%s  ·  %s", last, app_t(a, "staff.upload.manual"));
+}
+
+/* ---- the figures ----------------------------------------------------------------------------- */
+
+static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rect card)
+{
+    struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, card, &co);
+    int x = card.x + 40, w = card.w - 80, y = card.y + 28;
+    int portrait = ui_portrait(ui);
+
+    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x, y, 360, 72), app_t(a, "staff.today"), &ho);
+    struct ui_opts date = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_RIGHT,
+                           .max_lines = 1};
+    ui_label(ui, rect(x + 360, y, w - 360, 72),
+             ui_strf(ui, "%s  ·  %s", s->fig.date,
+                     fill(ui, app_t(a, "staff.total"), num(ui, s->fig.total))),
+             &date);
+    y += 92;
+    if (!s->fig_ok) {
+        struct ui_opts eo = {.size = SIZE_LARGE, .role = ROLE_ERROR, .max_lines = 2};
+        ui_label(ui, rect(x, y, w, 120), app_t(a, "staff.figures.error"), &eo);
+        return;
+    }
+
+    /* Records by kind: six cards, the number large. */
+    int cell_h = 132, gap = 20;
+    SDL_Rect grid = rect(x, y, w, 2 * cell_h + gap);
+    for (int i = 0; i < STAFFOPS_KINDS; i++) {
+        SDL_Rect row = rect_row(grid, 2, i / 3, gap);
+        SDL_Rect cell = rect_col(row, 3, i % 3, gap);
+        struct ui_opts po = {.role = s->fig.by_kind[i] ? ROLE_ACCENT : ROLE_MUTED, .radius = 18};
+        ui_panel(ui, cell, &po);
+        struct ui_opts no = {.size = 60, .bold = 1, .align = TEXT_CENTER, .max_lines = 1,
+                             .role = s->fig.by_kind[i] ? ROLE_ACCENT : ROLE_NORMAL};
+        ui_label(ui, rect(cell.x, cell.y + 10, cell.w, 74), num(ui, s->fig.by_kind[i]), &no);
+        struct ui_opts lo = {.size = SIZE_SMALL, .align = TEXT_CENTER, .max_lines = 1,
+                             .role = ROLE_MUTED};
+        ui_label(ui, rect(cell.x + 8, cell.y + 84, cell.w - 16, 40),
+                 app_t(a, ui_strf(ui, "staff.kind.%s", staffops_kind(i))), &lo);
+    }
+    y += grid.h + 30;
+
+    /* What waits: at the bottom of the card, gold when something does. */
+    int ph = 140;
+    SDL_Rect pend = rect(x, card.y + card.h - 28 - ph, w, ph);
+    const int waits[2] = {s->fig.not_collected, s->fig.not_uploaded};
+    const char *wkeys[2] = {"staff.not_collected", "staff.not_uploaded"};
+    for (int i = 0; i < 2; i++) {
+        SDL_Rect b = rect_col(pend, 2, i, gap);
+        struct ui_opts po = {.role = waits[i] ? ROLE_ACCENT : ROLE_MUTED, .radius = 18};
+        ui_panel(ui, b, &po);
+        struct ui_opts lo = {.size = SIZE_BODY, .max_lines = 1,
+                             .role = waits[i] ? ROLE_ACCENT : ROLE_MUTED};
+        ui_label(ui, rect(b.x + 24, b.y + 14, b.w - 48, 44), app_t(a, wkeys[i]), &lo);
+        struct ui_opts no = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+        ui_label(ui, rect(b.x + 24, b.y + 62, b.w - 48, 66),
+                 fill(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
+    }
+
+    /* Check-ins by activity, as many lines as fit between. */
+    struct ui_opts sh = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x, y, w, 56), app_t(a, "staff.by_activity"), &sh);
+    y += 62;
+    int line_h = portrait ? 58 : 50, bottom = pend.y - 16;
+    struct ui_opts to = {.size = SIZE_BODY, .max_lines = 1};
+    struct ui_opts nto = {.size = SIZE_BODY, .bold = 1, .align = TEXT_RIGHT, .max_lines = 1};
+    struct ui_opts mo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    if (s->fig.nact == 0 && s->fig.visits == 0) {
+        ui_label(ui, rect(x, y, w, line_h), app_t(a, "staff.no_checkins"), &mo);
+        return;
+    }
+    int lines = (bottom - y) / line_h, used = 0, nw = 160;
+    for (int i = 0; i < s->fig.nact && used < lines - 1; i++, used++, y += line_h) {
+        ui_label(ui, rect(x, y, w - nw - 20, line_h), s->fig.act[i].title, &to);
+        ui_label(ui, rect(x + w - nw, y, nw, line_h), num(ui, s->fig.act[i].count), &nto);
+    }
+    int hidden = s->fig.nact - used + s->fig.more_act;
+    if (hidden > 0 && used < lines - 1) {
+        ui_label(ui, rect(x, y, w, line_h), fill(ui, app_t(a, "staff.more_act"), num(ui, hidden)),
+                 &mo);
+        y += line_h;
+    }
+    if (used < lines) {
+        ui_label(ui, rect(x, y, w - nw - 20, line_h), app_t(a, "staff.visits"), &mo);
+        ui_label(ui, rect(x + w - nw, y, nw, line_h), num(ui, s->fig.visits), &nto);
+    }
+}
+
+/* Printer and upload, one line each under a muted heading. */
+static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
+{
+    struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, card, &co);
+    int x = card.x + 32, w = card.w - 64, y = card.y + 20;
+    struct ui_opts ho = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts vo = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(x, y, w, 34), app_t(a, "staff.printer"), &ho);
+    ui_label(ui, rect(x, y + 34, w, 44), printer_state(a), &vo);
+    struct staffops_upload_status us;
+    staffops_upload_status(a->upload, &us);
+    enum ui_role role;
+    const char *line = upload_line(a, ui, &us, &role);
+    ui_label(ui, rect(x, y + 90, w, 34), app_t(a, "staff.upload"), &ho);
+    struct ui_opts uo = {.size = SIZE_SMALL, .max_lines = 2,
+                         .role = role == ROLE_ERROR ? ROLE_ERROR : ROLE_NORMAL};
+    ui_label(ui, rect(x, y + 124, w, card.y + card.h - 12 - (y + 124)), line, &uo);
+}
+
+static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
+{
+    struct staffops_upload_status us;
+    staffops_upload_status(a->upload, &us);
+    int portrait = ui_portrait(ui);
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts up = nor;
+    up.disabled = !us.configured;
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    SDL_Rect b[5];
+    if (portrait) {
+        for (int i = 0; i < 5; i++) {
+            SDL_Rect row = rect_row(r, 3, i / 2, 18);
+            b[i] = i == 4 ? row : rect_col(row, 2, i % 2, 24);
+        }
+    } else {
+        for (int i = 0; i < 5; i++)
+            b[i] = rect_row(r, 5, i, 16);
+    }
+    if (ui_button(ui, b[0], app_t(a, "staff.export"), &pri)) {
+        open_drives(a, s);
+        return;
+    }
+    if (ui_button(ui, b[1], app_t(a, "staff.upload_now"), &up)) {
+        start_upload(a, s);
+        return;
+    }
+    if (ui_button(ui, b[2], app_t(a, "staff.print_test"), &nor)) {
+        print_test(a, s);
+        return;
+    }
+    if (ui_button(ui, b[3], app_t(a, "staff.reprint"), &nor)) {
+        int n = staffops_receipts(a->st, app_now(a), s->receipts, MAX_RECEIPTS);
+        s->nreceipts = n < 0 ? 0 : n;
+        memset(&s->list, 0, sizeof s->list);
+        s->dlg = DLG_REPRINT;
+        return;
+    }
+    if (ui_button(ui, b[4], app_t(a, "staff.quit"), &quiet))
+        s->dlg = DLG_QUIT;
+}
+
+static void build_message(struct ui *ui, struct staff *s, SDL_Rect r)
+{
+    if (!s->msg[0])
+        return;
+    enum ui_role role = s->tone == TONE_OK ? ROLE_OK : ROLE_ERROR;
+    struct ui_opts po = {.role = role, .radius = 20};
+    ui_panel(ui, r, &po);
+    struct ui_opts mo = {.size = SIZE_BODY, .max_lines = 3, .role = role};
+    ui_label(ui, rect_inset(r, 20), s->msg, &mo);
+}
+
+/* ---- dialogs ---------------------------------------------------------------------------- */
+
+static SDL_Rect dialog(struct ui *ui, int h)
+{
+    ui_modal(ui);
+    int W = ui_width(ui), H = ui_height(ui);
+    int dw = W < 1200 ? W - 96 : 1100;
+    SDL_Rect d = rect((W - dw) / 2, (H - h) / 2, dw, h);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, d, &card);
+    return d;
+}
+
+static void dialog_title(struct ui *ui, SDL_Rect d, const char *text)
+{
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    ui_label(ui, rect(d.x + 48, d.y + 36, d.w - 96, 76), text, &to);
+}
+
+static void progress_bar(struct ui *ui, SDL_Rect r, int done, int total)
+{
+    struct ui_opts track = {.role = ROLE_MUTED, .radius = r.h / 2};
+    ui_panel(ui, r, &track);
+    if (total <= 0 || done <= 0)
+        return;
+    int w = (int)((int64_t)r.w * (done > total ? total : done) / total);
+    if (w < r.h)
+        w = r.h; /* a rounded bar is never thinner than its height */
+    struct ui_opts bar = {.role = ROLE_PRIMARY, .radius = r.h / 2};
+    ui_panel(ui, rect(r.x, r.y, w, r.h), &bar);
+}
+
+static void build_drives(struct app *a, struct ui *ui, struct staff *s)
+{
+    int n = s->ndrives, rows = n ? n : 1;
+    SDL_Rect d = dialog(ui, 300 + rows * 116 + 20);
+    dialog_title(ui, d, app_t(a, "staff.export.choose"));
+    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
+    ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.export.keep"), &ho);
+    int y = d.y + 190;
+    if (n == 0) {
+        struct ui_opts no = {.size = SIZE_LARGE, .role = ROLE_ERROR, .max_lines = 2};
+        ui_label(ui, rect(d.x + 48, y, d.w - 96, 100), app_t(a, "staff.export.none"), &no);
+    }
+    struct ui_opts dr = {.role = ROLE_SELECTED, .size = SIZE_LARGE};
+    for (int i = 0; i < n; i++, y += 116) {
+        if (ui_button(ui, rect(d.x + 48, y, d.w - 96, 100), s->drives[i], &dr)) {
+            char drive[512];
+            util_strlcpy(drive, s->drives[i], sizeof drive);
+            start_export(a, s, drive);
+            return;
+        }
+    }
+    int by = d.y + d.h - 36 - 96, bw = 300;
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    if (ui_button(ui, rect(d.x + 48, by, bw, 96), app_t(a, "staff.refresh"), &nor)) {
+        open_drives(a, s);
+        return;
+    }
+    if (ui_button(ui, rect(d.x + d.w - 48 - bw, by, bw, 96), app_t(a, "staff.cancel"), &quiet))
+        s->dlg = DLG_NONE;
+}
+
+/* The progress dialog of an export or an upload. */
+static int build_progress(struct app *a, struct ui *ui, const char *title, const char *where,
+                          const char *note, int done, int total, const char *button,
+                          int button_off)
+{
+    SDL_Rect d = dialog(ui, 520);
+    dialog_title(ui, d, title);
+    struct ui_opts wo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, rect(d.x + 48, d.y + 120, d.w - 96, 50), where, &wo);
+    progress_bar(ui, rect(d.x + 48, d.y + 196, d.w - 96, 36), done, total);
+    struct ui_opts co = {.size = SIZE_LARGE, .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
+    ui_label(ui, rect(d.x + 48, d.y + 246, d.w - 96, 60),
+             total > 0 ? ui_strf(ui, "%d / %d", done, total) : app_t(a, "staff.preparing"), &co);
+    struct ui_opts no = {.size = SIZE_BODY, .role = ROLE_ERROR, .align = TEXT_CENTER,
+                         .max_lines = 2};
+    ui_label(ui, rect(d.x + 48, d.y + 312, d.w - 96, 60), note, &no);
+    struct ui_opts bo = {.role = ROLE_QUIET, .size = SIZE_LARGE, .disabled = button_off};
+    return ui_button(ui, rect(d.x + (d.w - 420) / 2, d.y + d.h - 36 - 96, 420, 96), button, &bo);
+}
+
+static void build_export(struct app *a, struct ui *ui, struct staff *s)
+{
+    const struct syncjob_state *st = &s->export_st;
+    const char *note = app_t(a, s->export_cancelled ? "staff.export.cancelling" : "staff.export.keep");
+    if (build_progress(a, ui, app_t(a, "staff.export.running"), s->export_drive, note, st->done,
+                       st->total, app_t(a, "staff.cancel"), s->export_cancelled)) {
+        syncjob_cancel(s->export_job);
+        s->export_cancelled = 1;
+    }
+}
+
+static void build_upload(struct app *a, struct ui *ui, struct staff *s)
+{
+    struct staffops_upload_status us;
+    staffops_upload_status(a->upload, &us);
+    if (build_progress(a, ui, app_t(a, "staff.upload.title"), app_t(a, "staff.upload.where"),
+                       app_t(a, "staff.upload.note"), us.done, us.total,
+                       app_t(a, "staff.upload.hide"), 0))
+        s->dlg = DLG_NONE; /* it goes on; the state card shows how far */
+}
+
+struct rcpt_ctx {
+    struct app *a;
+    struct staff *s;
+};
+
+static int receipt_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
+{
+    struct rcpt_ctx *rc = ctx;
+    const struct staffops_receipt *r = &rc->s->receipts[i];
+    const char *kind = app_t(rc->a, ui_strf(ui, "staff.kind.%s", r->kind));
+    const char *st = app_t(rc->a, ui_strf(ui, "staff.pstate.%s", r->state));
+    struct ui_opts o = {.size = SIZE_LARGE, .sub = ui_strf(ui, "%s  ·  %s  ·  %s", r->time, kind, st)};
+    return ui_row(ui, row, r->receipt_no, &o);
+}
+
+static void build_reprint(struct app *a, struct ui *ui, struct staff *s)
+{
+    int H = ui_height(ui);
+    SDL_Rect d = dialog(ui, H - 160);
+    dialog_title(ui, d, app_t(a, "staff.reprint.title"));
+    int by = d.y + d.h - 36 - 96;
+    SDL_Rect list = rect(d.x + 24, d.y + 130, d.w - 48, by - 24 - (d.y + 130));
+    if (s->nreceipts == 0) {
+        struct ui_opts eo = {.size = SIZE_LARGE, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                             .max_lines = 2};
+        ui_label(ui, rect(list.x, list.y + 60, list.w, 100), app_t(a, "staff.reprint.none"), &eo);
+    } else {
+        struct rcpt_ctx rc = {a, s};
+        int hit = ui_list(ui, list, "staff.receipts", &s->list, s->nreceipts, 120, receipt_row, &rc);
+        if (hit >= 0) {
+            struct staffops_receipt r = s->receipts[hit];
+            s->dlg = DLG_NONE;
+            reprint(a, s, &r);
+            return;
+        }
+    }
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    if (ui_button(ui, rect(d.x + (d.w - 360) / 2, by, 360, 96), app_t(a, "staff.close"), &quiet))
+        s->dlg = DLG_NONE;
+}
+
+static void build_quit(struct app *a, struct ui *ui, struct staff *s)
+{
+    SDL_Rect d = dialog(ui, 440);
+    dialog_title(ui, d, app_t(a, "staff.quit.title"));
+    struct ui_opts bo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 3};
+    ui_label(ui, rect(d.x + 48, d.y + 130, d.w - 96, 120), app_t(a, "staff.quit.body"), &bo);
+    int by = d.y + d.h - 36 - 100, bw = (d.w - 96 - 40) / 2;
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    if (ui_button(ui, rect(d.x + 48, by, bw, 100), app_t(a, "staff.cancel"), &nor)) {
+        s->dlg = DLG_NONE;
+        return;
+    }
+    if (ui_button(ui, rect(d.x + d.w - 48 - bw, by, bw, 100), app_t(a, "staff.quit.confirm"),
+                  &pri)) {
+        staffops_log(a->st, app_now(a), "staff_quit", "");
+        a->quit = 1;
+        s->dlg = DLG_NONE;
+    }
+}
+
+/* ---- screen -------------------------------------------------------------------------------- */
+
+static void staff_build(struct app *a, struct ui *ui)
+{
+    struct staff *s = state(a);
+    SDL_Rect c = app_chrome(a, ui, app_t(a, "staff.title"));
+    if (app_top(a) != &screen_staff || state(a) != s)
+        return; /* 返回 or 首页: staff mode is over */
+
+    /* An upload that ended (here or in the background) changed what waits. */
+    struct staffops_upload_status us;
+    staffops_upload_status(a->upload, &us);
+    if (us.have_result && us.finished_ms != s->seen_upload_end) {
+        s->seen_upload_end = us.finished_ms;
+        refresh(a, s);
+    }
+
+    SDL_Rect figures, st, msg, actions;
+    if (ui_portrait(ui)) {
+        int x = 40, w = c.w - 80;
+        figures = rect(x, c.y + 30, w, 1010);
+        st = rect(x, c.y + 1060, w, 196);
+        msg = rect(x, c.y + 1272, w, 120);
+        actions = rect(x, c.y + 1410, w, c.h - 1410 - 36);
+    } else {
+        figures = rect(48, c.y + 30, 1140, c.h - 70);
+        SDL_Rect r = rect(1228, c.y + 30, c.w - 1228 - 48, c.h - 70);
+        st = rect(r.x, r.y, r.w, 196);
+        msg = rect(r.x, r.y + 212, r.w, 132);
+        actions = rect(r.x, r.y + 362, r.w, r.h - 362);
+    }
+    build_figures(a, ui, s, figures);
+    build_state(a, ui, st);
+    build_message(ui, s, msg);
+    build_actions(a, ui, s, actions);
+    if (state(a) != s)
+        return;
+    switch (s->dlg) {
+    case DLG_NONE: break;
+    case DLG_DRIVES: build_drives(a, ui, s); break;
+    case DLG_EXPORT: build_export(a, ui, s); break;
+    case DLG_UPLOAD: build_upload(a, ui, s); break;
+    case DLG_REPRINT: build_reprint(a, ui, s); break;
+    case DLG_QUIT: build_quit(a, ui, s); break;
+    }
+}
+
+static void staff_enter(struct app *a, const void *arg)
+{
+    struct staff *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    *app_slot(a) = s;
+    a->staff_mode = 1;
+    s->poll_at = INT64_MAX;
+    struct staffops_upload_status us;
+    staffops_upload_status(a->upload, &us);
+    s->seen_upload_end = us.finished_ms;
+    refresh(a, s);
+}
+
+static void staff_leave(struct app *a)
+{
+    struct staff *s = state(a);
+    a->staff_mode = 0;
+    if (!s)
+        return;
+    if (s->export_job) {
+        /* Leaving mid-export (Escape, 首页): stop it; a stopped export marks nothing. */
+        syncjob_cancel(s->export_job);
+        syncjob_destroy(s->export_job);
+    }
+    staffops_log(a->st, app_now(a), "staff_leave", "");
+    free(s);
+    *app_slot(a) = NULL;
+}
+
+/* A background upload needs no timer here: the scheduler's own polls (app.c) rebuild
+ * the screen, and the state card reads its progress. */
+static int64_t staff_next_timer(struct app *a) { return state(a)->poll_at; }
+
+static void staff_timer(struct app *a, int64_t now)
+{
+    struct staff *s = state(a);
+    if (now < s->poll_at)
+        return;
+    s->poll_at = INT64_MAX;
+    if (s->export_job) {
+        staffops_job_poll(s->export_job, a->virtual_clock, &s->export_st);
+        a->last_input_ms = now; /* an export under way is the staff's business, not idling */
+        if (s->export_st.finished)
+            export_done(a, s);
+        else
+            s->poll_at = now + STAFFOPS_POLL_MS;
+    }
+    if (s->dlg == DLG_UPLOAD) {
+        struct staffops_upload_status us;
+        staffops_upload_status(a->upload, &us);
+        a->last_input_ms = now;
+        if (us.running)
+            s->poll_at = now + STAFFOPS_POLL_MS;
+        else if (us.have_result && us.finished_ms >= s->upload_started)
+            upload_done(a, s, &us);
+        else
+            s->dlg = DLG_NONE; /* stopped before it could report */
+    }
+}
+
+static void staff_scan(struct app *a, const char *code)
+{
+    /* A scan in staff mode is someone testing the scanner: not a check-in. */
+}
+
+const struct screen screen_staff = {
+    .name = "staff",
+    .title_key = "staff.title",
+    .enter = staff_enter,
+    .leave = staff_leave,
+    .build = staff_build,
+    .next_timer = staff_next_timer,
+    .timer = staff_timer,
+    .scan = staff_scan,
+};

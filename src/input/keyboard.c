@@ -5,6 +5,7 @@
 #include "input/keyboard.h"
 
 #include "core/util.h"
+#include "ui/text.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -90,6 +91,12 @@ struct kbd {
     enum page page;
     enum page letters;       /* PAGE_PINYIN or PAGE_LATIN: where OP_LETTERS returns */
     int page_size;           /* candidates per page as last laid out */
+    int latin_run;           /* a hardware capital began a Latin word on the pinyin page */
+    struct fit {             /* text sizes that fit the word keys, remembered */
+        const char *text;
+        int w, px, size;
+    } fit[24];
+    int nfit;
 };
 
 static const char *tr(const struct kbd *k, const char *key)
@@ -151,6 +158,7 @@ void kbd_set_kind(struct kbd *k, enum kbd_kind kind)
     if (kbd_composing(k))
         pinyin_reset(k->py);
     k->kind = kind;
+    k->latin_run = 0;
     k->page = first_page(k);
     k->letters = k->page == PAGE_PINYIN ? PAGE_PINYIN : PAGE_LATIN;
 }
@@ -159,6 +167,7 @@ enum kbd_kind kbd_get_kind(const struct kbd *k) { return k->kind; }
 
 void kbd_reset(struct kbd *k)
 {
+    k->latin_run = 0;
     if (k->py)
         pinyin_reset(k->py);
     k->page = first_page(k);
@@ -215,9 +224,12 @@ static void type_char(struct kbd *k, const char *s, struct kbd_action *act)
 {
     if (k->page == PAGE_PINYIN && k->py) {
         char c = s[0];
-        if (c >= 'a' && c <= 'z' && s[1] == 0) {
-            /* A letter no pinyin starts with (i, u, v) is refused: nothing happens. */
-            pinyin_key(k->py, c);
+        if (c >= 'a' && c <= 'z' && s[1] == 0 && !k->latin_run) {
+            /* A letter no pinyin starts with (i, u, v) is typed as itself, which is
+             * what a person pressing it with nothing open means. */
+            if (pinyin_key(k->py, c) || kbd_composing(k))
+                return;
+            act_append(act, s);
             return;
         }
         if (c == '\'' && s[1] == 0 && kbd_composing(k)) {
@@ -231,6 +243,7 @@ static void type_char(struct kbd *k, const char *s, struct kbd_action *act)
 
 static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
 {
+    k->latin_run = 0; /* the screen's keys are lower case: back to pinyin */
     switch (d->op) {
     case OP_CHAR: type_char(k, d->s, act); break;
     case OP_SPACE:
@@ -319,6 +332,17 @@ int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act)
         }
     }
     if (k->page == PAGE_PINYIN && k->py && t[1] == 0) {
+        /* As with a desktop input method: a capital starts a Latin word ("Li Ming",
+         * "IBM"), which runs until something other than a letter comes. */
+        int letter = (t[0] >= 'a' && t[0] <= 'z') || (t[0] >= 'A' && t[0] <= 'Z');
+        if (t[0] >= 'A' && t[0] <= 'Z' && !kbd_composing(k))
+            k->latin_run = 1;
+        else if (!letter)
+            k->latin_run = 0;
+        if (k->latin_run) {
+            act_append(act, t);
+            return 1;
+        }
         type_char(k, t, act);
         return 1;
     }
@@ -339,10 +363,35 @@ static int row_tenths(const struct keydef *row)
     return t;
 }
 
-static int key_size(const struct keydef *d)
+/* The largest of the word keys' sizes at which text fits a key w px wide ("Next field"
+ * in large text would otherwise end in an ellipsis).  Remembered per catalogue string,
+ * width and text factor, so a steady frame measures nothing. */
+static int fit_size(struct kbd *k, struct ui *ui, const char *text, int w)
+{
+    static const int sizes[] = {SIZE_BODY, SIZE_SMALL, 22, 18};
+    int px0 = ui_px(ui, SIZE_BODY);
+    for (int i = 0; i < k->nfit; i++)
+        if (k->fit[i].text == text && k->fit[i].w == w && k->fit[i].px == px0)
+            return k->fit[i].size;
+    int size = sizes[ARRAY_LEN(sizes) - 1];
+    for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+        struct text_style st = {.size_px = ui_px(ui, sizes[i])};
+        if (text_width(ui_fonts(ui), text, -1, &st) <= w - 16) {
+            size = sizes[i];
+            break;
+        }
+    }
+    if (k->nfit == (int)ARRAY_LEN(k->fit))
+        k->nfit = 0; /* layouts changed many times: start over */
+    k->fit[k->nfit++] = (struct fit){text, w, px0, size};
+    return size;
+}
+
+static int key_size(struct kbd *k, struct ui *ui, const struct keydef *d, const char *text,
+                    int w)
 {
     if (d->op != OP_CHAR)
-        return SIZE_BODY;
+        return fit_size(k, ui, text, w);
     return 44;
 }
 
@@ -356,8 +405,8 @@ static int build_row(struct kbd *k, struct ui *ui, const struct keydef *row, SDL
     int fired = 0;
     for (const struct keydef *d = row; d->op != OP_END; d++) {
         int w = d->tenths * (unit + GAP) / 10 - GAP;
-        struct ui_opts o = {.size = key_size(d)};
         const char *text = d->op == OP_CHAR ? d->s : tr(k, d->s);
+        struct ui_opts o = {.size = key_size(k, ui, d, text, w)};
         if (d->op == OP_NEXT)
             o.role = ROLE_PRIMARY;
         else if (d->op != OP_CHAR)
@@ -455,13 +504,13 @@ static int build_candidates(struct kbd *k, struct ui *ui, SDL_Rect bar, int rows
     SDL_Rect prev = rect(nx, cands_y, nav_w, CAND_H);
     SDL_Rect next = rows >= 2 ? rect(nx, cands_y + CAND_H + GAP, nav_w, CAND_H)
                               : rect(nx + nav_w + GAP, cands_y, nav_w, CAND_H);
-    struct ui_opts po = {.size = SIZE_BODY, .role = ROLE_MUTED,
+    struct ui_opts po = {.size = fit_size(k, ui, tr(k, "kbd.prev"), nav_w), .role = ROLE_MUTED,
                          .disabled = !pinyin_has_prev(k->py)};
     if (ui_key(ui, prev, tr(k, "kbd.prev"), &po)) {
         pinyin_page_prev(k->py);
         return 0;
     }
-    struct ui_opts no = {.size = SIZE_BODY, .role = ROLE_MUTED,
+    struct ui_opts no = {.size = fit_size(k, ui, tr(k, "kbd.next"), nav_w), .role = ROLE_MUTED,
                          .disabled = !pinyin_has_next(k->py)};
     if (ui_key(ui, next, tr(k, "kbd.next"), &no))
         pinyin_page_next(k->py);
@@ -512,13 +561,14 @@ static int build_pad(struct kbd *k, struct ui *ui, SDL_Rect area, struct kbd_act
         }
     }
     int cx = x0 + 3 * (kw + GAP);
-    struct ui_opts del = {.size = SIZE_LARGE, .role = ROLE_MUTED};
+    struct ui_opts del = {.size = fit_size(k, ui, tr(k, "kbd.delete"), kw), .role = ROLE_MUTED};
     struct keydef dd = {OP_DEL, "kbd.delete", 10};
     if (ui_key(ui, rect(cx, y0, kw, 2 * kh + GAP), tr(k, "kbd.delete"), &del) && !fired) {
         do_op(k, &dd, act);
         fired = 1;
     }
-    struct ui_opts nx = {.size = SIZE_LARGE, .role = ROLE_PRIMARY};
+    struct ui_opts nx = {.size = fit_size(k, ui, tr(k, "kbd.next_field"), kw),
+                         .role = ROLE_PRIMARY};
     struct keydef dn = {OP_NEXT, "kbd.next_field", 10};
     if (ui_key(ui, rect(cx, y0 + 2 * (kh + GAP), kw, 2 * kh + GAP), tr(k, "kbd.next_field"), &nx)
         && !fired) {
@@ -587,15 +637,14 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
         } else {
             if (k->page == PAGE_PINYIN)
                 build_candidates(k, ui, bar, bar_rows, act); /* sets the page size */
-            if (!room)
-                build_target(k, ui, rect(in.x + 8, bar.y, in.w - 16, line_h * 3 / 2), target);
+            /* Without room above (portrait), the bar says how to type; the field being
+             * filled is the one just above the keyboard, framed in red. */
             const char *hint = tr(k, k->page == PAGE_PINYIN ? "kbd.hint_pinyin"
                                      : k->page == PAGE_LATIN ? "kbd.hint_latin"
                                                              : "kbd.hint_symbols");
-            struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
-                                 .max_lines = 2};
-            int hy = room ? bar.y : bar.y + line_h * 3 / 2;
-            ui_label(ui, rect(in.x + 8, hy, in.w - 16, bar.y + bar.h - hy), hint, &ho);
+            struct ui_opts ho = {.size = room ? SIZE_BODY : SIZE_SMALL, .role = ROLE_MUTED,
+                                 .align = TEXT_CENTER, .max_lines = 2};
+            ui_label(ui, rect(in.x + 8, bar.y, in.w - 16, bar.h), hint, &ho);
         }
     } else {
         build_target(k, ui, rect(in.x + 8, in.y, in.w - 16, y - in.y - GAP), target);

@@ -471,6 +471,23 @@ static void test_hardware_and_input_method(void **state)
     assert_string_equal(act.text, "张三😀");
     assert_int_equal(text_event(f, "L", &act), 1);
     assert_string_equal(act.text, "L");
+    /* A capital starts a Latin word, as with a desktop input method, until a space. */
+    const char *word[] = {"L", "i", " ", "M", "i", "n", "g"};
+    char typed[32] = "";
+    for (size_t i = 0; i < ARRAY_LEN(word); i++) {
+        assert_int_equal(text_event(f, word[i], &act), 1);
+        strcat(typed, act.text);
+    }
+    assert_string_equal(typed, "Li Ming");
+    assert_false(kbd_composing(f->k));
+    /* A letter no pinyin begins with is typed as itself; then pinyin goes on. */
+    assert_int_equal(text_event(f, "i", &act), 1);
+    assert_string_equal(act.text, "i");
+    assert_int_equal(tap(f, "u", &act), 1);
+    assert_string_equal(act.text, "u");
+    text_event(f, "w", &act);
+    assert_true(kbd_composing(f->k));
+    kbd_reset(f->k);
     /* In a numeric field, letters are text too (the field decides what is valid). */
     kbd_set_kind(f->k, KBD_ID);
     assert_int_equal(text_event(f, "x", &act), 1);

@@ -3,6 +3,7 @@
 #include "app/app.h"
 #include "app/staffops.h"
 
+#include "app/receipts.h"
 #include "core/util.h"
 #include "input/pinyin.h"
 #include "store/store.h"
@@ -37,6 +38,8 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
 
 void app_fini(struct app *a)
 {
+    /* Results already in: the receipts table says how those jobs ended. */
+    receipts_poll(a);
     while (a->depth > 0) {
         const struct screen *s = a->stack[a->depth - 1];
         if (s->leave)
@@ -263,6 +266,8 @@ static int is_input(const SDL_Event *ev)
 
 void app_event(struct app *a, const SDL_Event *ev)
 {
+    /* The printer's worker wakes the loop with an SDL event when a job ends. */
+    receipts_poll(a);
     if (is_input(ev)) {
         a->last_input_ms = app_now(a);
         if (a->idle_countdown) {
@@ -335,6 +340,7 @@ int64_t app_next_deadline(struct app *a)
 
 void app_tick(struct app *a)
 {
+    receipts_poll(a);
     int64_t now = app_now(a);
     if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
         flush_typed(a);
@@ -414,4 +420,16 @@ SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title)
     else if (back)
         app_pop(a);
     return rect(0, hh, W, H - hh);
+}
+
+void app_show_receipt(struct app *a, const char *uuid)
+{
+    struct receipts_screen_arg arg = {uuid, 1};
+    app_push(a, &screen_receipt, &arg);
+}
+
+void app_view_receipt(struct app *a, const char *uuid)
+{
+    struct receipts_screen_arg arg = {uuid, 0};
+    app_push(a, &screen_receipt, &arg);
 }

@@ -14,7 +14,9 @@
 
 #include "app/i18n.h"
 #include "core/config.h"
+#include "receipt/printer.h"
 
+struct sign_key;
 struct store;
 struct ui;
 struct app;
@@ -71,6 +73,15 @@ struct app {
     int64_t scan_last_ms;
 
     struct pinyin *pinyin;            /* the process's one input engine, opened on first use */
+
+    /* receipts (app/receipts.h): the signing key and the printer kiosk.c opened, borrowed;
+     * either may be NULL (no receipt can be signed / nothing is printed). */
+    struct sign_key *key;
+    struct printer *printer;
+    int print_in_flight;              /* jobs queued whose result is not applied yet */
+    uint64_t print_serial;            /* bumps whenever a receipt's print state changes */
+    struct printer_result last_print; /* the printer's last known outcome, for staff */
+    int64_t last_print_ms;            /* when it came; 0: nothing printed since start */
     struct staffops_upload *upload;   /* the one upload scheduler (app/staffops.h) */
 };
 
@@ -111,6 +122,14 @@ int app_frame(struct app *a);
  * content area below it.  Handles the two buttons. */
 SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title);
 
+/* The receipt screen for the committed record uuid: pushed after a registration (and
+ * wherever an errand ends with a receipt); it lays the receipt out and starts printing.
+ * The one call a screen makes once its record is saved. */
+void app_show_receipt(struct app *a, const char *uuid);
+/* The same screen for a receipt already issued (check-in's 查看回执): nothing is printed
+ * unless the person asks. */
+void app_view_receipt(struct app *a, const char *uuid);
+
 /* The screens of the product, one file each in src/screens/. */
 extern const struct screen screen_home;
 extern const struct screen screen_register;
@@ -119,6 +138,7 @@ extern const struct screen screen_jobs;
 extern const struct screen screen_training;
 extern const struct screen screen_study;
 extern const struct screen screen_services;
+extern const struct screen screen_receipt;    /* QR on screen + print state, 重新打印 */
 extern const struct screen screen_staff_pin;  /* the PIN keypad behind Home's corner */
 extern const struct screen screen_staff;      /* 今日统计 and the day's-end actions */
 

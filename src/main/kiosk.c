@@ -11,6 +11,8 @@
 #include "core/util.h"
 #include "platform/platform.h"
 #include "platform/script.h"
+#include "receipt/printer.h"
+#include "receipt/sign.h"
 #include "store/store.h"
 #include "ui/text.h"
 #include "ui/ui.h"
@@ -88,6 +90,16 @@ static void set_timezone(const char *tz)
     else
         setenv("TZ", tz, 1);
     tzset();
+}
+
+/* The printer's worker calls this when a job ends: an SDL event wakes the loop, which
+ * then applies the result (SDL_PushEvent is thread-safe). */
+static void wake_loop(void *user)
+{
+    SDL_Event ev;
+    SDL_zero(ev);
+    ev.type = SDL_USEREVENT;
+    SDL_PushEvent(&ev);
 }
 
 static void report_first_frame(void)
@@ -186,8 +198,20 @@ int main(int argc, char **argv)
         else
             store_event(st, now, "seed", "demo content loaded");
     }
+    /* Receipts.  A kiosk that cannot sign or print still takes every record; the receipt
+     * screen then says so.  The key is made at the first start (mode 0600). */
+    struct sign_key *key = NULL;
+    if (sign_key_open(cfg.data_dir, 1, &key, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
+    struct printer *printer = NULL;
+    /* Script mode polls the printer itself (platform/script.c, wait). */
+    if (printer_open(cfg.printer_device, cfg.printer_timeout_ms, args.script ? NULL : wake_loop,
+                     NULL, &printer, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
     struct app app;
     app_init(&app, &cfg, st, cat, ui, args.script != NULL, now);
+    app.key = key;
+    app.printer = printer;
     store_event(st, app_now(&app), "start", args.script ? "script" : "");
 
     if (args.script) {
@@ -204,6 +228,8 @@ int main(int argc, char **argv)
     }
     store_event(st, app_now(&app), "stop", "");
     app_fini(&app);
+    printer_close(printer);
+    sign_key_close(key);
     ui_destroy(ui);
 out_platform:
     platform_close(&plat);

@@ -7,10 +7,19 @@
  * 90 s idle timeout is a `wait 90000` that costs microseconds.
  *
  * Events are handed straight to app_event(), not through SDL's queue, so their
- * timestamps follow the virtual clock. */
+ * timestamps follow the virtual clock.
+ *
+ * Printing is the one thing that runs in real time: the printer's worker thread talks
+ * to a real device, file or socket under its real deadline.  So that scenarios can
+ * expect a print state without racing that thread, `wait MS` first gives print jobs in
+ * flight up to MS milliseconds of real time (polling every few ms, returning as soon as
+ * none is left) and applies their results, then advances the virtual clock.  After
+ * `wait 3000`, a job against a printer that never reads (timeout_ms 500) has failed;
+ * with no job in flight a wait costs no real time at all. */
 #include "platform/script.h"
 
 #include "app/app.h"
+#include "app/receipts.h"
 #include "core/png.h"
 #include "core/util.h"
 #include "ui/ui.h"
@@ -20,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define TAP_MS 60
 #define TYPE_GAP_MS 120
@@ -60,6 +70,27 @@ static void advance(struct app *a, int64_t until)
         app_set_clock(a, until);
     app_tick(a);
     app_frame(a);
+}
+
+/* Gives print jobs in flight up to budget_ms of real time to finish (see the top). */
+static void settle_printing(struct app *a, int budget_ms)
+{
+    receipts_poll(a);
+    if (receipts_in_flight(a) == 0)
+        return;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        int64_t spent =
+            (int64_t)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+        if (spent >= budget_ms)
+            break;
+        SDL_Delay(5);
+        receipts_poll(a);
+        if (receipts_in_flight(a) == 0)
+            break;
+    }
 }
 
 static uint32_t stamp(struct app *a) { return (uint32_t)(app_now(a) - a->start_ms); }
@@ -329,6 +360,7 @@ static int run_line(struct player *p, char *line)
     } else if (!strcmp(cmd, "wait")) {
         if (parse_ints(arg, v, 1) < 0 || v[0] < 0)
             return fail(p, "usage: wait MS"), -1;
+        settle_printing(a, v[0]);
         advance(a, app_now(a) + v[0]);
     } else if (!strcmp(cmd, "expect")) {
         for (int i = 0; i < ui_visible_count(a->ui); i++)

@@ -7,11 +7,21 @@
  * view, so a meeting runs from this one screen.  A scan on any other public screen
  * arrives here through app.c (enter() with the code).
  *
+ * The receipt.  A check-in ends with its receipt on the same result card, not on a
+ * screen of its own: pushing the receipt screen would stop the queue until someone
+ * pressed 完成.  The card shows a compact QR (a phone still photographs it), the print
+ * state in words and, after a failure, 重新打印; 查看回执 opens the full receipt screen
+ * for a person who has the time.  Printing runs off the UI path (app/receipts.h); the
+ * countdown waits while the job is still printing and, when printing failed, keeps the
+ * QR up RECEIPT_HOLD_MS so it can be photographed — the next scan still replaces the
+ * card at once.  已签到 offers 打印回执 for the first check-in's receipt.
+ *
  * Owns: its state (what was typed, the result on screen, the activity choice) and the
  * checkin context.  Never does: SQL or drawing of its own (app/checkin.h, ui/ui.h); keep
  * what a person typed after leave(). */
 #include "app/app.h"
 #include "app/checkin.h"
+#include "app/receipts.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
@@ -23,6 +33,8 @@
 #define TYPED_MAX 100             /* bytes: 32 full-width characters fit */
 #define CHOOSE_TIMEOUT_MS 30000   /* an unanswered choice gives the screen back */
 #define BIG_PX 120                /* the result's headline, read from the back of a queue */
+#define RECEIPT_HOLD_MS 20000     /* a failed print keeps the QR up this long to be photographed */
+#define RECEIPT_QR_PX 330         /* the compact QR: 53 modules x 6 px */
 
 enum view { VIEW_READY, VIEW_CHOOSE, VIEW_RESULT };
 
@@ -42,6 +54,13 @@ struct cs {
     struct ui_list_state list;
     /* the ready view's "open now" card */
     struct checkin_activity now_open[CHECKIN_MAX_OPEN];
+    /* the result's receipt (app/receipts.h); rcpt NULL: none (yet) */
+    struct receipt_layout *rcpt;
+    uint8_t *qr;
+    int qr_side;
+    struct receipts_status rst;
+    uint64_t rseen;                       /* app->print_serial when rst was read */
+    int held;                             /* the countdown was stretched for a failure */
 };
 
 static struct cs *state(struct app *a) { return *app_slot(a); }
@@ -61,8 +80,44 @@ static void wipe_typed(struct cs *s)
     s->typed_err[0] = 0;
 }
 
+/* Forgets the result's receipt (the job, if any, goes on printing). */
+static void drop_receipt(struct cs *s)
+{
+    receipts_free(s->rcpt);
+    receipts_qr_free(s->qr, s->qr_side);
+    s->rcpt = NULL;
+    s->qr = NULL;
+    s->qr_side = 0;
+    memset(&s->rst, 0, sizeof s->rst);
+    s->held = 0;
+}
+
+static void take_receipt(struct app *a, struct cs *s, const char *uuid, int print)
+{
+    drop_receipt(s);
+    s->rcpt = receipts_issue(a, uuid, print);
+    s->qr = receipts_qr_rgba(s->rcpt, RECEIPT_QR_PX, &s->qr_side);
+    s->rseen = a->print_serial - 1;
+}
+
+/* Re-reads the print state when a result came in.  A failure keeps the card (and its
+ * QR) up long enough to be photographed. */
+static void refresh_receipt(struct app *a, struct cs *s)
+{
+    if (!s->rcpt || s->rseen == a->print_serial)
+        return;
+    receipts_status(a, s->rcpt->record_uuid, &s->rst);
+    s->rseen = a->print_serial;
+    if (s->rst.state == RECEIPTS_FAILED && !s->held) {
+        s->held = 1;
+        if (s->until < app_now(a) + RECEIPT_HOLD_MS)
+            s->until = app_now(a) + RECEIPT_HOLD_MS;
+    }
+}
+
 static void go_ready(struct cs *s)
 {
+    drop_receipt(s);
     s->view = VIEW_READY;
     util_wipe(&s->res, sizeof s->res);
     util_wipe(s->choose_cert, sizeof s->choose_cert);
@@ -74,11 +129,11 @@ static void show_result(struct app *a, struct cs *s, const struct checkin_result
     s->res = *r;
     s->view = VIEW_RESULT;
     s->until = app_now(a) + (int64_t)a->cfg.checkin_result_s * 1000;
-    /* RECEIPT HOOK — receipts (src/receipt/) need the kiosk's signing key and the printer,
-     * which the app does not hold yet.  When it does: for CHECKIN_DONE call
-     * receipt_prepare() for r->uuid, show its QR on the result card (build_result marks
-     * the place) and hand it to receipt_print(); for CHECKIN_ALREADY offer a button to
-     * print the first check-in's receipt (r->uuid is the first record) again. */
+    /* The record is committed: its receipt goes on the card and to the printer.  For
+     * 已签到 (r->uuid is the first check-in) only when the person asks (打印回执). */
+    drop_receipt(s);
+    if (r->status == CHECKIN_DONE && r->uuid[0])
+        take_receipt(a, s, r->uuid, 1);
 }
 
 /* The check-in for one code, scanned or typed. */
@@ -377,6 +432,94 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         go_ready(s);
 }
 
+/* ---- the result's receipt ------------------------------------------------------------- */
+
+/* The print state in words, its colour, and whether to say "photograph the QR". */
+static const char *receipt_words(struct app *a, struct ui *ui, const struct cs *s,
+                                 enum ui_role *role, int *photo)
+{
+    *photo = 0;
+    *role = ROLE_MUTED;
+    switch (s->rst.state) {
+    case RECEIPTS_PENDING: return app_t(a, "receipt.state.pending");
+    case RECEIPTS_PRINTED: *role = ROLE_OK; return app_t(a, "receipt.state.printed");
+    case RECEIPTS_FAILED:
+        *role = ROLE_ERROR;
+        *photo = 1;
+        return ui_strf(ui, "%s%s", app_t(a, "receipt.state.failed"), s->rst.reason);
+    case RECEIPTS_NO_PRINTER: return app_t(a, "receipt.state.none");
+    default: *photo = 1; return app_t(a, "receipt.photo");
+    }
+}
+
+#define RB_LINE 48   /* a line of the receipt block (SIZE_BODY) */
+#define RB_BUTTON 84
+
+/* Height of the receipt block for this result; 0 when there is nothing to show. */
+static int receipt_block_h(struct app *a, struct ui *ui, const struct cs *s)
+{
+    if (!s->rcpt)
+        return 0;
+    enum ui_role role;
+    int photo;
+    receipt_words(a, ui, s, &role, &photo);
+    return (s->qr ? s->qr_side + 24 + 12 : 0) + 2 * RB_LINE + (photo ? RB_LINE : 0) + 12 +
+           RB_BUTTON;
+}
+
+/* The compact receipt in r: QR, state, number, 重新打印 / 查看回执.  Returns 1 when
+ * the screen was left. */
+static int build_receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r)
+{
+    struct ui_opts bo = {.role = ROLE_QUIET, .size = SIZE_BODY};
+    int y = r.y;
+    if (s->qr) {
+        int cx = r.x + r.w / 2;
+        struct ui_opts card = {.role = ROLE_NORMAL, .radius = 16};
+        ui_panel(ui, rect(cx - s->qr_side / 2 - 12, y, s->qr_side + 24, s->qr_side + 24), &card);
+        /* The payload names the picture: a new receipt is never drawn from the old one's
+         * texture, even at the same address. */
+        uint64_t v = 1469598103934665603ULL;
+        for (const char *c = s->rcpt->payload; *c; c++)
+            v = (v ^ (uint8_t)*c) * 1099511628211ULL;
+        ui_image(ui, rect(cx - s->qr_side / 2, y + 12, s->qr_side, s->qr_side), s->qr, s->qr_side,
+                 s->qr_side, v, "checkin.qr");
+        y += s->qr_side + 24 + 12;
+    }
+    enum ui_role role;
+    int photo;
+    const char *words = receipt_words(a, ui, s, &role, &photo);
+    struct ui_opts wo = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = role,
+                         .max_lines = 1};
+    ui_label(ui, rect(r.x, y, r.w, RB_LINE), words, &wo);
+    y += RB_LINE;
+    struct ui_opts mo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 1};
+    if (photo) {
+        ui_label(ui, rect(r.x, y, r.w, RB_LINE), app_t(a, "receipt.photo"), &mo);
+        y += RB_LINE;
+    }
+    mo.role = ROLE_MUTED;
+    ui_label(ui, rect(r.x, y, r.w, RB_LINE),
+             ui_strf(ui, "%s  %s", app_t(a, "receipt.no"), s->rcpt->receipt_no), &mo);
+    y += RB_LINE + 12;
+    int failed = s->rst.state == RECEIPTS_FAILED && receipts_have_printer(a);
+    SDL_Rect row = rect(r.x, y, r.w, RB_BUTTON);
+    SDL_Rect view = failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - 300) / 2, y, 300, RB_BUTTON);
+    if (failed) {
+        struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_BODY};
+        if (ui_button(ui, rect_col(row, 2, 0, 16), app_t(a, "receipt.reprint"), &po) &&
+            receipts_reprint(a, s->rcpt) == 0)
+            s->held = 0; /* a new failure holds the card again */
+    }
+    if (ui_button(ui, view, app_t(a, "receipt.view"), &bo)) {
+        char uuid[37];
+        util_strlcpy(uuid, s->rcpt->record_uuid, sizeof uuid);
+        app_view_receipt(a, uuid);
+        return 1;
+    }
+    return 0;
+}
+
 /* One line of the result card. */
 struct item {
     const char *text;
@@ -452,17 +595,35 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     /* Bottom: the countdown to the next person, and buttons not to wait for it. */
     int bh = 110, by = in.y + in.h - bh;
     int cy = by - 64;
+    /* The receipt goes to the right of the lines (landscape) or under them (portrait). */
+    refresh_receipt(a, s);
+    int rb_h = r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY
+                   ? receipt_block_h(a, ui, s)
+                   : 0;
+    SDL_Rect lines = rect(in.x, in.y, in.w, cy - in.y), rb = {0};
+    if (rb_h && !portrait) {
+        int rw = 480;
+        rb = rect(in.x + in.w - rw, in.y + (cy - in.y - rb_h) / 2, rw, rb_h);
+        if (rb.y < in.y)
+            rb.y = in.y;
+        lines.w -= rw + 40;
+    }
     /* The lines sit centred in the space above the countdown. */
     int gap = portrait ? 56 : 16, total = 0;
     for (int i = 0; i < n; i++)
         total += it[i].h + (i ? gap : 0);
-    int y = in.y + (cy - in.y - total) / 2;
+    int all = total + (rb_h && portrait ? 40 + rb_h : 0);
+    int y = lines.y + (lines.h - all) / 2;
     if (y < in.y)
         y = in.y;
     for (int i = 0; i < n; i++) {
-        ui_label(ui, rect(in.x, y, in.w, it[i].h), it[i].text, &it[i].o);
+        ui_label(ui, rect(lines.x, y, lines.w, it[i].h), it[i].text, &it[i].o);
         y += it[i].h + gap;
     }
+    if (rb_h && portrait)
+        rb = rect(in.x, y - gap + 40, in.w, rb_h);
+    if (rb_h && build_receipt_block(a, ui, s, rb))
+        return; /* 查看回执: the receipt screen is up */
 
     int64_t left = (s->until - app_now(a) + 999) / 1000;
     if (left < 1)
@@ -474,8 +635,15 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
                                     ? "checkin.retry"
                                     : "checkin.next");
     struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
-    int nw = 360, rw = offer_register ? 420 : 0, bgap = offer_register ? 40 : 0;
+    /* 已签到: the first check-in's receipt, printed again when asked. */
+    int offer_print = r->status == CHECKIN_ALREADY && !s->rcpt && r->uuid[0];
+    int nw = 360, rw = offer_register || offer_print ? 420 : 0, bgap = rw ? 40 : 0;
     int bx = in.x + (in.w - nw - rw - bgap) / 2;
+    if (offer_print) {
+        struct ui_opts pr = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+        if (ui_button(ui, rect(bx, by, rw, bh), app_t(a, "receipt.print"), &pr))
+            take_receipt(a, s, r->uuid, 1);
+    }
     if (offer_register) {
         struct ui_opts ro = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
         if (ui_button(ui, rect(bx, by, rw, bh), app_t(a, "checkin.register"), &ro)) {
@@ -510,6 +678,7 @@ static void checkin_leave(struct app *a)
     if (!s)
         return;
     checkin_destroy(s->ck);
+    drop_receipt(s);
     util_wipe(s, sizeof *s);
     free(s);
     *app_slot(a) = NULL;
@@ -570,6 +739,15 @@ static int64_t checkin_next_timer(struct app *a)
 static void checkin_timer(struct app *a, int64_t now)
 {
     struct cs *s = state(a);
+    if (s->view == VIEW_RESULT && now >= s->until) {
+        /* A receipt still printing keeps the card (its QR) up until the printer has
+         * answered, which its deadline bounds. */
+        refresh_receipt(a, s); /* a failure read now stretches s->until */
+        if (s->rcpt && s->rst.state == RECEIPTS_PENDING)
+            s->until = now + 1000;
+        if (now < s->until)
+            return;
+    }
     if (s->view != VIEW_READY && now >= s->until)
         go_ready(s);
 }

@@ -31,9 +31,7 @@ enum fid { F_NAME, F_ID, F_PHONE, F_CERT, F_ORG, F_HUKOU, F_EMPLOYER, F_JOINED, 
 
 #define TEXT_MAX 50      /* characters in 原党组织, 户籍地, 工作单位 */
 #define VAL_SIZE 260     /* bytes of a field: the longest cap is 51 characters */
-#define BOX_H 88         /* the field's input box */
 #define ROW_GAP 20
-#define BAR_H 120
 #define MAX_ROWS 12
 #define MEMO_SLOTS 64
 
@@ -329,10 +327,12 @@ static struct lay layout(struct ui *ui, SDL_Rect c)
 {
     struct lay l;
     int W = ui_width(ui), H = ui_height(ui);
+    /* The bar under the form holds two lines of status beside 提交. */
+    int bar_h = ui_px(ui, SIZE_BODY) * 3 + 24;
     if (ui_portrait(ui)) {
         int kh = kbd_preferred_height(ui, W - 24);
         l.kbd = rect(12, H - kh - 12, W - 24, kh);
-        l.bar = rect(24, l.kbd.y - 12 - BAR_H, W - 48, BAR_H);
+        l.bar = rect(24, l.kbd.y - 12 - bar_h, W - 48, bar_h);
         l.form = rect(24, c.y + 16, W - 48, l.bar.y - 12 - c.y - 16);
     } else {
         /* The keyboard takes the right half: letter keys of ~90 px, and the form keeps
@@ -340,7 +340,7 @@ static struct lay layout(struct ui *ui, SDL_Rect c)
         int kw = W * 52 / 100;
         l.kbd = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
         int fw = l.kbd.x - 24 - 24;
-        l.bar = rect(24, c.y + c.h - 16 - BAR_H, fw, BAR_H);
+        l.bar = rect(24, c.y + c.h - 16 - bar_h, fw, bar_h);
         l.form = rect(24, c.y + 16, fw, l.bar.y - 12 - c.y - 16);
     }
     return l;
@@ -373,6 +373,8 @@ struct build_ctx {
 };
 
 static int label_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 3 / 2; }
+/* The input box: the value's line (SIZE_LARGE, as draw.c draws it) and its padding. */
+static int box_h(struct ui *ui) { return ui_px(ui, SIZE_LARGE) * 3 / 2 + 28; }
 static int hint_line_h(struct ui *ui) { return ui_px(ui, SIZE_SMALL) * 3 / 2; }
 
 enum measure { MEASURE_WIDTH, MEASURE_HEIGHT, MEASURE_TAIL };
@@ -522,11 +524,11 @@ static void lay_rows(struct build_ctx *b, struct ui *ui)
             r->body_h = mh;
             r->h = 24 + lh + 8 + mh + 16 + 88 + 24;
         } else if (r->kind == R_SEX) {
-            r->field_h = lh + BOX_H;
+            r->field_h = lh + box_h(ui);
             r->h = r->field_h;
         } else {
             r->hint_lines = hint_lines(s, ui, r->hint, b->w - 8, r->err);
-            r->field_h = lh + BOX_H + (r->hint_lines == 1 ? hh : 0);
+            r->field_h = lh + box_h(ui) + (r->hint_lines == 1 ? hh : 0);
             r->h = r->field_h + (r->hint_lines > 1 ? r->hint_lines * hh + 4 : 0);
         }
         y += r->h + ROW_GAP;
@@ -615,16 +617,22 @@ static void build_sex_row(struct build_ctx *b, struct ui *ui, const struct row *
     ui_label(ui, rect(x + 4, y, b->w - 8, lh), app_t(a, "reg.sex"), &lo);
     int bw = 190;
     for (int i = 0; i < 2; i++) {
+        int tw = text_w(b->s, ui, validate_sex_label(i ? VALIDATE_SEX_FEMALE : VALIDATE_SEX_MALE,
+                                                      lang_v(a)),
+                        ui_px(ui, SIZE_LARGE)) + 64;
+        bw = tw > bw ? tw : bw;
+    }
+    for (int i = 0; i < 2; i++) {
         int sex = i == 0 ? VALIDATE_SEX_MALE : VALIDATE_SEX_FEMALE;
         struct ui_opts o = {.role = b->s->sex == sex ? ROLE_SELECTED : ROLE_NORMAL,
                             .size = SIZE_LARGE};
-        if (ui_button(ui, rect(x + i * (bw + 20), y + lh, bw, BOX_H),
+        if (ui_button(ui, rect(x + i * (bw + 20), y + lh, bw, box_h(ui)),
                       validate_sex_label(sex, lang_v(a)), &o))
             b->hit_sex = sex;
     }
     struct ui_opts ho = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 2};
     int hx = x + 2 * (bw + 20) + 10;
-    ui_label(ui, rect(hx, y + lh, x + b->w - hx, BOX_H), r->hint, &ho);
+    ui_label(ui, rect(hx, y + lh, x + b->w - hx, box_h(ui)), r->hint, &ho);
 }
 
 static void build_place_row(struct build_ctx *b, struct ui *ui, const struct row *r, int x,
@@ -877,10 +885,10 @@ static void build_picker(struct app *a, struct ui *ui, struct reg *s, const stru
     }
     int lh = label_h(ui);
     struct ui_opts fo = {.focused = 1};
-    ui_field(ui, rect(d.x + 32, d.y + 124, d.w - 64, lh + BOX_H), app_t(a, "reg.filter"),
+    ui_field(ui, rect(d.x + 32, d.y + 124, d.w - 64, lh + box_h(ui)), app_t(a, "reg.filter"),
              s->filter, &fo);
-    SDL_Rect list = rect(d.x + 16, d.y + 124 + lh + BOX_H + 20, d.w - 32,
-                         d.h - (124 + lh + BOX_H + 20) - 16);
+    SDL_Rect list = rect(d.x + 16, d.y + 124 + lh + box_h(ui) + 20, d.w - 32,
+                         d.h - (124 + lh + box_h(ui) + 20) - 16);
     const struct reg_place *match[256];
     int n = 0;
     for (int i = 0; i < s->nplaces && n < (int)ARRAY_LEN(match); i++)
@@ -1066,11 +1074,14 @@ static void reg_build(struct app *a, struct ui *ui)
     int go;
     const char *status = status_text(a, ui, s, &fm, &go);
     int sw = l.bar.w - 300 - 20;
-    struct ui_opts so = {.size = SIZE_BODY, .max_lines = 2,
-                         .role = fm.ready ? ROLE_OK : ROLE_NORMAL};
+    /* Two lines at most; a long list (English, large text) takes the smaller size. */
+    int ssize = text_h(s, ui, status, ui_px(ui, SIZE_BODY), 1, sw - 16, 0) <= l.bar.h - 36
+                    ? SIZE_BODY
+                    : SIZE_SMALL;
+    struct ui_opts so = {.size = ssize, .max_lines = 2, .role = fm.ready ? ROLE_OK : ROLE_NORMAL};
     int status_hit = 0;
     if (fm.ready) {
-        struct ui_opts lo = {.size = SIZE_BODY, .max_lines = 2, .role = ROLE_OK, .bold = 1};
+        struct ui_opts lo = {.size = ssize, .max_lines = 2, .role = ROLE_OK, .bold = 1};
         ui_label(ui, rect(l.bar.x + 8, l.bar.y, sw, l.bar.h), status, &lo);
     } else {
         status_hit = ui_button(ui, rect(l.bar.x, l.bar.y + 10, sw, l.bar.h - 20), status, &so);
@@ -1156,6 +1167,13 @@ static int reg_event(struct app *a, const SDL_Event *ev)
 static void reg_scan(struct app *a, const char *code)
 {
     struct reg *s = state(a);
+    if (s && s->mode == M_DONE) {
+        /* Registered and wiped: a scan now is a check-in, as anywhere else. */
+        app_home(a);
+        app_push(a, &screen_checkin, code);
+        return;
+    }
+    /* Under a dialog or the picker the scan is dropped rather than lose the form. */
     if (!s || s->mode != M_FORM)
         return;
     util_wipe(s->val[F_CERT], VAL_SIZE);

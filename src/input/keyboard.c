@@ -582,6 +582,7 @@ int kbd_preferred_height(const struct ui *ui, int w)
 {
     int line_h = ui_px(ui, SIZE_SMALL) * 3 / 2;
     int unit = (w - 2 * PAD + GAP) / 10 - GAP;
+    /* Letter keys a little taller than wide, as fingers land from above. */
     int kh = unit + 8;
     if (kh > KEY_H_MAX - 10)
         kh = KEY_H_MAX - 10;

@@ -80,8 +80,9 @@ struct reg {
     enum mode mode;
     char dup_date[11];
     int pick_then_next;               /* the picker was opened by 下一项: go on after it */
-    /* The success view keeps only masked data and the place. */
-    char done_name[64], done_id[40];
+    /* The success view keeps only masked data, the place and the record's UUID (for
+     * the receipt: not personal data). */
+    char done_name[64], done_id[40], done_uuid[37];
     struct reg_place done_place;
     struct memo memo[MEMO_SLOTS];     /* keys hash field values too: wiped with them */
 };
@@ -823,6 +824,7 @@ static void submit(struct app *a, struct reg *s, int is_update)
         mask_name(name, s->done_name, sizeof s->done_name);
         mask_idcard(fm.id.number, s->done_id, sizeof s->done_id);
         s->done_place = s->places[s->place];
+        util_strlcpy(s->done_uuid, uuid, sizeof s->done_uuid);
         wipe_form(s);
         kbd_reset(s->kbd);
         s->mode = M_DONE;

@@ -155,8 +155,15 @@ struct ui *ui_create(SDL_Renderer *ren, struct text_fonts *fonts, int w, int h)
     ui->fonts = fonts;
     ui->w = w;
     ui->h = h;
-    ui->canvas = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
-    if (!ui->canvas) {
+    /* A software renderer draws into a surface that keeps its pixels between frames, so
+     * redrawing only the dirty rectangles works on it directly.  A GPU back buffer is
+     * undefined after a present: there we keep our own canvas texture and copy it. */
+    SDL_RendererInfo info;
+    int software = SDL_GetRendererInfo(ren, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    if (!software)
+        ui->canvas = SDL_CreateTexture(ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                       w, h);
+    if (!software && !ui->canvas) {
         fprintf(stderr, "ui: cannot create the %dx%d canvas: %s\n", w, h, SDL_GetError());
         free(ui);
         return NULL;
@@ -725,7 +732,8 @@ int ui_draw(struct ui *ui, int force)
     if (ui->ndirty == 0)
         return 0;
     const struct wlist *l = shown(ui);
-    SDL_SetRenderTarget(ui->ren, ui->canvas);
+    if (ui->canvas)
+        SDL_SetRenderTarget(ui->ren, ui->canvas);
     struct draw_ctx dc = {ui->ren, ui->tc, ui->images, ui->large, ui->w, ui->h};
     for (int d = 0; d < ui->ndirty; d++) {
         SDL_Rect clip = ui->dirty[d];
@@ -743,8 +751,10 @@ int ui_draw(struct ui *ui, int force)
         ui->stats.pixels_drawn += (uint64_t)clip.w * (uint64_t)clip.h;
     }
     SDL_RenderSetClipRect(ui->ren, NULL);
-    SDL_SetRenderTarget(ui->ren, NULL);
-    SDL_RenderCopy(ui->ren, ui->canvas, NULL, NULL);
+    if (ui->canvas) {
+        SDL_SetRenderTarget(ui->ren, NULL);
+        SDL_RenderCopy(ui->ren, ui->canvas, NULL, NULL);
+    }
     SDL_RenderPresent(ui->ren);
     ui->ndirty = 0;
     ui->stats.frames++;
@@ -756,9 +766,11 @@ uint8_t *ui_read_pixels(struct ui *ui, int *w, int *h)
     uint8_t *px = malloc((size_t)ui->w * (size_t)ui->h * 4);
     if (!px)
         return NULL;
-    SDL_SetRenderTarget(ui->ren, ui->canvas);
+    if (ui->canvas)
+        SDL_SetRenderTarget(ui->ren, ui->canvas);
     int rc = SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_ABGR8888, px, ui->w * 4);
-    SDL_SetRenderTarget(ui->ren, NULL);
+    if (ui->canvas)
+        SDL_SetRenderTarget(ui->ren, NULL);
     if (rc != 0) {
         fprintf(stderr, "ui: cannot read pixels: %s\n", SDL_GetError());
         free(px);

@@ -84,6 +84,7 @@ struct reg {
      * the receipt: not personal data). */
     char done_name[64], done_id[40], done_uuid[37];
     struct reg_place done_place;
+    int receipt_due;                  /* committed: the receipt screen goes up next */
     struct memo memo[MEMO_SLOTS];     /* keys hash field values too: wiped with them */
 };
 
@@ -828,6 +829,7 @@ static void submit(struct app *a, struct reg *s, int is_update)
         wipe_form(s);
         kbd_reset(s->kbd);
         s->mode = M_DONE;
+        s->receipt_due = 1;
         /* Every errand ends on its receipt (QR on screen, printing); 返回 there comes
          * back to this success view. */
         app_show_receipt(a, uuid);
@@ -1123,6 +1125,12 @@ static void reg_build(struct app *a, struct ui *ui)
         try_submit(a, s, &fm);
     }
     util_wipe(&fm, sizeof fm);
+    /* The registration ends on its receipt (QR, printing); coming back from it shows
+     * the success view underneath, which holds only masked data. */
+    if (s->receipt_due) {
+        s->receipt_due = 0;
+        app_show_receipt(a, s->done_uuid);
+    }
 }
 
 /* ---- screen life cycle ------------------------------------------------------------ */

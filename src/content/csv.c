@@ -32,18 +32,6 @@ struct csv {
     int err_line;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* The physical line (1-based) holding byte offset off of p. */
 static int line_at(const char *p, size_t off)
 {
@@ -139,7 +127,7 @@ int csv_decode(const char *data, size_t len, char **out, size_t *outlen, int *ba
         /* "Unicode text" in a spreadsheet's save dialog is UTF-16; it would otherwise
          * fail on a NUL byte with a message nobody could act on. */
         *bad_line = 1;
-        set_err(err, errlen, "the file is UTF-16 text; save it as CSV (UTF-8 or GB18030)");
+        util_seterr(err, errlen, "the file is UTF-16 text; save it as CSV (UTF-8 or GB18030)");
         return -1;
     }
 
@@ -147,7 +135,7 @@ int csv_decode(const char *data, size_t len, char **out, size_t *outlen, int *ba
     if (bad_utf8 == (size_t)-1) {
         char *copy = malloc(len + 1);
         if (!copy) {
-            set_err(err, errlen, "out of memory");
+            util_seterr(err, errlen, "out of memory");
             return -1;
         }
         memcpy(copy, data, len);
@@ -162,20 +150,20 @@ int csv_decode(const char *data, size_t len, char **out, size_t *outlen, int *ba
     if (!text) {
         if (bad_gb == (size_t)-1) {
             *bad_line = line_at(data, bad_utf8);
-            set_err(err, errlen, "the text is not UTF-8 and cannot be converted from GB18030");
+            util_seterr(err, errlen, "the text is not UTF-8 and cannot be converted from GB18030");
             return -1;
         }
         /* Report where the likelier encoding broke down: the one that read further. */
         int lu = line_at(data, bad_utf8), lg = line_at(data, bad_gb);
         *bad_line = lu > lg ? lu : lg;
-        set_err(err, errlen, "the text is neither UTF-8 nor GB18030; save the file as CSV UTF-8");
+        util_seterr(err, errlen, "the text is neither UTF-8 nor GB18030; save the file as CSV UTF-8");
         return -1;
     }
     const char *nul = memchr(text, 0, n);
     if (nul) {
         *bad_line = line_at(text, (size_t)(nul - text));
         free(text);
-        set_err(err, errlen, "the file contains a NUL byte, so it is not a text file");
+        util_seterr(err, errlen, "the file contains a NUL byte, so it is not a text file");
         return -1;
     }
     *out = text;
@@ -190,7 +178,7 @@ int csv_open_buffer(const char *data, size_t len, struct csv **out, int *err_lin
     *err_line = 0;
     struct csv *c = calloc(1, sizeof *c);
     if (!c) {
-        set_err(err, errlen, "out of memory");
+        util_seterr(err, errlen, "out of memory");
         return -1;
     }
     if (csv_decode(data, len, &c->text, &c->len, err_line, err, errlen) < 0) {
@@ -210,7 +198,7 @@ int csv_open_file(const char *path, struct csv **out, int *err_line, char *err,
     *err_line = 0;
     char *data = util_read_file(path, &len);
     if (!data) {
-        set_err(err, errlen, "cannot read the file: %s", strerror(errno));
+        util_seterr(err, errlen, "cannot read the file: %s", strerror(errno));
         return -1;
     }
     int rc = csv_open_buffer(data, len, out, err_line, err, errlen);

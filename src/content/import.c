@@ -93,18 +93,6 @@ struct val {
 
 /* ---- errors ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* "PATH:LINE: message" (or "PATH: message" for line 0).  Returns -1. */
 static int file_err(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -116,9 +104,9 @@ static int file_err(char *err, size_t errlen, const char *path, int line, const 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (line > 0)
-        set_err(err, errlen, "%s:%d: %s", path, line, msg);
+        util_seterr(err, errlen, "%s:%d: %s", path, line, msg);
     else
-        set_err(err, errlen, "%s: %s", path, msg);
+        util_seterr(err, errlen, "%s: %s", path, msg);
     return -1;
 }
 
@@ -935,12 +923,12 @@ int import_file(struct store *st, const char *what, const char *path, char *err,
 {
     const struct table_spec *t = find_table(what);
     if (!t && strcmp(what, "materials")) {
-        set_err(err, errlen, "cannot import \"%s\": expected jobs, trainings, activities or "
+        util_seterr(err, errlen, "cannot import \"%s\": expected jobs, trainings, activities or "
                              "materials", what);
         return -1;
     }
     if (store_begin(st) < 0) {
-        set_err(err, errlen, "%s: cannot start a transaction: %s", path,
+        util_seterr(err, errlen, "%s: cannot start a transaction: %s", path,
                 sqlite3_errmsg(store_db(st)));
         return -1;
     }
@@ -950,7 +938,7 @@ int import_file(struct store *st, const char *what, const char *path, char *err,
         return -1;
     }
     if (store_commit(st) < 0) {
-        set_err(err, errlen, "%s: cannot commit: %s", path, sqlite3_errmsg(store_db(st)));
+        util_seterr(err, errlen, "%s: cannot commit: %s", path, sqlite3_errmsg(store_db(st)));
         store_rollback(st);
         return -1;
     }
@@ -968,7 +956,7 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
     static const char *const order[] = {"places", "jobs", "trainings", "activities"};
     int days = import_demo_shift_days(now_ms);
     if (store_begin(st) < 0) {
-        set_err(err, errlen, "%s: cannot start a transaction: %s", demo_dir,
+        util_seterr(err, errlen, "%s: cannot start a transaction: %s", demo_dir,
                 sqlite3_errmsg(store_db(st)));
         return -1;
     }
@@ -989,7 +977,7 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
         goto fail;
     total += n;
     if (store_commit(st) < 0) {
-        set_err(err, errlen, "%s: cannot commit: %s", demo_dir, sqlite3_errmsg(store_db(st)));
+        util_seterr(err, errlen, "%s: cannot commit: %s", demo_dir, sqlite3_errmsg(store_db(st)));
         goto fail;
     }
     return total;

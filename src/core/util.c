@@ -209,6 +209,16 @@ char *strbuf_detach(struct strbuf *sb)
     return b;
 }
 
+void util_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
 void util_uuid4(char out[37])
 {
     unsigned char b[16];

@@ -45,6 +45,9 @@ void strbuf_free(struct strbuf *sb);
 /* Hands the buffer to the caller (never NULL); the strbuf is empty afterwards. */
 char *strbuf_detach(struct strbuf *sb);
 
+/* Formats a one-sentence error into err (which may be NULL). */
+void util_seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Writes a random version-4 UUID (36 chars + NUL) from the OS random source. */
 void util_uuid4(char out[37]);
 

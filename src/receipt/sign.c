@@ -19,24 +19,12 @@ struct sign_key {
     char id[SIGN_KEY_ID_LEN + 1];
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* sodium_init is idempotent and thread-safe; calling it on every open costs nothing
  * once initialised and spares callers a global "did we init" flag. */
 static int sodium_ready(char *err, size_t errlen)
 {
     if (sodium_init() < 0) {
-        set_err(err, errlen, "libsodium could not be initialised");
+        util_seterr(err, errlen, "libsodium could not be initialised");
         return -1;
     }
     return 0;
@@ -56,17 +44,17 @@ int sign_key_load(const char *path, struct sign_key **out, char *err, size_t err
         return -1;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        set_err(err, errlen, "%s: cannot open the receipt key: %s", path, strerror(errno));
+        util_seterr(err, errlen, "%s: cannot open the receipt key: %s", path, strerror(errno));
         return -1;
     }
     struct stat sb;
     if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        set_err(err, errlen, "%s: the receipt key is not a regular file", path);
+        util_seterr(err, errlen, "%s: the receipt key is not a regular file", path);
         close(fd);
         return -1;
     }
     if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        set_err(err, errlen,
+        util_seterr(err, errlen,
                 "%s: the receipt key is accessible to group or others (mode %03o); "
                 "refusing it, make it 0600", path, (unsigned)(sb.st_mode & 0777));
         close(fd);
@@ -96,7 +84,7 @@ int sign_key_load(const char *path, struct sign_key **out, char *err, size_t err
         ok = strcmp(k->id, id) == 0;
     }
     if (!ok) {
-        set_err(err, errlen, "%s: the receipt key file is damaged", path);
+        util_seterr(err, errlen, "%s: the receipt key file is damaged", path);
         sign_key_close(k);
         return -1;
     }
@@ -118,7 +106,7 @@ static int create_key(const char *data_dir, const char *path, char *err, size_t 
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     }
     if (fd < 0) {
-        set_err(err, errlen, "%s: cannot create the receipt key: %s", tmp, strerror(errno));
+        util_seterr(err, errlen, "%s: cannot create the receipt key: %s", tmp, strerror(errno));
         return -1;
     }
     uint8_t key[SIGN_KEY_BYTES];
@@ -134,12 +122,12 @@ static int create_key(const char *data_dir, const char *path, char *err, size_t 
     util_wipe(hex, sizeof hex);
     util_wipe(line, sizeof line);
     if (!ok) {
-        set_err(err, errlen, "%s: cannot write the receipt key: %s", tmp, strerror(saved));
+        util_seterr(err, errlen, "%s: cannot write the receipt key: %s", tmp, strerror(saved));
         unlink(tmp);
         return -1;
     }
     if (link(tmp, path) < 0 && errno != EEXIST) {
-        set_err(err, errlen, "%s: cannot put the receipt key in place: %s", path,
+        util_seterr(err, errlen, "%s: cannot put the receipt key in place: %s", path,
                 strerror(errno));
         unlink(tmp);
         return -1;
@@ -164,7 +152,7 @@ int sign_key_open(const char *data_dir, int create, struct sign_key **out, char 
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", data_dir, SIGN_KEY_FILE) >=
         sizeof path) {
-        set_err(err, errlen, "%s: path too long", data_dir);
+        util_seterr(err, errlen, "%s: path too long", data_dir);
         return -1;
     }
     if (create && access(path, F_OK) < 0 && errno == ENOENT &&

@@ -54,18 +54,6 @@ static const char *const migrations[] = {
     "  json_extract(fields, '$.certificate_no'));",
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 int store_exec(struct store *st, const char *sql)
 {
     char *msg = NULL;
@@ -110,11 +98,11 @@ static int migrate(struct store *st, char *err, size_t errlen)
     int v = user_version(st);
     int target = (int)ARRAY_LEN(migrations);
     if (v < 0) {
-        set_err(err, errlen, "cannot read the database version: %s", sqlite3_errmsg(st->db));
+        util_seterr(err, errlen, "cannot read the database version: %s", sqlite3_errmsg(st->db));
         return -1;
     }
     if (v > target) {
-        set_err(err, errlen, "database schema version %d is newer than this program (%d)", v,
+        util_seterr(err, errlen, "database schema version %d is newer than this program (%d)", v,
                 target);
         return -1;
     }
@@ -124,7 +112,7 @@ static int migrate(struct store *st, char *err, size_t errlen)
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
         if (store_begin(st) < 0 || store_exec(st, migrations[v]) < 0 ||
             store_exec(st, pragma) < 0 || store_commit(st) < 0) {
-            set_err(err, errlen, "database migration to version %d failed: %s", v + 1,
+            util_seterr(err, errlen, "database migration to version %d failed: %s", v + 1,
                     sqlite3_errmsg(st->db));
             store_rollback(st);
             return -1;
@@ -138,14 +126,14 @@ static int open_common(const char *dir, int flags, struct store **out, char *err
 {
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
-        set_err(err, errlen, "%s: path too long", dir);
+        util_seterr(err, errlen, "%s: path too long", dir);
         return -1;
     }
     struct store *st = calloc(1, sizeof *st);
     if (!st)
         abort();
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "%s: cannot open database: %s", path,
+        util_seterr(err, errlen, "%s: cannot open database: %s", path,
                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
         sqlite3_close(st->db);
         free(st);
@@ -161,7 +149,7 @@ int store_open(const char *dir, const char *kiosk_id, struct store **out, char *
 {
     struct stat sb;
     if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK) < 0) {
-        set_err(err, errlen, "%s: data directory is missing or not writable", dir);
+        util_seterr(err, errlen, "%s: data directory is missing or not writable", dir);
         return -1;
     }
     struct store *st;
@@ -174,7 +162,7 @@ int store_open(const char *dir, const char *kiosk_id, struct store **out, char *
         store_exec(st, "PRAGMA synchronous=FULL") < 0 ||
         store_exec(st, "PRAGMA foreign_keys=ON") < 0 || migrate(st, err, errlen) < 0) {
         if (err && !err[0])
-            set_err(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
+            util_seterr(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
         store_close(st);
         return -1;
     }
@@ -187,7 +175,7 @@ int store_open_readonly(const char *dir, struct store **out, char *err, size_t e
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME);
     if (access(path, R_OK) < 0) {
-        set_err(err, errlen, "%s: no kiosk database here", dir);
+        util_seterr(err, errlen, "%s: no kiosk database here", dir);
         return -1;
     }
     return open_common(dir, SQLITE_OPEN_READONLY, out, err, errlen);
@@ -325,7 +313,7 @@ int store_check(struct store *st, char *err, size_t errlen)
 {
     sqlite3_stmt *s = store_prepare(st, "PRAGMA integrity_check");
     if (!s) {
-        set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
+        util_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
         return -1;
     }
     int ok = 0;
@@ -333,7 +321,7 @@ int store_check(struct store *st, char *err, size_t errlen)
         const char *v = (const char *)sqlite3_column_text(s, 0);
         ok = v && strcmp(v, "ok") == 0;
         if (!ok)
-            set_err(err, errlen, "integrity check: %s", v ? v : "?");
+            util_seterr(err, errlen, "integrity check: %s", v ? v : "?");
     }
     sqlite3_finalize(s);
     return ok ? 0 : -1;

@@ -52,18 +52,6 @@ struct exporter {
     size_t errlen;
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static enum export_status status_from_errno(int e)
 {
     switch (e) {
@@ -463,7 +451,7 @@ static int write_small(struct exporter *x, const char *name, const char *data, s
 static int fail_io(struct exporter *x, int e, const char *what)
 {
     x->res->status = status_from_errno(e);
-    set_err(x->err, x->errlen, "%s %s: %s; nothing was marked collected", what, x->tmp,
+    util_seterr(x->err, x->errlen, "%s %s: %s; nothing was marked collected", what, x->tmp,
             strerror(e));
     x->res->bundle[0] = x->res->path[0] = 0;
     return -1;
@@ -537,22 +525,22 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
     x.budget = x.opts->fail_after_bytes ? x.opts->fail_after_bytes : -1;
     if (sodium_init() < 0) {
         res->status = EXPORT_IO;
-        set_err(err, errlen, "the hashing library could not start");
+        util_seterr(err, errlen, "the hashing library could not start");
         return -1;
     }
     if (strlen(target_dir) > 3800) {
         res->status = EXPORT_NO_TARGET;
-        set_err(err, errlen, "the target folder's path is too long");
+        util_seterr(err, errlen, "the target folder's path is too long");
         return -1;
     }
     if (stat(target_dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
         res->status = EXPORT_NO_TARGET;
-        set_err(err, errlen, "%s: no such folder (is the drive inserted?)", target_dir);
+        util_seterr(err, errlen, "%s: no such folder (is the drive inserted?)", target_dir);
         return -1;
     }
     if (!sqlite3_get_autocommit(store_db(st))) {
         res->status = EXPORT_DB;
-        set_err(err, errlen, "the kiosk database is in the middle of another change");
+        util_seterr(err, errlen, "the kiosk database is in the middle of another change");
         return -1;
     }
 
@@ -567,7 +555,7 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
         goto db_fail;
     if (any == 0) {
         res->status = EXPORT_NOTHING;
-        set_err(err, errlen, "nothing new to export");
+        util_seterr(err, errlen, "nothing new to export");
         return 0;
     }
 
@@ -589,7 +577,7 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
         strbuf_free(&sum.counts);
         res->bundle[0] = res->path[0] = 0;
         res->status = EXPORT_NOTHING;
-        set_err(err, errlen, "nothing new to export");
+        util_seterr(err, errlen, "nothing new to export");
         return 0;
     }
     x.total = sum.records + sum.events;
@@ -658,7 +646,7 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
          * one, and two bundles with the same rows would only confuse the staff. */
         remove_bundle_dir(res->path);
         res->status = EXPORT_DB;
-        set_err(err, errlen, "the bundle was written but the records could not be marked; "
+        util_seterr(err, errlen, "the bundle was written but the records could not be marked; "
                              "it was removed, try again");
         goto out_fail;
     }
@@ -687,7 +675,7 @@ cancel:
         store_exec(st, "COMMIT");
     remove_bundle_dir(x.tmp);
     res->status = EXPORT_CANCELLED;
-    set_err(err, errlen, "export cancelled; nothing was marked collected");
+    util_seterr(err, errlen, "export cancelled; nothing was marked collected");
     goto out_fail;
 db_fail_tmp:
     if (in_read)
@@ -695,7 +683,7 @@ db_fail_tmp:
     remove_bundle_dir(x.tmp);
 db_fail:
     res->status = EXPORT_DB;
-    set_err(err, errlen, "the kiosk database could not be read: %s",
+    util_seterr(err, errlen, "the kiosk database could not be read: %s",
             sqlite3_errmsg(store_db(st)));
 out_fail:
     res->bundle[0] = res->path[0] = 0;

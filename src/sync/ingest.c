@@ -21,18 +21,6 @@
 
 #define INSERT_CHUNK 1000
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- checksums ---------------------------------------------------------------------- */
 
 /* Hashes a file into lowercase hex.  Returns 0 or -1 with errno. */
@@ -74,13 +62,13 @@ int ingest_verify(const char *bundle_dir, char *err, size_t errlen)
 {
     char path[4400];
     if (sodium_init() < 0) {
-        set_err(err, errlen, "the hashing library could not start");
+        util_seterr(err, errlen, "the hashing library could not start");
         return -1;
     }
     snprintf(path, sizeof path, "%s/SHA256SUMS", bundle_dir);
     char *sums = util_read_file(path, NULL);
     if (!sums) {
-        set_err(err, errlen, "%s: %s (not a kiosk bundle?)", path, strerror(errno));
+        util_seterr(err, errlen, "%s: %s (not a kiosk bundle?)", path, strerror(errno));
         return -1;
     }
     int rc = 0, lineno = 0, have_records = 0, have_manifest = 0;
@@ -99,7 +87,7 @@ int ingest_verify(const char *bundle_dir, char *err, size_t errlen)
             hexok = strchr("0123456789abcdefABCDEF", line[i]) != NULL;
         const char *name = line + 66;
         if (!hexok || !plain_name(name)) {
-            set_err(err, errlen, "%s/SHA256SUMS:%d: not a checksum line", bundle_dir, lineno);
+            util_seterr(err, errlen, "%s/SHA256SUMS:%d: not a checksum line", bundle_dir, lineno);
             rc = -1;
             break;
         }
@@ -108,17 +96,17 @@ int ingest_verify(const char *bundle_dir, char *err, size_t errlen)
         char hex[65];
         snprintf(path, sizeof path, "%s/%s", bundle_dir, name);
         if (hash_file(path, hex) < 0) {
-            set_err(err, errlen, "%s is listed in SHA256SUMS but cannot be read: %s", name,
+            util_seterr(err, errlen, "%s is listed in SHA256SUMS but cannot be read: %s", name,
                     strerror(errno));
             rc = -1;
         } else if (strncasecmp(hex, line, 64) != 0) {
-            set_err(err, errlen, "%s does not match its checksum: the bundle is damaged", name);
+            util_seterr(err, errlen, "%s does not match its checksum: the bundle is damaged", name);
             rc = -1;
         }
     }
     free(sums);
     if (rc == 0 && (!have_records || !have_manifest)) {
-        set_err(err, errlen, "%s/SHA256SUMS does not cover %s", bundle_dir,
+        util_seterr(err, errlen, "%s/SHA256SUMS does not cover %s", bundle_dir,
                 !have_records ? "records.jsonl" : "manifest.json");
         rc = -1;
     }
@@ -155,12 +143,12 @@ static int parse_jsonl(sqlite3 *db, const char *path, const char *name, const ch
 {
     char *text = util_read_file(path, NULL);
     if (!text) {
-        set_err(err, errlen, "%s: %s", name, strerror(errno));
+        util_seterr(err, errlen, "%s: %s", name, strerror(errno));
         return -1;
     }
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "JSON reader: %s", sqlite3_errmsg(db));
+        util_seterr(err, errlen, "JSON reader: %s", sqlite3_errmsg(db));
         free(text);
         return -1;
     }
@@ -176,7 +164,7 @@ static int parse_jsonl(sqlite3 *db, const char *path, const char *name, const ch
         sqlite3_reset(s);
         sqlite3_bind_text(s, 1, line, -1, SQLITE_STATIC);
         if (sqlite3_step(s) != SQLITE_ROW || !sqlite3_column_int(s, 0)) {
-            set_err(err, errlen, "%s:%ld: not a JSON object", name, lineno);
+            util_seterr(err, errlen, "%s:%ld: not a JSON object", name, lineno);
             rc = -1;
             break;
         }
@@ -191,7 +179,7 @@ static int parse_jsonl(sqlite3 *db, const char *path, const char *name, const ch
             const char *v = (const char *)sqlite3_column_text(s, k + 1);
             row[k] = v ? strdup(v) : NULL;
             if (!v && required[k]) {
-                set_err(err, errlen, "%s:%ld: a required value is missing", name, lineno);
+                util_seterr(err, errlen, "%s:%ld: a required value is missing", name, lineno);
                 rc = -1;
             }
         }
@@ -215,7 +203,7 @@ static int read_manifest(sqlite3 *db, const char *dir, struct manifest *m, char 
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     char *text = util_read_file(path, NULL);
     if (!text) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        util_seterr(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     sqlite3_stmt *s = NULL;
@@ -245,18 +233,18 @@ static int read_manifest(sqlite3 *db, const char *dir, struct manifest *m, char 
     sqlite3_finalize(s);
     free(text);
     if (rc < 0) {
-        set_err(err, errlen, "%s is not a valid manifest", path);
+        util_seterr(err, errlen, "%s is not a valid manifest", path);
         return -1;
     }
     if (!m->kiosk_id[0] || m->record_count < 0) {
-        set_err(err, errlen, "%s lacks kiosk_id or record_count", path);
+        util_seterr(err, errlen, "%s lacks kiosk_id or record_count", path);
         return -1;
     }
     /* The kiosk database's schema_version is carried for the record only: it changes
      * with indexes and tables that never reach a bundle.  The bundle layout has its own
      * version, and a layout this program does not know is refused. */
     if (m->format[0] && strcmp(m->format, BUNDLE_FORMAT) != 0) {
-        set_err(err, errlen, "%s: bundle format \"%s\" is not one this program reads (%s)",
+        util_seterr(err, errlen, "%s: bundle format \"%s\" is not one this program reads (%s)",
                 path, m->format, BUNDLE_FORMAT);
         return -1;
     }
@@ -319,7 +307,7 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
     char source[160], msg[512] = "";
     snprintf(source, sizeof source, "bundle:%s", m->bundle);
     if (!pg_ok(c, "BEGIN", msg, sizeof msg)) {
-        set_err(err, errlen, "nothing was loaded: %s", msg);
+        util_seterr(err, errlen, "nothing was loaded: %s", msg);
         return -1;
     }
     struct upload_row *rows = malloc(sizeof *rows * INSERT_CHUNK);
@@ -352,7 +340,7 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
     if (!ok) {
         if (PQstatus(c) == CONNECTION_OK)
             pg_ok(c, "ROLLBACK", NULL, 0);
-        set_err(err, errlen, "nothing was loaded: %s", msg[0] ? msg : "the transaction failed");
+        util_seterr(err, errlen, "nothing was loaded: %s", msg[0] ? msg : "the transaction failed");
         res->inserted = res->events_inserted = 0;
         return -1;
     }
@@ -381,7 +369,7 @@ int ingest_bundle(const char *bundle_dir, const char *conninfo, struct ingest_re
 
     sqlite3 *db = NULL;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK) {
-        set_err(err, errlen, "cannot start the JSON reader");
+        util_seterr(err, errlen, "cannot start the JSON reader");
         sqlite3_close(db);
         return -1;
     }
@@ -400,7 +388,7 @@ int ingest_bundle(const char *bundle_dir, const char *conninfo, struct ingest_re
         parse_jsonl(db, path, "events.jsonl", ev_sql, ev_req, &ev, err, errlen) < 0)
         goto out;
     if (rec.n != m.record_count) {
-        set_err(err, errlen, "manifest.json says %ld records but records.jsonl holds %ld",
+        util_seterr(err, errlen, "manifest.json says %ld records but records.jsonl holds %ld",
                 m.record_count, rec.n);
         goto out;
     }

@@ -18,18 +18,6 @@
 
 #define MAX_ROWS_PER_INSERT 10000 /* 5 parameters a row stays under PostgreSQL's 65535 */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static int64_t wall_ms(void)
 {
     struct timespec ts;
@@ -89,13 +77,13 @@ PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statemen
                                conninfo ? conninfo : "", ct, NULL};
     PGconn *c = PQconnectdbParams(kw, val, 1);
     if (!c) {
-        set_err(err, errlen, "cannot connect to the central database: out of memory");
+        util_seterr(err, errlen, "cannot connect to the central database: out of memory");
         return NULL;
     }
     if (PQstatus(c) != CONNECTION_OK) {
         char msg[512];
         first_line(PQerrorMessage(c), msg, sizeof msg);
-        set_err(err, errlen, "cannot connect to the central database: %s", msg);
+        util_seterr(err, errlen, "cannot connect to the central database: %s", msg);
         PQfinish(c);
         return NULL;
     }
@@ -108,7 +96,7 @@ PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statemen
         if (!ok) {
             char msg[512];
             first_line(PQerrorMessage(c), msg, sizeof msg);
-            set_err(err, errlen, "cannot set up the central database session: %s", msg);
+            util_seterr(err, errlen, "cannot set up the central database session: %s", msg);
             PQfinish(c);
             return NULL;
         }
@@ -122,7 +110,7 @@ long upload_insert_rows(PGconn *c, const struct upload_row *rows, int n, const c
     if (n <= 0)
         return 0;
     if (n > MAX_ROWS_PER_INSERT) {
-        set_err(err, errlen, "too many rows in one insert (%d)", n);
+        util_seterr(err, errlen, "too many rows in one insert (%d)", n);
         return -1;
     }
     struct strbuf sql = {0};
@@ -152,7 +140,7 @@ long upload_insert_rows(PGconn *c, const struct upload_row *rows, int n, const c
     } else {
         char msg[512];
         upload_pg_message(c, r, msg, sizeof msg);
-        set_err(err, errlen, "%s", msg);
+        util_seterr(err, errlen, "%s", msg);
     }
     PQclear(r);
     free(vals);
@@ -304,7 +292,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         err[0] = 0;
     if (!cfg->upload_conninfo[0]) {
         res->status = UPLOAD_NOT_CONFIGURED;
-        set_err(err, errlen, "upload is not configured ([upload] conninfo is empty)");
+        util_seterr(err, errlen, "upload is not configured ([upload] conninfo is empty)");
         return -1;
     }
     /* Only what is pending now: records made during the upload wait for the next one,
@@ -313,7 +301,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
     res->pending = count_pending(st, INT64_MAX, &upto);
     if (res->pending < 0) {
         res->status = UPLOAD_DB;
-        set_err(err, errlen, "the kiosk database could not be read");
+        util_seterr(err, errlen, "the kiosk database could not be read");
         return -1;
     }
     if (res->pending == 0) {
@@ -340,7 +328,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
     for (;;) {
         if (opts->cancel && __atomic_load_n(opts->cancel, __ATOMIC_RELAXED)) {
             res->status = UPLOAD_CANCELLED;
-            set_err(err, errlen, "upload stopped after %ld of %ld records", res->sent,
+            util_seterr(err, errlen, "upload stopped after %ld of %ld records", res->sent,
                     res->pending);
             rc = -1;
             break;
@@ -348,7 +336,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         int n = batch_load(st, &b, after, upto, limit);
         if (n < 0) {
             res->status = UPLOAD_DB;
-            set_err(err, errlen, "the kiosk database could not be read");
+            util_seterr(err, errlen, "the kiosk database could not be read");
             rc = -1;
             break;
         }
@@ -367,7 +355,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
                 pg_command(c, "ROLLBACK", ignore, sizeof ignore);
             }
             res->status = lost ? UPLOAD_CONNECTION_LOST : UPLOAD_REJECTED;
-            set_err(err, errlen,
+            util_seterr(err, errlen,
                     "%s after %ld of %ld records; the rest stay pending: %s",
                     lost ? "the connection to the central database was lost"
                          : "the central database refused a batch",
@@ -379,7 +367,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
          * the centre keeps one copy. */
         if (mark_uploaded(st, &b) < 0) {
             res->status = UPLOAD_DB;
-            set_err(err, errlen, "records were sent but could not be marked uploaded;"
+            util_seterr(err, errlen, "records were sent but could not be marked uploaded;"
                                  " they will be sent again (without duplicates)");
             rc = -1;
             break;

@@ -830,9 +830,6 @@ static void submit(struct app *a, struct reg *s, int is_update)
         kbd_reset(s->kbd);
         s->mode = M_DONE;
         s->receipt_due = 1;
-        /* Every errand ends on its receipt (QR on screen, printing); 返回 there comes
-         * back to this success view. */
-        app_show_receipt(a, uuid);
     } else {
         s->mode = M_FAILED;
     }

@@ -3,6 +3,11 @@
  * next attempt) or running (one syncjob, polled). */
 #include "app/staffops.h"
 
+#include "app/app.h"
+#include "app/receipts.h"
+#include "receipt/printer.h"
+#include "ui/ui.h"
+
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -11,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,16 +193,72 @@ int staffops_receipts(struct store *st, int64_t now_ms, struct staffops_receipt 
     return n;
 }
 
+/* ---- printer ------------------------------------------------------------------------------ */
+
+static enum staffops_print printer_ready(const struct app *a)
+{
+    if (strcmp(a->cfg.printer_device, "none") == 0)
+        return STAFFOPS_PRINT_NO_PRINTER;
+    return a->printer ? STAFFOPS_PRINT_QUEUED : STAFFOPS_PRINT_NOT_RUNNING;
+}
+
+enum staffops_print staffops_print_test(struct app *a)
+{
+    enum staffops_print r = printer_ready(a);
+    if (r != STAFFOPS_PRINT_QUEUED)
+        return r;
+    struct receipt_layout *l = receipt_layout_test(&a->cfg, app_now(a));
+    if (!l)
+        return STAFFOPS_PRINT_FAILED;
+    struct escpos_buf job = {0};
+    r = STAFFOPS_PRINT_FAILED;
+    if (receipt_render_escpos(l, ui_fonts(a->ui), a->cfg.paper_dots, &job) == 0 &&
+        printer_submit(a->printer, "", job.data, job.len) == 0) {
+        /* Counted like a receipt's job, so the loop (and script mode) waits for it. */
+        a->print_in_flight++;
+        r = STAFFOPS_PRINT_QUEUED;
+    }
+    escpos_buf_free(&job);
+    receipt_layout_free(l);
+    store_event(a->st, app_now(a), "staff_print_test", r == STAFFOPS_PRINT_QUEUED ? "" : "failed");
+    return r;
+}
+
+enum staffops_print staffops_reprint(struct app *a, const char *uuid)
+{
+    enum staffops_print r = printer_ready(a);
+    if (r != STAFFOPS_PRINT_QUEUED)
+        return r;
+    struct receipt_layout *l = receipts_issue(a, uuid, 0);
+    if (!l)
+        return STAFFOPS_PRINT_NO_RECEIPT;
+    r = receipts_reprint(a, l) == 0 ? STAFFOPS_PRINT_QUEUED : STAFFOPS_PRINT_FAILED;
+    receipts_free(l);
+    store_event(a->st, app_now(a), "staff_reprint", uuid);
+    return r;
+}
+
 /* ---- export ------------------------------------------------------------------------------ */
 
-int staffops_drives(char paths[][512], int max)
+static void describe(const char *path, struct staffops_drive *d)
 {
+    util_strlcpy(d->path, path, sizeof d->path);
+    const char *slash = strrchr(path, '/');
+    util_strlcpy(d->name, slash && slash[1] ? slash + 1 : path, sizeof d->name);
+    struct statvfs vs;
+    d->free_bytes = statvfs(path, &vs) == 0 ? (int64_t)vs.f_bavail * (int64_t)vs.f_frsize : -1;
+}
+
+int staffops_drives(struct staffops_drive *out, int max)
+{
+    char paths[STAFFOPS_MAX_DRIVES][512];
+    if (max > STAFFOPS_MAX_DRIVES)
+        max = STAFFOPS_MAX_DRIVES;
+    int n = 0;
     const char *env = getenv(STAFFOPS_EXPORT_ENV);
     if (!env)
-        return export_list_drives(paths, max);
-    int n = 0;
-    const char *p = env;
-    while (*p && n < max) {
+        n = export_list_drives(paths, max);
+    for (const char *p = env; p && *p && n < max;) {
         const char *e = strchr(p, ':');
         size_t len = e ? (size_t)(e - p) : strlen(p);
         if (len > 0 && len < 512) {
@@ -211,6 +273,8 @@ int staffops_drives(char paths[][512], int max)
         if (*p == ':')
             p++;
     }
+    for (int i = 0; i < n; i++)
+        describe(paths[i], &out[i]);
     return n;
 }
 

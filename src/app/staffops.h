@@ -93,11 +93,36 @@ struct staffops_receipt {
  * or -1 on a database error (logged). */
 int staffops_receipts(struct store *st, int64_t now_ms, struct staffops_receipt *out, int max);
 
+/* ---- printer -------------------------------------------------------------------------- */
+
+struct app;
+
+enum staffops_print {
+    STAFFOPS_PRINT_QUEUED,      /* handed to the printer's worker; the outcome arrives as
+                                 * a->last_print (receipts_poll) */
+    STAFFOPS_PRINT_NO_PRINTER,  /* [printer] device = none */
+    STAFFOPS_PRINT_NOT_RUNNING, /* configured, but the printer did not start */
+    STAFFOPS_PRINT_NO_RECEIPT,  /* reprint: the receipt cannot be laid out (logged) */
+    STAFFOPS_PRINT_FAILED,      /* rendering failed or the queue is full */
+};
+
+/* 打印测试页: the test page (receipt_layout_test) rendered for [printer] paper_dots and
+ * queued; it makes no receipts row. */
+enum staffops_print staffops_print_test(struct app *a);
+/* 补打回执: uuid's receipt laid out again and queued; its row goes back to pending. */
+enum staffops_print staffops_reprint(struct app *a, const char *uuid);
+
 /* ---- export ---------------------------------------------------------------------------- */
 
-/* The directories an export may go to (see the top of this file), at most max.
- * Returns how many. */
-int staffops_drives(char paths[][512], int max);
+struct staffops_drive {
+    char path[512];
+    char name[128];         /* the last part of the path: the drive's label as mounted */
+    int64_t free_bytes;     /* -1 when unknown */
+};
+
+/* The drives an export may go to (see the top of this file), at most max.  Returns how
+ * many. */
+int staffops_drives(struct staffops_drive *out, int max);
 
 /* Reads the job's state.  wait (script mode) first waits, in real time, for the worker
  * to finish.  Safe to call after the job finished, as often as wanted. */

@@ -17,6 +17,7 @@
 #include "app/staffops.h"
 
 #include "core/util.h"
+#include "receipt/printer.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -34,12 +35,12 @@ struct staff {
     int fig_ok;
     int64_t seen_upload_end;       /* finished_ms of the last upload the figures include */
 
-    char drives[STAFFOPS_MAX_DRIVES][512];
+    struct staffops_drive drives[STAFFOPS_MAX_DRIVES];
     int ndrives;
 
     struct syncjob *export_job;
     struct syncjob_state export_st;
-    char export_drive[512];
+    struct staffops_drive export_drive;
     int export_cancelled;
 
     int64_t upload_started;        /* the upload the dialog waits for */
@@ -96,23 +97,52 @@ static void say(struct app *a, struct staff *s, enum tone tone, const char *key,
     s->tone = tone;
 }
 
-/* ---- printer hooks ----------------------------------------------------------------------
- * PRINTER HOOK — struct app does not hold the printer yet.  When it does (a->printer and
- * its last outcome), these three become: the outcome's printer_message() as the state;
- * receipt_layout_test() + receipt_render_escpos() + printer_submit() for the test page;
- * receipt_prepare() + receipt_print() for a reprint.  Until then they say so. */
+/* ---- printer ---------------------------------------------------------------------------- */
 
-static const char *printer_state(struct app *a) { return app_t(a, "staff.printer.unknown"); }
+/* The printer's state in words: its last outcome since start (a->last_print, test pages
+ * included), or why there is none.  *bad is set when that is a fault. */
+static const char *printer_state(struct app *a, struct ui *ui, int *bad)
+{
+    const char *lang = a->lang == LANG_EN ? "en" : "zh";
+    *bad = 0;
+    if (strcmp(a->cfg.printer_device, "none") == 0)
+        return app_t(a, "staff.printer.none");
+    if (!a->printer) {
+        *bad = 1;
+        return app_t(a, "staff.print.not_running");
+    }
+    if (a->print_in_flight > 0)
+        return app_t(a, "staff.printer.busy");
+    if (!a->last_print_ms)
+        return app_t(a, "staff.printer.idle");
+    enum printer_outcome o = a->last_print.outcome;
+    *bad = o != PRINTER_PRINTED && o != PRINTER_NONE;
+    char hm[8];
+    util_time_local(a->last_print_ms, "%H:%M", hm, sizeof hm);
+    return ui_strf(ui, "%s  ·  %s", printer_message(o, lang), hm);
+}
+
+/* The sentence for a print request's outcome. */
+static void say_print(struct app *a, struct staff *s, enum staffops_print r, const char *ok_key,
+                      const char *v)
+{
+    switch (r) {
+    case STAFFOPS_PRINT_QUEUED: say(a, s, TONE_OK, ok_key, v, NULL); break;
+    case STAFFOPS_PRINT_NO_PRINTER: say(a, s, TONE_ERROR, "staff.print.no_printer", NULL, NULL); break;
+    case STAFFOPS_PRINT_NOT_RUNNING: say(a, s, TONE_ERROR, "staff.print.not_running", NULL, NULL); break;
+    case STAFFOPS_PRINT_NO_RECEIPT: say(a, s, TONE_ERROR, "staff.print.no_receipt", NULL, NULL); break;
+    default: say(a, s, TONE_ERROR, "staff.print.job_failed", NULL, NULL); break;
+    }
+}
 
 static void print_test(struct app *a, struct staff *s)
 {
-    say(a, s, TONE_ERROR, "staff.print.unavailable", NULL, NULL);
+    say_print(a, s, staffops_print_test(a), "staff.print.sent", NULL);
 }
 
 static void reprint(struct app *a, struct staff *s, const struct staffops_receipt *r)
 {
-    staffops_log(a->st, app_now(a), "staff_reprint", r->receipt_no);
-    say(a, s, TONE_ERROR, "staff.print.unavailable", NULL, NULL);
+    say_print(a, s, staffops_reprint(a, r->uuid), "staff.print.reprinted", r->receipt_no);
 }
 
 /* ---- export ------------------------------------------------------------------------------ */
@@ -120,16 +150,17 @@ static void reprint(struct app *a, struct staff *s, const struct staffops_receip
 static void open_drives(struct app *a, struct staff *s)
 {
     s->ndrives = staffops_drives(s->drives, STAFFOPS_MAX_DRIVES);
+    memset(&s->list, 0, sizeof s->list);
     s->dlg = DLG_DRIVES;
 }
 
-static void start_export(struct app *a, struct staff *s, const char *drive)
+static void start_export(struct app *a, struct staff *s, const struct staffops_drive *drive)
 {
     char err[512] = "";
-    util_strlcpy(s->export_drive, drive, sizeof s->export_drive);
+    s->export_drive = *drive;
     memset(&s->export_st, 0, sizeof s->export_st);
     s->export_cancelled = 0;
-    if (syncjob_start_export(&a->cfg, drive, app_now(a), NULL, NULL, &s->export_job, err,
+    if (syncjob_start_export(&a->cfg, drive->path, app_now(a), NULL, NULL, &s->export_job, err,
                              sizeof err) < 0) {
         s->export_job = NULL;
         s->dlg = DLG_NONE;
@@ -144,10 +175,12 @@ static void start_export(struct app *a, struct staff *s, const char *drive)
 static void export_done(struct app *a, struct staff *s)
 {
     const struct export_result *r = &s->export_st.export_res;
-    char n[24];
+    char n[24], where[300];
     snprintf(n, sizeof n, "%d", r->records);
+    /* The drive's name and the folder staff will look for, not the mount path. */
+    snprintf(where, sizeof where, "%s/%s", s->export_drive.name, r->bundle);
     if (s->export_st.rc == 0 && r->status == EXPORT_OK)
-        say(a, s, TONE_OK, "staff.export.ok", n, r->path);
+        say(a, s, TONE_OK, "staff.export.ok", n, where);
     else if (s->export_st.rc == 0)
         say(a, s, TONE_OK, "staff.export.nothing", NULL, NULL);
     else
@@ -312,8 +345,13 @@ static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
     int x = card.x + 32, w = card.w - 64, y = card.y + 20;
     struct ui_opts ho = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 1};
     struct ui_opts vo = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(x, y, w, 34), app_t(a, "staff.printer"), &ho);
-    ui_label(ui, rect(x, y + 34, w, 44), printer_state(a), &vo);
+    ui_label(ui, rect(x, y, w, 34),
+             ui_strf(ui, "%s  ·  %s", app_t(a, "staff.printer"), a->cfg.printer_device), &ho);
+    int bad;
+    const char *ps = printer_state(a, ui, &bad);
+    if (bad)
+        vo.role = ROLE_ERROR;
+    ui_label(ui, rect(x, y + 34, w, 44), ps, &vo);
     struct staffops_upload_status us;
     staffops_upload_status(a->upload, &us);
     enum ui_role role;
@@ -367,10 +405,15 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         s->dlg = DLG_QUIT;
 }
 
-static void build_message(struct ui *ui, struct staff *s, SDL_Rect r)
+static void build_message(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
 {
-    if (!s->msg[0])
+    if (!s->msg[0]) {
+        struct ui_opts po = {.role = ROLE_MUTED, .radius = 20};
+        ui_panel(ui, r, &po);
+        struct ui_opts mo = {.size = SIZE_BODY, .max_lines = 2, .role = ROLE_MUTED};
+        ui_label(ui, rect_inset(r, 20), app_t(a, "staff.hint"), &mo);
         return;
+    }
     enum ui_role role = s->tone == TONE_OK ? ROLE_OK : ROLE_ERROR;
     struct ui_opts po = {.role = role, .radius = 20};
     ui_panel(ui, r, &po);
@@ -410,24 +453,39 @@ static void progress_bar(struct ui *ui, SDL_Rect r, int done, int total)
     ui_panel(ui, rect(r.x, r.y, w, r.h), &bar);
 }
 
+/* "12.3 GB" free, or "" when unknown. */
+static const char *free_space(struct app *a, struct ui *ui, int64_t bytes)
+{
+    if (bytes < 0)
+        return "";
+    double gb = (double)bytes / 1e9;
+    const char *v = gb >= 1 ? ui_strf(ui, "%.1f GB", gb) : ui_strf(ui, "%.0f MB", (double)bytes / 1e6);
+    return fill(ui, app_t(a, "staff.export.free"), v);
+}
+
 static void build_drives(struct app *a, struct ui *ui, struct staff *s)
 {
-    int n = s->ndrives, rows = n ? n : 1;
-    SDL_Rect d = dialog(ui, 300 + rows * 116 + 20);
+    int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1, row_h = 128;
+    SDL_Rect d = dialog(ui, 196 + rows * row_h + 36 + 96 + 40);
     dialog_title(ui, d, app_t(a, "staff.export.choose"));
-    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
+    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.export.keep"), &ho);
-    int y = d.y + 190;
+    SDL_Rect list = rect(d.x + 48, d.y + 190, d.w - 96, rows * row_h);
     if (n == 0) {
         struct ui_opts no = {.size = SIZE_LARGE, .role = ROLE_ERROR, .max_lines = 2};
-        ui_label(ui, rect(d.x + 48, y, d.w - 96, 100), app_t(a, "staff.export.none"), &no);
+        ui_label(ui, list, app_t(a, "staff.export.none"), &no);
     }
-    struct ui_opts dr = {.role = ROLE_SELECTED, .size = SIZE_LARGE};
-    for (int i = 0; i < n; i++, y += 116) {
-        if (ui_button(ui, rect(d.x + 48, y, d.w - 96, 100), s->drives[i], &dr)) {
-            char drive[512];
-            util_strlcpy(drive, s->drives[i], sizeof drive);
-            start_export(a, s, drive);
+    for (int i = 0; i < n && i < rows; i++) {
+        const struct staffops_drive *dr = &s->drives[i];
+        SDL_Rect card = rect(list.x, list.y + i * row_h + 8, list.w, row_h - 16);
+        struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
+        ui_panel(ui, card, &frame);
+        const char *space = free_space(a, ui, dr->free_bytes);
+        struct ui_opts o = {.size = SIZE_LARGE,
+                            .sub = space[0] ? ui_strf(ui, "%s  ·  %s", dr->path, space) : dr->path};
+        if (ui_row(ui, rect_inset(card, 4), dr->name, &o)) {
+            struct staffops_drive chosen = *dr;
+            start_export(a, s, &chosen);
             return;
         }
     }
@@ -466,7 +524,7 @@ static void build_export(struct app *a, struct ui *ui, struct staff *s)
 {
     const struct syncjob_state *st = &s->export_st;
     const char *note = app_t(a, s->export_cancelled ? "staff.export.cancelling" : "staff.export.keep");
-    if (build_progress(a, ui, app_t(a, "staff.export.running"), s->export_drive, note, st->done,
+    if (build_progress(a, ui, app_t(a, "staff.export.running"), s->export_drive.path, note, st->done,
                        st->total, app_t(a, "staff.cancel"), s->export_cancelled)) {
         syncjob_cancel(s->export_job);
         s->export_cancelled = 1;
@@ -503,8 +561,10 @@ static void build_reprint(struct app *a, struct ui *ui, struct staff *s)
     int H = ui_height(ui);
     SDL_Rect d = dialog(ui, H - 160);
     dialog_title(ui, d, app_t(a, "staff.reprint.title"));
+    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.reprint.hint"), &ho);
     int by = d.y + d.h - 36 - 96;
-    SDL_Rect list = rect(d.x + 24, d.y + 130, d.w - 48, by - 24 - (d.y + 130));
+    SDL_Rect list = rect(d.x + 24, d.y + 180, d.w - 48, by - 24 - (d.y + 180));
     if (s->nreceipts == 0) {
         struct ui_opts eo = {.size = SIZE_LARGE, .role = ROLE_MUTED, .align = TEXT_CENTER,
                              .max_lines = 2};
@@ -565,20 +625,20 @@ static void staff_build(struct app *a, struct ui *ui)
     SDL_Rect figures, st, msg, actions;
     if (ui_portrait(ui)) {
         int x = 40, w = c.w - 80;
-        figures = rect(x, c.y + 30, w, 1010);
-        st = rect(x, c.y + 1060, w, 196);
-        msg = rect(x, c.y + 1272, w, 120);
-        actions = rect(x, c.y + 1410, w, c.h - 1410 - 36);
+        figures = rect(x, c.y + 30, w, 960);
+        st = rect(x, c.y + 1010, w, 196);
+        msg = rect(x, c.y + 1226, w, 140);
+        actions = rect(x, c.y + 1396, w, c.h - 1396 - 40);
     } else {
         figures = rect(48, c.y + 30, 1140, c.h - 70);
         SDL_Rect r = rect(1228, c.y + 30, c.w - 1228 - 48, c.h - 70);
         st = rect(r.x, r.y, r.w, 196);
-        msg = rect(r.x, r.y + 212, r.w, 132);
-        actions = rect(r.x, r.y + 362, r.w, r.h - 362);
+        msg = rect(r.x, r.y + 212, r.w, 150);
+        actions = rect(r.x, r.y + 378, r.w, r.h - 378);
     }
     build_figures(a, ui, s, figures);
     build_state(a, ui, st);
-    build_message(ui, s, msg);
+    build_message(a, ui, s, msg);
     build_actions(a, ui, s, actions);
     if (state(a) != s)
         return;

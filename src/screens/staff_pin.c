@@ -199,12 +199,12 @@ static void pin_build(struct app *a, struct ui *ui)
                           .max_lines = 2};
     SDL_Rect title, note, display, message, keypad;
     if (ui_portrait(ui)) {
-        int x = 140, w = c.w - 280, y = c.y + 120;
+        int x = 140, w = c.w - 280, y = c.y + 190;
         title = rect(x, y, w, 80);
         note = rect(x, y + 90, w, 60);
         display = rect(x + 60, y + 190, w - 120, 120);
         message = rect(x, y + 330, w, 130);
-        keypad = rect(x, y + 480, w, 800);
+        keypad = rect(x, y + 480, w, 860);
     } else {
         /* Text left, keypad right, both centred on the screen's middle line. */
         int lx = 150, lw = 760, kx = 1010, kw = 760;

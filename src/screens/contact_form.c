@@ -1,0 +1,302 @@
+/* contact_form — see contact_form.h. */
+#include "screens/contact_form.h"
+
+#include "app/app.h"
+#include "core/util.h"
+#include "input/keyboard.h"
+#include "ui/text.h"
+#include "ui/ui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { F_NAME, F_PHONE, F_COUNT };
+
+#define VAL_SIZE 260
+#define BAR_H 120
+
+static const struct {
+    const char *label, *hint;
+    enum kbd_kind kbd;
+    int cap; /* characters: one more than valid, so "too long" can show */
+} fdefs[F_COUNT] = {
+    [F_NAME] = {"contact.name", "contact.hint.name", KBD_TEXT, VALIDATE_NAME_MAX + 1},
+    [F_PHONE] = {"contact.phone", "contact.hint.phone", KBD_PHONE, 20},
+};
+
+struct cform {
+    struct kbd *kbd;
+    char val[F_COUNT][VAL_SIZE];
+    int focus;
+    int visited[F_COUNT];     /* the person has left the field once: errors may show */
+    int submit_pending;       /* Return / 下一项 on a valid phone */
+};
+
+static const char *tr(void *ctx, const char *key) { return app_t(ctx, key); }
+
+struct cform *cform_create(struct app *a)
+{
+    struct cform *f = calloc(1, sizeof *f);
+    if (!f)
+        abort();
+    f->kbd = kbd_create(kbd_engine(&a->pinyin, a->cfg.data_dir), tr, a);
+    kbd_set_kind(f->kbd, fdefs[F_NAME].kbd);
+    return f;
+}
+
+void cform_wipe(struct cform *f)
+{
+    if (!f)
+        return;
+    util_wipe(f->val, sizeof f->val);
+    memset(f->visited, 0, sizeof f->visited);
+    f->submit_pending = 0;
+    f->focus = F_NAME;
+    kbd_reset(f->kbd);
+    kbd_set_kind(f->kbd, fdefs[F_NAME].kbd);
+}
+
+void cform_destroy(struct cform *f)
+{
+    if (!f)
+        return;
+    kbd_destroy(f->kbd); /* pinyin_reset: nothing typed survives in librime */
+    util_wipe(f, sizeof *f);
+    free(f);
+}
+
+/* ---- values ------------------------------------------------------------------------ */
+
+static enum validate_result check(const struct cform *f, int i, int *detail)
+{
+    char norm[VAL_SIZE];
+    enum validate_result r;
+    *detail = 0;
+    if (!f->val[i][0])
+        return VALIDATE_EMPTY;
+    if (i == F_NAME)
+        r = validate_name(f->val[i], norm, VALIDATE_NAME_SIZE, detail);
+    else
+        r = validate_phone(f->val[i], norm, VALIDATE_PHONE_SIZE, detail);
+    util_wipe(norm, sizeof norm);
+    return r;
+}
+
+int cform_values(const struct cform *f, char name[VALIDATE_NAME_SIZE],
+                 char phone[VALIDATE_PHONE_SIZE])
+{
+    if (validate_name(f->val[F_NAME], name, VALIDATE_NAME_SIZE, NULL) == VALIDATE_OK &&
+        validate_phone(f->val[F_PHONE], phone, VALIDATE_PHONE_SIZE, NULL) == VALIDATE_OK)
+        return 0;
+    util_wipe(name, VALIDATE_NAME_SIZE);
+    util_wipe(phone, VALIDATE_PHONE_SIZE);
+    return -1;
+}
+
+static int ready(const struct cform *f)
+{
+    int d;
+    return check(f, F_NAME, &d) == VALIDATE_OK && check(f, F_PHONE, &d) == VALIDATE_OK;
+}
+
+/* Appends whole characters, at most cap in all; digits typed as full-width forms (an
+ * input method) become ASCII in the phone field. */
+static void insert(struct cform *f, int i, const char *text)
+{
+    char tmp[PINYIN_COMMIT_MAX + 8];
+    util_strlcpy(tmp, text, sizeof tmp);
+    if (i == F_PHONE)
+        validate_normalize(tmp);
+    char *buf = f->val[i];
+    size_t len = strlen(buf), count = utf8_count(buf);
+    const char *p = tmp;
+    while (*p && (int)count < fdefs[i].cap) {
+        const char *q = p;
+        utf8_next(&q);
+        size_t n = (size_t)(q - p);
+        if (len + n >= VAL_SIZE)
+            break;
+        memcpy(buf + len, p, n);
+        len += n;
+        buf[len] = 0;
+        count++;
+        p = q;
+    }
+    util_wipe(tmp, sizeof tmp);
+}
+
+static void delete_last(char *buf)
+{
+    size_t len = strlen(buf);
+    if (len)
+        util_wipe(buf + utf8_prev(buf, len), len - utf8_prev(buf, len));
+}
+
+static void focus(struct cform *f, int i)
+{
+    if (f->focus != i)
+        f->visited[f->focus] = 1;
+    if (f->focus != i || kbd_get_kind(f->kbd) != fdefs[i].kbd)
+        kbd_set_kind(f->kbd, fdefs[i].kbd);
+    f->focus = i;
+}
+
+static void apply(struct cform *f, struct kbd_action *act)
+{
+    if (act->text[0])
+        insert(f, f->focus, act->text);
+    if (act->del)
+        delete_last(f->val[f->focus]);
+    if (act->next) {
+        if (f->focus == F_NAME) {
+            focus(f, F_PHONE);
+        } else {
+            f->visited[F_PHONE] = 1;
+            if (ready(f))
+                f->submit_pending = 1;
+            else if (check(f, F_NAME, &(int){0}) != VALIDATE_OK)
+                focus(f, F_NAME);
+        }
+    }
+    util_wipe(act, sizeof *act);
+}
+
+int cform_event(struct cform *f, const SDL_Event *ev)
+{
+    struct kbd_action act;
+    if (!f || !kbd_event(f->kbd, ev, &act))
+        return 0;
+    apply(f, &act);
+    return 1;
+}
+
+/* ---- layout ------------------------------------------------------------------------ */
+
+/* Whether more typing may still make the value right: then only a quiet hint shows. */
+static int still_typing(enum validate_result r, int detail)
+{
+    return r == VALIDATE_PHONE_LENGTH && detail < 11;
+}
+
+static const char *field_hint(struct cform *f, struct app *a, struct ui *ui, int i, int *err)
+{
+    int detail;
+    enum validate_result r = check(f, i, &detail);
+    *err = 0;
+    int show = r != VALIDATE_OK && r != VALIDATE_EMPTY &&
+               (f->focus != i || !still_typing(r, detail)) &&
+               (f->visited[i] || f->focus != i || r != VALIDATE_PHONE_LENGTH);
+    if (show) {
+        char msg[VALIDATE_MSG_SIZE];
+        *err = 1;
+        return ui_strf(ui, "%s",
+                       validate_message_fmt(r, a->lang == LANG_EN ? VALIDATE_EN : VALIDATE_ZH,
+                                            detail, msg, sizeof msg));
+    }
+    if (i == F_PHONE && f->focus == i && f->val[i][0] && r != VALIDATE_OK)
+        return ui_strf(ui, "%s %d / 11", app_t(a, "contact.typed"), (int)utf8_count(f->val[i]));
+    if (i == F_PHONE && r == VALIDATE_EMPTY && f->visited[i] && f->focus != i) {
+        *err = 1;
+        return app_t(a, "contact.need.phone");
+    }
+    if (i == F_NAME && r == VALIDATE_EMPTY && f->visited[i] && f->focus != i) {
+        *err = 1;
+        return app_t(a, "contact.need.name");
+    }
+    return app_t(a, fdefs[i].hint);
+}
+
+static int text_h(struct ui *ui, const char *s, int size, int bold, int w, int max_lines)
+{
+    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
+    int mw = 0, h = 0;
+    text_measure(ui_fonts(ui), s, &st, w, max_lines, &mw, &h);
+    return h;
+}
+
+enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL_Rect c,
+                              const char *title, const char *detail, int busy)
+{
+    int W = ui_width(ui), H = ui_height(ui);
+    SDL_Rect form, kb;
+    if (ui_portrait(ui)) {
+        int kh = kbd_preferred_height(ui, W - 24);
+        kb = rect(12, H - kh - 12, W - 24, kh);
+        form = rect(32, c.y + 24, W - 64, kb.y - 24 - c.y - 24);
+    } else {
+        int kw = W * 52 / 100;
+        kb = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
+        form = rect(32, c.y + 24, kb.x - 32 - 40, c.h - 48);
+    }
+    int x = form.x, w = form.w, y = form.y;
+
+    /* What this is about: a gold card, the errand large, the subject under it. */
+    int th = text_h(ui, title, SIZE_LARGE, 1, w - 56, 2);
+    int dh = detail && *detail ? text_h(ui, detail, SIZE_BODY, 0, w - 56, 3) : 0;
+    int ch = 24 + th + (dh ? 8 + dh : 0) + 24;
+    struct ui_opts card = {.role = ROLE_ACCENT, .radius = 20};
+    ui_panel(ui, rect(x, y, w, ch), &card);
+    struct ui_opts to = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
+    ui_label(ui, rect(x + 28, y + 24, w - 56, th), title, &to);
+    if (dh) {
+        struct ui_opts doo = {.size = SIZE_BODY, .max_lines = 3};
+        ui_label(ui, rect(x + 28, y + 24 + th + 8, w - 56, dh), detail, &doo);
+    }
+    y += ch + 28;
+
+    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 28,
+        hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    int hit = -1;
+    for (int i = 0; i < F_COUNT; i++) {
+        int err;
+        const char *hint = field_hint(f, a, ui, i, &err);
+        /* A long sentence (English, large text) gets a second line under the field. */
+        int lines = text_h(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh ? 2 : 1;
+        struct ui_opts o = {.role = err ? ROLE_ERROR : ROLE_NORMAL, .focused = f->focus == i,
+                            .hint = lines == 1 ? hint : NULL};
+        int fh = lh + bh + (lines == 1 ? hh : 0);
+        if (ui_field(ui, rect(x, y, w, fh), app_t(a, fdefs[i].label), f->val[i], &o))
+            hit = i;
+        y += fh;
+        if (lines > 1) {
+            struct ui_opts ho = {.size = SIZE_SMALL, .bold = err,
+                                 .role = err ? ROLE_ERROR : ROLE_MUTED, .max_lines = 2};
+            ui_label(ui, rect(x + 4, y + 2, w - 8, 2 * hh), hint, &ho);
+            y += 2 * hh + 4;
+        }
+        y += 20;
+    }
+    struct ui_opts no = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 3};
+    int nh = text_h(ui, app_t(a, "contact.notice"), SIZE_SMALL, 0, w, 3);
+    SDL_Rect bar = rect(x, form.y + form.h - BAR_H, w, BAR_H);
+    if (y + nh <= bar.y - 12)
+        ui_label(ui, rect(x, y, w, nh), app_t(a, "contact.notice"), &no);
+
+    int ok = ready(f);
+    struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE, .disabled = busy};
+    struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = busy || !ok};
+    int cw = (w - 24) * 2 / 5;
+    int cancel = ui_button(ui, rect(bar.x, bar.y, cw, bar.h), app_t(a, "contact.cancel"), &qo);
+    int submit = ui_button(ui, rect(bar.x + cw + 24, bar.y, w - cw - 24, bar.h),
+                           app_t(a, "form.submit"), &so);
+
+    struct kbd_action act;
+    if (!busy && kbd_build(f->kbd, ui, kb, app_t(a, fdefs[f->focus].label), &act))
+        apply(f, &act);
+
+    if (busy)
+        return CFORM_NONE;
+    if (hit >= 0) {
+        focus(f, hit);
+        return CFORM_NONE;
+    }
+    if (cancel)
+        return CFORM_CANCEL;
+    if ((submit || f->submit_pending) && ready(f)) {
+        f->submit_pending = 0;
+        return CFORM_SUBMIT;
+    }
+    f->submit_pending = 0;
+    return CFORM_NONE;
+}

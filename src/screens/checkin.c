@@ -504,7 +504,8 @@ static int build_receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_R
     y += RB_LINE + 12;
     int failed = s->rst.state == RECEIPTS_FAILED && receipts_have_printer(a);
     SDL_Rect row = rect(r.x, y, r.w, RB_BUTTON);
-    SDL_Rect view = failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - 300) / 2, y, 300, RB_BUTTON);
+    SDL_Rect view =
+        failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - 300) / 2, y, 300, RB_BUTTON);
     if (failed) {
         struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_BODY};
         if (ui_button(ui, rect_col(row, 2, 0, 16), app_t(a, "receipt.reprint"), &po) &&

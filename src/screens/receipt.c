@@ -394,6 +394,11 @@ static void build_portrait(struct app *a, struct ui *ui, struct rs *s, SDL_Rect 
         qr_max = QR_MIN_PX;
     ensure_qr(s, qr_max);
     int below = number_h(ui) + 10 + s->qr_side + 24 + 16 + words_h(ui, &wd) + 20 + bh;
+    /* A short receipt sits in the middle of the space rather than under the title. */
+    int spare = bottom - y - below - fields_h(ui, s) - 10 - station_h(ui, s) -
+                (s->v.next_step ? small_h(ui) + 6 : 0);
+    if (spare > 0)
+        y += spare / 2;
     y = build_fields(ui, s, x, y, w, bottom - below);
     y = build_number(a, ui, s, x, y + 10, w);
     y = build_qr_and_state(ui, s, &wd, W / 2, y + 10, w);

@@ -7,7 +7,7 @@
 #   kiosk --headless --script NAME.script --data-dir <fresh dir> --clock <clock>
 # Header comments set the run:
 #   # clock: 2026-12-01T09:00:00+08:00     (the default)
-#   # config: kiosk-config/some.ini         (default kiosk-config/kiosk.ini)
+#   # config: kiosk-config/some.ini         (default kiosk-config/kiosk.ini; may name $OUT)
 #   # exit: 1                               (expected exit status, default 0)
 #   # stderr: TEXT                          (must appear in stderr)
 #   # setup: SHELL COMMAND                  (run before, with $DATA, $KIOSKCTL set)
@@ -23,7 +23,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export SDL_VIDEODRIVER=dummy
-OUTROOT=$PWD/build/test-out
+OUTROOT=${TEST_OUT:-$PWD/build/test-out}
 rm -rf "$OUTROOT"; mkdir -p "$OUTROOT"
 pass=0; fail=0; failed=()
 
@@ -48,7 +48,7 @@ for s in tests/scenarios/*.script; do
   mkdir -p "$DATA"
   hdr() { sed -n "s/^# $1: //p" "$s" | head -n 1; }
   clock=$(hdr clock); clock=${clock:-2026-12-01T09:00:00+08:00}
-  config=$(hdr config); config=${config:-kiosk-config/kiosk.ini}
+  config=$(hdr config); config=${config:-kiosk-config/kiosk.ini}; config=$(eval echo "$config")
   want=$(hdr exit); want=${want:-0}
   errwant=$(hdr stderr)
   setup=$(hdr setup)

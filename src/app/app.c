@@ -100,8 +100,12 @@ void app_pop(struct app *a)
 
 void app_home(struct app *a)
 {
+    if (a->depth <= 1)
+        return;
     while (a->depth > 1)
         app_pop(a);
+    /* A person's visit ends at Home: the rendered copies of what they typed go too. */
+    ui_forget_text(a->ui);
 }
 
 void app_reset(struct app *a, const char *why)
@@ -119,6 +123,7 @@ void app_reset(struct app *a, const char *why)
     a->screen_state[0] = NULL;
     if (screen_home.enter)
         screen_home.enter(a, NULL);
+    ui_forget_text(a->ui);
     store_event(a->st, app_now(a), "idle_reset", why);
 }
 

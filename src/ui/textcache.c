@@ -10,6 +10,8 @@
  * renderer or the fonts; never draws. */
 #include "ui/textcache.h"
 
+#include "core/util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +114,9 @@ static void entry_free(struct entry *e)
 {
     if (e->tex)
         SDL_DestroyTexture(e->tex);
+    /* Texts can be names and ID numbers typed at the kiosk: leave no copy behind. */
+    if (e->text)
+        util_wipe(e->text, strlen(e->text));
     free(e->text);
     free(e);
 }

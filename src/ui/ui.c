@@ -211,6 +211,12 @@ void ui_set_large_text(struct ui *ui, int on)
     ui->full_redraw = 1;
 }
 
+void ui_forget_text(struct ui *ui)
+{
+    textcache_clear(ui->tc);
+    ui->full_redraw = 1;
+}
+
 int ui_px(const struct ui *ui, int size)
 {
     if (size <= 0)

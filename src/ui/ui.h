@@ -107,6 +107,9 @@ void ui_set_large_text(struct ui *ui, int on);
 int ui_large_text(const struct ui *ui);
 /* Text size after the large-text factor. */
 int ui_px(const struct ui *ui, int size);
+/* Drops (and wipes) every cached text rendering: the idle reset calls it so that what
+ * the last person typed does not stay in memory. */
+void ui_forget_text(struct ui *ui);
 struct text_fonts *ui_fonts(struct ui *ui);
 
 /* --- input ------------------------------------------------------------------ */

@@ -281,9 +281,13 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     int submit = ui_button(ui, rect(bar.x + cw + 24, bar.y, w - cw - 24, bar.h),
                            app_t(a, "form.submit"), &so);
 
+    /* Under a dialog the keyboard stays in place (dimmed) but takes no keys. */
     struct kbd_action act;
-    if (!busy && kbd_build(f->kbd, ui, kb, app_t(a, fdefs[f->focus].label), &act))
-        apply(f, &act);
+    if (kbd_build(f->kbd, ui, kb, app_t(a, fdefs[f->focus].label), &act)) {
+        if (!busy)
+            apply(f, &act);
+        util_wipe(&act, sizeof act);
+    }
 
     if (busy)
         return CFORM_NONE;

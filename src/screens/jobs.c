@@ -96,6 +96,25 @@ static const char *tag(struct app *a, struct ui *ui, const struct content_job *j
     return j->urgent ? ui_strf(ui, "%s · %s", urgent, n) : n;
 }
 
+/* Height of the strip under a scrolled card's text that says more is below. */
+static int cue_h(struct ui *ui) { return ui_px(ui, SIZE_SMALL) * 2 + 16; }
+
+/* A pill in the strip under a card's text while more is below it: people who do not
+ * know to swipe still find the rest.  The strip is kept clear of text. */
+static void more_cue(struct app *a, struct ui *ui, SDL_Rect strip, const struct ui_list_state *ls,
+                     int content_h, int view_h, const char *key)
+{
+    if (content_h - (int)ls->offset <= view_h + 8)
+        return;
+    const char *t = app_t(a, key);
+    int w = text_w(ui, t, SIZE_SMALL, 1) + 64, h = ui_px(ui, SIZE_SMALL) * 2;
+    SDL_Rect r = rect(strip.x + (strip.w - w) / 2, strip.y + (strip.h - h) / 2, w, h);
+    struct ui_opts po = {.role = ROLE_MUTED, .radius = h / 2};
+    ui_panel(ui, r, &po);
+    struct ui_opts lo = {.size = SIZE_SMALL, .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
+    ui_label(ui, r, t, &lo);
+}
+
 /* ---- the list ------------------------------------------------------------------------ */
 
 struct jl {
@@ -605,7 +624,7 @@ static int detail_content(struct detail_ctx *dc, struct ui *ui, int x, int y0, S
         {"jobs.f.area", j->area},
         {"jobs.f.category", j->category},
     };
-    int cols = ui_portrait(ui) || ui_large_text(ui) ? 2 : 4, gap = 20;
+    int cols = ui_portrait(ui) ? 2 : 4, gap = 20;
     int cw = (w - (cols - 1) * gap) / cols;
     int kh = ui_px(ui, SIZE_SMALL) * 3 / 2;
     int vh = 0;
@@ -702,8 +721,13 @@ static void jd_build(struct app *a, struct ui *ui)
     dc.build = 1;
     /* One tall row: the toolkit scrolls it with momentum, and only what is inside the
      * card's window is built (detail_content checks). */
+    if (content_h > inner.h)
+        inner.h -= cue_h(ui);
     ui_list(ui, inner, "jobs.detail", &s->ls, 1, content_h > inner.h ? content_h : inner.h,
             detail_row, &dc);
+    if (content_h > inner.h + cue_h(ui))
+        more_cue(a, ui, rect(inner.x, inner.y + inner.h, inner.w, cue_h(ui)), &s->ls, content_h,
+                 inner.h, "jobs.more");
 
     struct ui_opts no = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = portrait ? 3 : 2};
     int bw = portrait ? bar.w : 520;

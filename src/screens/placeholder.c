@@ -21,6 +21,5 @@ static void soon_build(struct app *a, struct ui *ui, const char *title_key)
     static void id##_build(struct app *a, struct ui *ui) { soon_build(a, ui, key); }       \
     const struct screen screen_##id = {.name = #id, .title_key = key, .build = id##_build};
 
-SOON(training, "home.training")
 SOON(study, "home.study")
 SOON(services, "home.services")

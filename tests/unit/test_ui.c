@@ -235,6 +235,64 @@ static void test_list_scroll_and_virtualise(void **state)
     assert_int_equal(build_list(f->ui, &ls, 10000), first + 2);
 }
 
+/* A header with an invisible touch area in its corner; returns what the area did. */
+static int build_corner(struct ui *ui, int with_area)
+{
+    ui_begin(ui);
+    struct ui_opts hdr = {.role = ROLE_HEADER, .radius = -1};
+    ui_panel(ui, rect(0, 0, W, 100), &hdr);
+    struct ui_opts lo = {.role = ROLE_HEADER, .size = SIZE_LARGE};
+    ui_label(ui, rect(20, 20, 300, 60), "服务中心", &lo);
+    int hit = with_area ? ui_area(ui, rect(0, 0, 80, 80), "corner") : 0;
+    ui_end(ui);
+    return hit;
+}
+
+static void test_area_invisible_and_held(void **state)
+{
+    struct fixture *f = *state;
+    build_corner(f->ui, 0);
+    uint8_t *plain = frame(f, 1);
+    /* The area draws nothing, pressed or not. */
+    build_corner(f->ui, 1);
+    uint8_t *with = frame(f, 1);
+    assert_memory_equal(plain, with, (size_t)W * H * 4);
+    free(with);
+    push_finger(f->ui, SDL_FINGERDOWN, 40, 40, 1000);
+    assert_int_equal(build_corner(f->ui, 1), 0);
+    assert_true(ui_pressed_key(f->ui, "corner"));
+    /* A finger held still sends motions that go nowhere: the press stays. */
+    for (Uint32 t = 1016; t < 4000; t += 16) {
+        push_finger(f->ui, SDL_FINGERMOTION, 40, 40, t);
+        build_corner(f->ui, 1);
+    }
+    assert_true(ui_pressed_key(f->ui, "corner"));
+    uint8_t *pressed = frame(f, 0);
+    assert_memory_equal(plain, pressed, (size_t)W * H * 4);
+    free(pressed);
+    push_finger(f->ui, SDL_FINGERUP, 40, 40, 4000);
+    assert_int_equal(build_corner(f->ui, 1), 1); /* a tap, like a button */
+    assert_false(ui_pressed_key(f->ui, "corner"));
+    /* A press elsewhere is not a press on the area. */
+    push_finger(f->ui, SDL_FINGERDOWN, 400, 300, 5000);
+    build_corner(f->ui, 1);
+    assert_false(ui_pressed_key(f->ui, "corner"));
+    push_finger(f->ui, SDL_FINGERUP, 400, 300, 5060);
+    assert_int_equal(build_corner(f->ui, 1), 0);
+    /* It is listed for scripts as an "area" without text. */
+    int found = 0;
+    for (int i = 0; i < ui_visible_count(f->ui); i++) {
+        const struct ui_widget *w = ui_visible_at(f->ui, i);
+        if (w->kind == UI_AREA) {
+            found++;
+            assert_string_equal(ui_kind_name(w->kind), "area");
+            assert_string_equal(w->text, "");
+        }
+    }
+    assert_int_equal(found, 1);
+    free(plain);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -243,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_clock_only_redraws_clock),
         cmocka_unit_test(test_touch_fires_once),
         cmocka_unit_test(test_list_scroll_and_virtualise),
+        cmocka_unit_test(test_area_invisible_and_held),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

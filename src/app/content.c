@@ -367,8 +367,8 @@ int content_materials_count(struct store *st, const char *category)
 int content_materials(struct store *st, const char *category, int offset, int limit,
                       struct content_material *out)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT id, title, category FROM materials"
-                                        " WHERE ?1 IS NULL OR category = ?1"
+    sqlite3_stmt *s = store_prepare(st, "SELECT id, title, category, substr(body, 1, ?4)"
+                                        " FROM materials WHERE ?1 IS NULL OR category = ?1"
                                         " ORDER BY sort, id LIMIT ?2 OFFSET ?3");
     if (!s)
         return -1;
@@ -376,11 +376,13 @@ int content_materials(struct store *st, const char *category, int offset, int li
         sqlite3_bind_text(s, 1, category, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, limit);
     sqlite3_bind_int(s, 3, offset);
+    sqlite3_bind_int(s, 4, CONTENT_LEAD_CHARS);
     int n = 0, rc;
     while (n < limit && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         col_text(s, 0, out[n].id, sizeof out[n].id);
         col_text(s, 1, out[n].title, sizeof out[n].title);
         col_text(s, 2, out[n].category, sizeof out[n].category);
+        col_text(s, 3, out[n].lead, sizeof out[n].lead);
         n++;
     }
     if (n < limit && rc != SQLITE_DONE)

@@ -130,10 +130,14 @@ struct content_category {
     int count;
 };
 
+#define CONTENT_LEAD_CHARS 200
+
 struct content_material {
     char id[CONTENT_ID_SIZE];
     char title[CONTENT_NAME_SIZE];
     char category[CONTENT_NAME_SIZE];
+    char lead[4 * CONTENT_LEAD_CHARS + 1]; /* the body's first characters, Markdown as is
+                                             * (content_materials only) */
 };
 
 /* The categories that have materials, in content order (the smallest sort of each),

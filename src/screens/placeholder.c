@@ -21,5 +21,4 @@ static void soon_build(struct app *a, struct ui *ui, const char *title_key)
     static void id##_build(struct app *a, struct ui *ui) { soon_build(a, ui, key); }       \
     const struct screen screen_##id = {.name = #id, .title_key = key, .build = id##_build};
 
-SOON(study, "home.study")
 SOON(services, "home.services")

@@ -481,9 +481,10 @@ static const struct md_image *find_image(const struct md_image *imgs, int nimg, 
     return NULL;
 }
 
-/* A picture, scaled to the column and the page, centred, with its caption under it. */
+/* A picture, scaled to the column and to room (the page, or what is left of it),
+ * centred, with its caption under it. */
 static void image_units(const struct lay *L, const struct md_block *b, const struct md_image *img,
-                        struct units *us)
+                        int room_h, struct units *us)
 {
     int cpx = ui_px(L->ui, L->st->caption);
     struct text_style cs = {.size_px = cpx};
@@ -495,7 +496,7 @@ static void image_units(const struct lay *L, const struct md_block *b, const str
         if (w > L->width)
             w = L->width;
         h = w * img->h / img->w;
-        int room = L->page_h - ch;
+        int room = room_h - ch;
         if (h > room && room > 0) {
             h = room;
             w = h * img->w / img->h;
@@ -515,6 +516,27 @@ static void image_units(const struct lay *L, const struct md_block *b, const str
                              .size = L->st->caption, .role = ROLE_MUTED};
         unit_add(u, it);
     }
+}
+
+/* A picture that does not fit what is left of the page takes that room instead when
+ * it is still shown at least at its own size (or the column's width): a page is not
+ * left half empty for an enlargement. */
+static void fit_image(const struct lay *L, const struct md_block *b, const struct md_image *img,
+                      int room_h, struct units *us)
+{
+    if (!img || room_h <= 0)
+        return;
+    int64_t natural = img->w > L->width ? (int64_t)L->width * img->h / img->w : img->h;
+    struct units alt = {0};
+    image_units(L, b, img, room_h, &alt);
+    if (alt.n && alt.u[0].n && alt.u[0].it[0].img && alt.u[0].it[0].r.h >= natural &&
+        alt.u[0].h <= room_h) {
+        struct units t = *us;
+        *us = alt;
+        alt = t;
+    }
+    units_clear(&alt);
+    free(alt.u);
 }
 
 static void pages_add(struct md_pages *p, struct md_item it)
@@ -552,7 +574,7 @@ struct md_pages *md_layout(const struct md_doc *d, struct ui *ui, int width, int
         const struct md_block *b = &d->b[i];
         units_clear(&us);
         if (b->kind == MD_IMAGE)
-            image_units(&L, b, find_image(imgs, nimg, b->image), &us);
+            image_units(&L, b, find_image(imgs, nimg, b->image), page_h, &us);
         else
             text_units(&L, b, &us);
         if (!us.n)
@@ -563,6 +585,8 @@ struct md_pages *md_layout(const struct md_doc *d, struct ui *ui, int width, int
             gap = body_px * 3 / 10;
         if (y > 0)
             y += gap;
+        if (b->kind == MD_IMAGE && y > 0 && y + us.u[0].h > page_h)
+            fit_image(&L, b, find_image(imgs, nimg, b->image), page_h - y, &us);
         for (int j = 0; j < us.n; j++) {
             int need = us.u[j].h;
             if (b->kind == MD_HEADING && j == us.n - 1) {
@@ -571,7 +595,8 @@ struct md_pages *md_layout(const struct md_doc *d, struct ui *ui, int width, int
                 units_clear(&next);
                 while (k < d->n && !next.n) {
                     if (d->b[k].kind == MD_IMAGE)
-                        image_units(&L, &d->b[k], find_image(imgs, nimg, d->b[k].image), &next);
+                        image_units(&L, &d->b[k], find_image(imgs, nimg, d->b[k].image), page_h,
+                                    &next);
                     else
                         text_units(&L, &d->b[k], &next);
                     k++;

@@ -365,6 +365,7 @@ static void test_materials(void **state)
     struct content_material m[8];
     assert_int_equal(content_materials(f->st, "党章党规", 0, 8, m), 3);
     assert_string_equal(m[0].id, "m01");
+    assert_string_equal(m[0].lead, "## 义务");
     assert_string_equal(m[1].id, "m02");
     assert_string_equal(m[2].id, "m05");
     assert_int_equal(content_materials(f->st, "党章党规", 1, 1, m), 1);

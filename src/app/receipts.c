@@ -68,6 +68,16 @@ struct receipt_layout *receipts_issue(struct app *a, const char *uuid, int print
     return l;
 }
 
+void receipts_kind(struct app *a, const char *uuid, char *kind, size_t size)
+{
+    struct record rec;
+    kind[0] = 0;
+    if (store_record_get(a->st, uuid, &rec) == 0) {
+        util_strlcpy(kind, rec.kind, size);
+        record_clear(&rec);
+    }
+}
+
 int receipts_reprint(struct app *a, const struct receipt_layout *l)
 {
     if (!l || !receipts_have_printer(a))

@@ -64,6 +64,9 @@ int receipts_reprint(struct app *a, const struct receipt_layout *l);
 /* The print state of uuid's receipt.  Always fills *out; returns out->state. */
 enum receipts_print receipts_status(struct app *a, const char *uuid,
                                     struct receipts_status *out);
+/* The kind of record uuid ("registration" …) into kind; "" when it cannot be read.
+ * For saying what was done when the receipt itself could not be made. */
+void receipts_kind(struct app *a, const char *uuid, char *kind, size_t size);
 /* 1 when a printer is configured and running. */
 int receipts_have_printer(const struct app *a);
 

@@ -29,6 +29,7 @@
 
 struct rs {
     char uuid[37];
+    char kind[24];                 /* the record's kind, for the headline */
     struct receipt_layout *l;      /* NULL: the receipt could not be made */
     struct receipts_view v;
     struct reg_place station;
@@ -80,8 +81,11 @@ static void receipt_enter(struct app *a, const void *arg)
         return;
     util_strlcpy(s->uuid, ra->uuid, sizeof s->uuid);
     s->l = receipts_issue(a, s->uuid, ra->print);
-    if (!s->l)
+    if (!s->l) {
+        receipts_kind(a, s->uuid, s->kind, sizeof s->kind);
         return;
+    }
+    util_strlcpy(s->kind, s->l->kind, sizeof s->kind);
     receipts_view(s->l, &s->v);
     s->has_station = receipts_station(a, s->uuid, &s->station) == 0;
     s->qr_version = payload_hash(s->l->payload);
@@ -113,8 +117,8 @@ static void ensure_qr(struct rs *s, int max_px)
 static const char *headline(struct app *a, const struct rs *s)
 {
     char key[64];
-    snprintf(key, sizeof key, "receipt.ok.%s", s->l ? s->l->kind : "");
-    return app_t(a, s->l && i18n_has(a->cat, key) ? key : "receipt.ok");
+    snprintf(key, sizeof key, "receipt.ok.%s", s->kind);
+    return app_t(a, s->kind[0] && i18n_has(a->cat, key) ? key : "receipt.ok");
 }
 
 /* The print state in words: the sentence, its colour, the photo hint under it, and how

@@ -7,6 +7,9 @@
  *   fake_printer answer PIDFILE OUTFILE [LIFETIME_S]
  *       reads every job into OUTFILE (appended) and answers each DLE EOT n with 0x12:
  *       online, cover closed, paper present — a healthy printer.
+ *   fake_printer close PIDFILE [LIFETIME_S]
+ *       reads the first kilobyte of a job and closes the connection: a cable pulled
+ *       mid-receipt.
  *
  * Listens on 127.0.0.1 at a port the kernel picks and prints that port on stdout.  The
  * parent returns once the socket listens (so a connection made after it exits is
@@ -30,7 +33,8 @@
 static int usage(void)
 {
     fputs("usage: fake_printer silent PIDFILE [LIFETIME_S]\n"
-          "       fake_printer answer PIDFILE OUTFILE [LIFETIME_S]\n",
+          "       fake_printer answer PIDFILE OUTFILE [LIFETIME_S]\n"
+          "       fake_printer close PIDFILE [LIFETIME_S]\n",
           stderr);
     return 2;
 }
@@ -64,13 +68,15 @@ int main(int argc, char **argv)
 {
     if (argc < 3)
         return usage();
-    int silent = strcmp(argv[1], "silent") == 0;
-    if (!silent && strcmp(argv[1], "answer") != 0)
+    int silent = strcmp(argv[1], "silent") == 0, closing = strcmp(argv[1], "close") == 0;
+    int answering = strcmp(argv[1], "answer") == 0;
+    if (!silent && !closing && !answering)
         return usage();
-    if (!silent && argc < 4)
+    if (answering && argc < 4)
         return usage();
-    const char *pidfile = argv[2], *outfile = silent ? NULL : argv[3];
-    int life = argc > (silent ? 3 : 4) ? atoi(argv[silent ? 3 : 4]) : 60;
+    const char *pidfile = argv[2], *outfile = answering ? argv[3] : NULL;
+    int life_arg = answering ? 4 : 3;
+    int life = argc > life_arg ? atoi(argv[life_arg]) : 60;
 
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     if (lfd < 0) {
@@ -134,7 +140,18 @@ int main(int argc, char **argv)
                 close(cfd);
             continue;
         }
-        answer(cfd, out);
+        if (closing) {
+            uint8_t buf[1024];
+            size_t got = 0;
+            while (got < sizeof buf) {
+                ssize_t n = read(cfd, buf + got, sizeof buf - got);
+                if (n <= 0)
+                    break;
+                got += (size_t)n;
+            }
+        } else {
+            answer(cfd, out);
+        }
         close(cfd);
     }
 }

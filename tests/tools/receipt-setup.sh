@@ -14,6 +14,7 @@
 #   silent      a printer that accepts and never reads (tests/tools/fake_printer.c),
 #               timeout_ms = 500; its pid in $OUT/printer.pid
 #   answer      a healthy network printer writing what it gets to $OUT/printer.bin
+#   close       a network printer that closes the connection after 1 KiB
 # PAPER_DOTS in the environment sets [printer] paper_dots.  The C helpers are built here
 # with cc; nothing else is needed (no python, no ncat).
 set -eu
@@ -26,11 +27,13 @@ case $mode in
   file) dev="file:$OUT/printer.bin"; rm -f "$OUT/printer.bin" ;;
   refused) dev=tcp:127.0.0.1:1 ;;
   unwritable) dev=file:/proc/nonexistent/x ;;
-  silent|answer)
+  silent|answer|close)
     cc -std=gnu11 -O1 -Wall -Werror -o "$OUT/fake_printer" tests/tools/fake_printer.c
     if [ "$mode" = silent ]; then
       port=$("$OUT/fake_printer" silent "$OUT/printer.pid" 60)
       timeout=500
+    elif [ "$mode" = close ]; then
+      port=$("$OUT/fake_printer" close "$OUT/printer.pid" 60)
     else
       rm -f "$OUT/printer.bin"
       port=$("$OUT/fake_printer" answer "$OUT/printer.pid" "$OUT/printer.bin" 60)

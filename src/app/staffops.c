@@ -377,7 +377,9 @@ static void finished(struct staffops_upload *u, struct store *st, int64_t now_ms
     snprintf(detail, sizeof detail, "status=%d sent=%ld inserted=%ld remaining=%ld",
              (int)s->upload_res.status, s->upload_res.sent, s->upload_res.inserted,
              s->upload_res.remaining);
-    store_event(st, now_ms, s->rc == 0 ? "upload" : "upload_failed", detail);
+    /* upload.c logs the uploads that reached the centre; this logs every attempt the
+     * scheduler made, failed connections included. */
+    store_event(st, now_ms, "upload_attempt", detail);
     if (s->rc == 0)
         upload_backoff_success(&u->backoff, now_ms, u->cfg.upload_interval_s);
     else if (s->upload_res.status != UPLOAD_CANCELLED)
@@ -402,7 +404,7 @@ void staffops_upload_tick(struct staffops_upload *u, struct store *st, int64_t n
     if (periodic(u) && upload_backoff_due(&u->backoff, now_ms)) {
         char err[512];
         if (staffops_upload_start(u, now_ms, err, sizeof err) < 0)
-            store_event(st, now_ms, "upload_failed", "no worker thread");
+            store_event(st, now_ms, "upload_attempt", "no worker thread");
     }
 }
 

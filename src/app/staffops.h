@@ -161,9 +161,9 @@ int staffops_upload_start(struct staffops_upload *u, int64_t now_ms, char *err, 
 /* When staffops_upload_tick must run next: the next poll while a job runs, the next
  * periodic attempt, or INT64_MAX. */
 int64_t staffops_upload_deadline(const struct staffops_upload *u);
-/* Polls the running job (its end is logged as an "upload" event and feeds the back-off)
- * and starts the periodic upload when it is due.  st is the caller's connection, used
- * only for the event log. */
+/* Polls the running job (its end is logged as an "upload_attempt" event and feeds the
+ * back-off) and starts the periodic upload when it is due.  st is the caller's
+ * connection, used only for the event log. */
 void staffops_upload_tick(struct staffops_upload *u, struct store *st, int64_t now_ms);
 void staffops_upload_status(const struct staffops_upload *u, struct staffops_upload_status *out);
 

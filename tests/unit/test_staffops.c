@@ -281,7 +281,7 @@ static void test_upload_backoff(void **state)
         assert_int_equal(us.finished_ms, poll);
         assert_int_equal(us.next_ms, poll + want_delay);
         assert_int_equal(staffops_upload_deadline(u), poll + want_delay);
-        assert_int_equal(events(f->st, "upload_failed"), attempt);
+        assert_int_equal(events(f->st, "upload_attempt"), attempt);
         t = poll + want_delay;
     }
     staffops_upload_destroy(u);

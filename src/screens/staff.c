@@ -54,6 +54,10 @@ struct staff {
     enum tone tone;
 };
 
+/* Text sizes here are the staff's, not the public's: large-text mode (a switch for
+ * the public on Home) would not fit these dense layouts, so its factor is taken back. */
+static int px(const struct ui *ui, int size) { return ui_large_text(ui) ? size * 10 / 13 : size; }
+
 static struct staff *state(struct app *a) { return *app_slot(a); }
 
 /* tmpl with its first "{}" replaced by v, in the frame arena. */
@@ -258,9 +262,9 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     int x = card.x + 40, w = card.w - 80, y = card.y + 28;
     int portrait = ui_portrait(ui);
 
-    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    struct ui_opts ho = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
     ui_label(ui, rect(x, y, 360, 72), app_t(a, "staff.today"), &ho);
-    struct ui_opts date = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_RIGHT,
+    struct ui_opts date = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .align = TEXT_RIGHT,
                            .max_lines = 1};
     ui_label(ui, rect(x + 360, y, w - 360, 72),
              ui_strf(ui, "%s  ·  %s", s->fig.date,
@@ -268,7 +272,7 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
              &date);
     y += 92;
     if (!s->fig_ok) {
-        struct ui_opts eo = {.size = SIZE_LARGE, .role = ROLE_ERROR, .max_lines = 2};
+        struct ui_opts eo = {.size = px(ui, SIZE_LARGE), .role = ROLE_ERROR, .max_lines = 2};
         ui_label(ui, rect(x, y, w, 120), app_t(a, "staff.figures.error"), &eo);
         return;
     }
@@ -281,10 +285,10 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         SDL_Rect cell = rect_col(row, 3, i % 3, gap);
         struct ui_opts po = {.role = s->fig.by_kind[i] ? ROLE_ACCENT : ROLE_MUTED, .radius = 18};
         ui_panel(ui, cell, &po);
-        struct ui_opts no = {.size = 60, .bold = 1, .align = TEXT_CENTER, .max_lines = 1,
+        struct ui_opts no = {.size = px(ui, 60), .bold = 1, .align = TEXT_CENTER, .max_lines = 1,
                              .role = s->fig.by_kind[i] ? ROLE_ACCENT : ROLE_NORMAL};
         ui_label(ui, rect(cell.x, cell.y + 10, cell.w, 74), num(ui, s->fig.by_kind[i]), &no);
-        struct ui_opts lo = {.size = SIZE_SMALL, .align = TEXT_CENTER, .max_lines = 1,
+        struct ui_opts lo = {.size = px(ui, SIZE_SMALL), .align = TEXT_CENTER, .max_lines = 1,
                              .role = ROLE_MUTED};
         ui_label(ui, rect(cell.x + 8, cell.y + 84, cell.w - 16, 40),
                  app_t(a, ui_strf(ui, "staff.kind.%s", staffops_kind(i))), &lo);
@@ -300,22 +304,22 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         SDL_Rect b = rect_col(pend, 2, i, gap);
         struct ui_opts po = {.role = waits[i] ? ROLE_ACCENT : ROLE_MUTED, .radius = 18};
         ui_panel(ui, b, &po);
-        struct ui_opts lo = {.size = SIZE_BODY, .max_lines = 1,
+        struct ui_opts lo = {.size = px(ui, SIZE_BODY), .max_lines = 1,
                              .role = waits[i] ? ROLE_ACCENT : ROLE_MUTED};
         ui_label(ui, rect(b.x + 24, b.y + 14, b.w - 48, 44), app_t(a, wkeys[i]), &lo);
-        struct ui_opts no = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+        struct ui_opts no = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
         ui_label(ui, rect(b.x + 24, b.y + 62, b.w - 48, 66),
                  fill(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
     }
 
     /* Check-ins by activity, as many lines as fit between. */
-    struct ui_opts sh = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1};
+    struct ui_opts sh = {.size = px(ui, SIZE_LARGE), .bold = 1, .max_lines = 1};
     ui_label(ui, rect(x, y, w, 56), app_t(a, "staff.by_activity"), &sh);
     y += 62;
     int line_h = portrait ? 58 : 50, bottom = pend.y - 16;
-    struct ui_opts to = {.size = SIZE_BODY, .max_lines = 1};
-    struct ui_opts nto = {.size = SIZE_BODY, .bold = 1, .align = TEXT_RIGHT, .max_lines = 1};
-    struct ui_opts mo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts to = {.size = px(ui, SIZE_BODY), .max_lines = 1};
+    struct ui_opts nto = {.size = px(ui, SIZE_BODY), .bold = 1, .align = TEXT_RIGHT, .max_lines = 1};
+    struct ui_opts mo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
     if (s->fig.nact == 0 && s->fig.visits == 0) {
         ui_label(ui, rect(x, y, w, line_h), app_t(a, "staff.no_checkins"), &mo);
         return;
@@ -343,8 +347,8 @@ static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
     struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
     ui_panel(ui, card, &co);
     int x = card.x + 32, w = card.w - 64, y = card.y + 20;
-    struct ui_opts ho = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts vo = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
+    struct ui_opts ho = {.size = px(ui, SIZE_SMALL), .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts vo = {.size = px(ui, SIZE_BODY), .bold = 1, .max_lines = 1};
     ui_label(ui, rect(x, y, w, 34),
              ui_strf(ui, "%s  ·  %s", app_t(a, "staff.printer"), a->cfg.printer_device), &ho);
     int bad;
@@ -356,10 +360,10 @@ static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
     staffops_upload_status(a->upload, &us);
     enum ui_role role;
     const char *line = upload_line(a, ui, &us, &role);
-    ui_label(ui, rect(x, y + 90, w, 34), app_t(a, "staff.upload"), &ho);
-    struct ui_opts uo = {.size = SIZE_SMALL, .max_lines = 2,
+    ui_label(ui, rect(x, y + 84, w, 34), app_t(a, "staff.upload"), &ho);
+    struct ui_opts uo = {.size = px(ui, SIZE_SMALL), .max_lines = 2,
                          .role = role == ROLE_ERROR ? ROLE_ERROR : ROLE_NORMAL};
-    ui_label(ui, rect(x, y + 124, w, card.y + card.h - 12 - (y + 124)), line, &uo);
+    ui_label(ui, rect(x, y + 116, w, card.y + card.h - 10 - (y + 116)), line, &uo);
 }
 
 static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
@@ -367,11 +371,11 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     struct staffops_upload_status us;
     staffops_upload_status(a->upload, &us);
     int portrait = ui_portrait(ui);
-    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = px(ui, SIZE_LARGE)};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, SIZE_LARGE)};
     struct ui_opts up = nor;
     up.disabled = !us.configured;
-    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
     SDL_Rect b[5];
     if (portrait) {
         for (int i = 0; i < 5; i++) {
@@ -410,14 +414,14 @@ static void build_message(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     if (!s->msg[0]) {
         struct ui_opts po = {.role = ROLE_MUTED, .radius = 20};
         ui_panel(ui, r, &po);
-        struct ui_opts mo = {.size = SIZE_BODY, .max_lines = 2, .role = ROLE_MUTED};
+        struct ui_opts mo = {.size = px(ui, SIZE_BODY), .max_lines = 2, .role = ROLE_MUTED};
         ui_label(ui, rect_inset(r, 20), app_t(a, "staff.hint"), &mo);
         return;
     }
     enum ui_role role = s->tone == TONE_OK ? ROLE_OK : ROLE_ERROR;
     struct ui_opts po = {.role = role, .radius = 20};
     ui_panel(ui, r, &po);
-    struct ui_opts mo = {.size = SIZE_BODY, .max_lines = 3, .role = role};
+    struct ui_opts mo = {.size = px(ui, SIZE_BODY), .max_lines = 3, .role = role};
     ui_label(ui, rect_inset(r, 20), s->msg, &mo);
 }
 
@@ -436,7 +440,7 @@ static SDL_Rect dialog(struct ui *ui, int h)
 
 static void dialog_title(struct ui *ui, SDL_Rect d, const char *text)
 {
-    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
+    struct ui_opts to = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 36, d.w - 96, 76), text, &to);
 }
 
@@ -465,14 +469,14 @@ static const char *free_space(struct app *a, struct ui *ui, int64_t bytes)
 
 static void build_drives(struct app *a, struct ui *ui, struct staff *s)
 {
-    int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1, row_h = 128;
+    int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1, row_h = ui_large_text(ui) ? 144 : 128;
     SDL_Rect d = dialog(ui, 196 + rows * row_h + 36 + 96 + 40);
     dialog_title(ui, d, app_t(a, "staff.export.choose"));
-    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts ho = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.export.keep"), &ho);
     SDL_Rect list = rect(d.x + 48, d.y + 190, d.w - 96, rows * row_h);
     if (n == 0) {
-        struct ui_opts no = {.size = SIZE_LARGE, .role = ROLE_ERROR, .max_lines = 2};
+        struct ui_opts no = {.size = px(ui, SIZE_LARGE), .role = ROLE_ERROR, .max_lines = 2};
         ui_label(ui, list, app_t(a, "staff.export.none"), &no);
     }
     for (int i = 0; i < n && i < rows; i++) {
@@ -481,7 +485,7 @@ static void build_drives(struct app *a, struct ui *ui, struct staff *s)
         struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
         ui_panel(ui, card, &frame);
         const char *space = free_space(a, ui, dr->free_bytes);
-        struct ui_opts o = {.size = SIZE_LARGE,
+        struct ui_opts o = {.size = px(ui, SIZE_LARGE),
                             .sub = space[0] ? ui_strf(ui, "%s  ·  %s", dr->path, space) : dr->path};
         if (ui_row(ui, rect_inset(card, 4), dr->name, &o)) {
             struct staffops_drive chosen = *dr;
@@ -490,8 +494,8 @@ static void build_drives(struct app *a, struct ui *ui, struct staff *s)
         }
     }
     int by = d.y + d.h - 36 - 96, bw = 300;
-    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
-    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, SIZE_LARGE)};
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
     if (ui_button(ui, rect(d.x + 48, by, bw, 96), app_t(a, "staff.refresh"), &nor)) {
         open_drives(a, s);
         return;
@@ -507,16 +511,16 @@ static int build_progress(struct app *a, struct ui *ui, const char *title, const
 {
     SDL_Rect d = dialog(ui, 520);
     dialog_title(ui, d, title);
-    struct ui_opts wo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts wo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 120, d.w - 96, 50), where, &wo);
     progress_bar(ui, rect(d.x + 48, d.y + 196, d.w - 96, 36), done, total);
-    struct ui_opts co = {.size = SIZE_LARGE, .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
+    struct ui_opts co = {.size = px(ui, SIZE_LARGE), .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 246, d.w - 96, 60),
              total > 0 ? ui_strf(ui, "%d / %d", done, total) : app_t(a, "staff.preparing"), &co);
-    struct ui_opts no = {.size = SIZE_BODY, .role = ROLE_ERROR, .align = TEXT_CENTER,
+    struct ui_opts no = {.size = px(ui, SIZE_BODY), .role = ROLE_ERROR, .align = TEXT_CENTER,
                          .max_lines = 2};
     ui_label(ui, rect(d.x + 48, d.y + 312, d.w - 96, 60), note, &no);
-    struct ui_opts bo = {.role = ROLE_QUIET, .size = SIZE_LARGE, .disabled = button_off};
+    struct ui_opts bo = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE), .disabled = button_off};
     return ui_button(ui, rect(d.x + (d.w - 420) / 2, d.y + d.h - 36 - 96, 420, 96), button, &bo);
 }
 
@@ -552,26 +556,29 @@ static int receipt_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
     const struct staffops_receipt *r = &rc->s->receipts[i];
     const char *kind = app_t(rc->a, ui_strf(ui, "staff.kind.%s", r->kind));
     const char *st = app_t(rc->a, ui_strf(ui, "staff.pstate.%s", r->state));
-    struct ui_opts o = {.size = SIZE_LARGE, .sub = ui_strf(ui, "%s  ·  %s  ·  %s", r->time, kind, st)};
+    struct ui_opts o = {.size = px(ui, SIZE_LARGE), .sub = ui_strf(ui, "%s  ·  %s  ·  %s", r->time, kind, st)};
     return ui_row(ui, row, r->receipt_no, &o);
 }
 
 static void build_reprint(struct app *a, struct ui *ui, struct staff *s)
 {
-    int H = ui_height(ui);
-    SDL_Rect d = dialog(ui, H - 160);
+    /* As tall as the receipts need, at most the screen; the list scrolls beyond. */
+    int H = ui_height(ui), row_h = ui_large_text(ui) ? 140 : 120;
+    int want = 180 + (s->nreceipts ? s->nreceipts * row_h : 160) + 24 + 96 + 36;
+    SDL_Rect d = dialog(ui, want < H - 160 ? want : H - 160);
     dialog_title(ui, d, app_t(a, "staff.reprint.title"));
-    struct ui_opts ho = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    struct ui_opts ho = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.reprint.hint"), &ho);
     int by = d.y + d.h - 36 - 96;
     SDL_Rect list = rect(d.x + 24, d.y + 180, d.w - 48, by - 24 - (d.y + 180));
     if (s->nreceipts == 0) {
-        struct ui_opts eo = {.size = SIZE_LARGE, .role = ROLE_MUTED, .align = TEXT_CENTER,
+        struct ui_opts eo = {.size = px(ui, SIZE_LARGE), .role = ROLE_MUTED, .align = TEXT_CENTER,
                              .max_lines = 2};
         ui_label(ui, rect(list.x, list.y + 60, list.w, 100), app_t(a, "staff.reprint.none"), &eo);
     } else {
         struct rcpt_ctx rc = {a, s};
-        int hit = ui_list(ui, list, "staff.receipts", &s->list, s->nreceipts, 120, receipt_row, &rc);
+        int hit =
+            ui_list(ui, list, "staff.receipts", &s->list, s->nreceipts, row_h, receipt_row, &rc);
         if (hit >= 0) {
             struct staffops_receipt r = s->receipts[hit];
             s->dlg = DLG_NONE;
@@ -579,7 +586,7 @@ static void build_reprint(struct app *a, struct ui *ui, struct staff *s)
             return;
         }
     }
-    struct ui_opts quiet = {.role = ROLE_QUIET, .size = SIZE_LARGE};
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
     if (ui_button(ui, rect(d.x + (d.w - 360) / 2, by, 360, 96), app_t(a, "staff.close"), &quiet))
         s->dlg = DLG_NONE;
 }
@@ -588,11 +595,11 @@ static void build_quit(struct app *a, struct ui *ui, struct staff *s)
 {
     SDL_Rect d = dialog(ui, 440);
     dialog_title(ui, d, app_t(a, "staff.quit.title"));
-    struct ui_opts bo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 3};
+    struct ui_opts bo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 3};
     ui_label(ui, rect(d.x + 48, d.y + 130, d.w - 96, 120), app_t(a, "staff.quit.body"), &bo);
     int by = d.y + d.h - 36 - 100, bw = (d.w - 96 - 40) / 2;
-    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    struct ui_opts nor = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = px(ui, SIZE_LARGE)};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, SIZE_LARGE)};
     if (ui_button(ui, rect(d.x + 48, by, bw, 100), app_t(a, "staff.cancel"), &nor)) {
         s->dlg = DLG_NONE;
         return;
@@ -626,15 +633,15 @@ static void staff_build(struct app *a, struct ui *ui)
     if (ui_portrait(ui)) {
         int x = 40, w = c.w - 80;
         figures = rect(x, c.y + 30, w, 960);
-        st = rect(x, c.y + 1010, w, 196);
-        msg = rect(x, c.y + 1226, w, 140);
-        actions = rect(x, c.y + 1396, w, c.h - 1396 - 40);
+        st = rect(x, c.y + 1010, w, 206);
+        msg = rect(x, c.y + 1232, w, 140);
+        actions = rect(x, c.y + 1400, w, c.h - 1400 - 40);
     } else {
         figures = rect(48, c.y + 30, 1140, c.h - 70);
         SDL_Rect r = rect(1228, c.y + 30, c.w - 1228 - 48, c.h - 70);
-        st = rect(r.x, r.y, r.w, 196);
-        msg = rect(r.x, r.y + 212, r.w, 150);
-        actions = rect(r.x, r.y + 378, r.w, r.h - 378);
+        st = rect(r.x, r.y, r.w, 222);
+        msg = rect(r.x, r.y + 238, r.w, 140);
+        actions = rect(r.x, r.y + 394, r.w, r.h - 394);
     }
     build_figures(a, ui, s, figures);
     build_state(a, ui, st);

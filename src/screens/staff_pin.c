@@ -28,6 +28,10 @@ struct pin_state {
     enum msg msg;
 };
 
+/* Text sizes here are the staff's, not the public's: large-text mode (a switch for
+ * the public on Home) would not fit these dense layouts, so its factor is taken back. */
+static int px(const struct ui *ui, int size) { return ui_large_text(ui) ? size * 10 / 13 : size; }
+
 static struct pin_state *state(struct app *a) { return *app_slot(a); }
 
 static void clear_digits(struct pin_state *s)
@@ -124,18 +128,18 @@ static void build_keypad(struct app *a, struct ui *ui, struct pin_state *s, SDL_
     for (int i = 0; i < 12; i++) {
         SDL_Rect row = rect_row(r, 4, i / 3, 18);
         SDL_Rect cell = rect_col(row, 3, i % 3, 18);
-        struct ui_opts o = {.size = ui_large_text(ui) ? 56 : SIZE_HUGE, .disabled = !on};
+        struct ui_opts o = {.size = px(ui, SIZE_HUGE), .disabled = !on};
         if (keys[i]) {
             if (ui_key(ui, cell, keys[i], &o))
                 type_digit(a, s, keys[i][0]);
         } else if (i == 9) {
-            o.size = SIZE_TITLE;
+            o.size = px(ui, SIZE_TITLE);
             o.role = ROLE_MUTED;
             o.disabled = !on || s->n == 0;
             if (ui_key(ui, cell, app_t(a, "staff.pin.delete"), &o))
                 backspace(s);
         } else {
-            o.size = SIZE_TITLE;
+            o.size = px(ui, SIZE_TITLE);
             o.role = ROLE_PRIMARY;
             o.disabled = !on || s->n == 0;
             if (ui_key(ui, cell, app_t(a, "staff.pin.confirm"), &o)) {
@@ -152,7 +156,7 @@ static void build_display(struct app *a, struct ui *ui, struct pin_state *s, SDL
     struct ui_opts box = {.role = ROLE_NORMAL, .radius = 20};
     ui_panel(ui, r, &box);
     if (s->n == 0) {
-        struct ui_opts h = {.size = SIZE_LARGE, .role = ROLE_MUTED, .align = TEXT_CENTER,
+        struct ui_opts h = {.size = px(ui, SIZE_LARGE), .role = ROLE_MUTED, .align = TEXT_CENTER,
                             .max_lines = 1};
         ui_label(ui, r, app_t(a, "staff.pin.hint"), &h);
         return;
@@ -160,14 +164,14 @@ static void build_display(struct app *a, struct ui *ui, struct pin_state *s, SDL
     char dots[STAFFAUTH_PIN_MAX * 4 + 1] = "";
     for (int i = 0; i < s->n; i++)
         strcat(dots, i ? " ●" : "●"); /* at most 4 bytes each: fits */
-    struct ui_opts d = {.size = SIZE_TITLE, .align = TEXT_CENTER, .max_lines = 1};
+    struct ui_opts d = {.size = px(ui, SIZE_TITLE), .align = TEXT_CENTER, .max_lines = 1};
     ui_label(ui, r, dots, &d);
 }
 
 /* The sentence under the dots: why the keypad is off, the lock, or the last mistake. */
 static void build_message(struct app *a, struct ui *ui, struct pin_state *s, SDL_Rect r)
 {
-    struct ui_opts m = {.size = SIZE_BODY, .role = ROLE_ERROR, .align = TEXT_CENTER,
+    struct ui_opts m = {.size = px(ui, SIZE_BODY), .role = ROLE_ERROR, .align = TEXT_CENTER,
                         .max_lines = 3};
     const char *text = NULL;
     if (s->is_set == 0) {
@@ -194,8 +198,8 @@ static void pin_build(struct app *a, struct ui *ui)
     SDL_Rect c = app_chrome(a, ui, app_t(a, "staff.pin.title"));
     if (app_top(a) != &screen_staff_pin || state(a) != s)
         return; /* 返回 or 首页 */
-    struct ui_opts head = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
-    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
+    struct ui_opts head = {.size = px(ui, SIZE_TITLE), .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
+    struct ui_opts sub = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .align = TEXT_CENTER,
                           .max_lines = 2};
     SDL_Rect title, note, display, message, keypad;
     if (ui_portrait(ui)) {

@@ -27,8 +27,9 @@ OUTROOT=${TEST_OUT:-$PWD/build/test-out}
 rm -rf "$OUTROOT"; mkdir -p "$OUTROOT"
 pass=0; fail=0; failed=()
 
-ok()  { pass=$((pass+1)); printf '  ok    %s\n' "$1"; }
-bad() { fail=$((fail+1)); failed+=("$1"); printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && sed 's/^/        /' "$2" | tail -n 40; }
+T0=${EPOCHREALTIME/./}
+ok()  { pass=$((pass+1)); local t=${EPOCHREALTIME/./}; printf '  ok    %-40s %5d ms\n' "$1" $(( (t - T0) / 1000 )); T0=$t; }
+bad() { fail=$((fail+1)); failed+=("$1"); T0=${EPOCHREALTIME/./}; printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && sed 's/^/        /' "$2" | tail -n 40; }
 
 echo "== unit tests ($B)"
 for t in "$B"/tests/test_*; do

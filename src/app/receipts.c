@@ -64,7 +64,9 @@ struct receipt_layout *receipts_issue(struct app *a, const char *uuid, int print
     else if (submit(a, l) < 0)
         /* Rendering failed or four jobs are already waiting: say so now rather than
          * leave the row pending with nothing coming. */
-        record_failure(a, uuid, PRINTER_FAULT, "the job could not be queued");
+        record_failure(a, uuid,
+                       a->print_in_flight >= PRINTER_QUEUE_MAX ? PRINTER_BUSY : PRINTER_FAULT,
+                       "the job could not be queued");
     return l;
 }
 

@@ -850,7 +850,9 @@ int receipt_print(struct store *st, struct printer *p, const struct receipt_layo
 
 int receipt_apply_result(struct store *st, const struct printer_result *r, int64_t now_ms)
 {
-    if (!r->record_uuid[0] || r->outcome == PRINTER_BUSY)
+    /* A refused submit (PRINTER_BUSY) is a failure like any other: the row must not stay
+     * pending with nothing coming, and it says "busy, try again" rather than "fault". */
+    if (!r->record_uuid[0])
         return 0;
     const char *state = printer_state_name(r->outcome);
     char error[256] = "";

@@ -231,22 +231,40 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     }
     int x = form.x, w = form.w, y = form.y;
 
-    /* What this is about: a gold card, the errand large, the subject under it. */
-    int th = text_h(ui, title, SIZE_LARGE, 1, w - 56, 2);
-    int dh = detail && *detail ? text_h(ui, detail, SIZE_BODY, 0, w - 56, 3) : 0;
-    int ch = 24 + th + (dh ? 8 + dh : 0) + 24;
+    /* What this is about: a gold card, the errand large, the subject under it.  When
+     * the form would not fit (large text, long English), the card gives way first:
+     * fewer lines of subject, then none, then one line of title. */
+    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 28,
+        hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    int fields_h = 0;
+    for (int i = 0; i < F_COUNT; i++) {
+        int err;
+        const char *hint = field_hint(f, a, ui, i, &err);
+        int two = text_h(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh;
+        fields_h += lh + bh + (two ? 2 * hh + 4 : hh) + 20;
+    }
+    int budget = form.h - fields_h - BAR_H - 12 - 28;
+    static const int title_lines[] = {2, 2, 2, 1}, detail_lines[] = {3, 1, 0, 0};
+    int th = 0, dh = 0, ch = 0, tl = 2, dl = 3;
+    for (size_t k = 0; k < ARRAY_LEN(title_lines); k++) {
+        tl = title_lines[k];
+        dl = detail && *detail ? detail_lines[k] : 0;
+        th = text_h(ui, title, SIZE_LARGE, 1, w - 56, tl);
+        dh = dl ? text_h(ui, detail, SIZE_BODY, 0, w - 56, dl) : 0;
+        ch = 24 + th + (dh ? 8 + dh : 0) + 24;
+        if (ch <= budget)
+            break;
+    }
     struct ui_opts card = {.role = ROLE_ACCENT, .radius = 20};
     ui_panel(ui, rect(x, y, w, ch), &card);
-    struct ui_opts to = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
+    struct ui_opts to = {.size = SIZE_LARGE, .bold = 1, .max_lines = tl};
     ui_label(ui, rect(x + 28, y + 24, w - 56, th), title, &to);
     if (dh) {
-        struct ui_opts doo = {.size = SIZE_BODY, .max_lines = 3};
+        struct ui_opts doo = {.size = SIZE_BODY, .max_lines = dl};
         ui_label(ui, rect(x + 28, y + 24 + th + 8, w - 56, dh), detail, &doo);
     }
     y += ch + 28;
 
-    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 28,
-        hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
     int hit = -1;
     for (int i = 0; i < F_COUNT; i++) {
         int err;

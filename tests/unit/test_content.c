@@ -371,6 +371,19 @@ static void test_materials(void **state)
     assert_int_equal(content_materials(f->st, "党章党规", 1, 1, m), 1);
     assert_string_equal(m[0].id, "m02");
     assert_int_equal(content_materials(f->st, "无此类", 0, 8, m), 0);
+    /* The opening lines are the first CONTENT_LEAD_CHARS characters, never a cut one. */
+    char longtext[3 * 300 + 1] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(longtext, "字");
+    sqlite3_stmt *ins =
+        store_prepare(f->st, "INSERT INTO materials(id,title,category,body,sort) VALUES('m30','长文','长',?,30)");
+    assert_non_null(ins);
+    sqlite3_bind_text(ins, 1, longtext, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+    sqlite3_finalize(ins);
+    assert_int_equal(content_materials(f->st, "长", 0, 8, m), 1);
+    assert_int_equal(utf8_count(m[0].lead), CONTENT_LEAD_CHARS);
+    assert_true(utf8_valid(m[0].lead, strlen(m[0].lead)));
     struct content_material one;
     char *body = NULL;
     assert_int_equal(content_material_get(f->st, "m01", &one, &body), CONTENT_OK);

@@ -5,10 +5,10 @@
 
 #include "app/validate.h"
 #include "content/csv.h"
+#include "core/png.h"
 #include "core/util.h"
 #include "store/store.h"
 
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,34 +418,6 @@ int content_material_get(struct store *st, const char *id, struct content_materi
     return ret;
 }
 
-/* Decodes a PNG held in memory to RGBA (libpng's simplified API; core/png.h reads
- * files only).  Returns malloc'd pixels or NULL. */
-static uint8_t *png_decode(const void *data, size_t len, int *w, int *h)
-{
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&img, data, len))
-        return NULL;
-    img.format = PNG_FORMAT_RGBA;
-    /* A picture larger than any screen is refused rather than decoded into 100s of MB. */
-    if (img.width == 0 || img.height == 0 || img.width > 8192 || img.height > 8192) {
-        png_image_free(&img);
-        return NULL;
-    }
-    uint8_t *px = malloc(PNG_IMAGE_SIZE(img));
-    if (!px)
-        abort();
-    if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
-        free(px);
-        png_image_free(&img);
-        return NULL;
-    }
-    *w = (int)img.width;
-    *h = (int)img.height;
-    return px;
-}
-
 int content_material_images(struct store *st, const char *id, struct content_image **out)
 {
     *out = NULL;
@@ -460,9 +432,8 @@ int content_material_images(struct store *st, const char *id, struct content_ima
         struct content_image im;
         memset(&im, 0, sizeof im);
         col_text(s, 0, im.name, sizeof im.name);
-        im.rgba = png_decode(sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
-                             &im.w, &im.h);
-        if (!im.rgba) {
+        if (png_read_rgba_mem(sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1),
+                              &im.w, &im.h, &im.rgba) < 0) {
             fprintf(stderr, "content: image %s of material %s does not decode\n", im.name, id);
             continue;
         }

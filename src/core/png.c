@@ -32,6 +32,31 @@ int png_write_gray(const char *path, int w, int h, const uint8_t *pixels, int st
     return write_image(path, w, h, pixels, stride, PNG_FORMAT_GRAY);
 }
 
+/* Finishes a read begun by one of libpng's begin_read calls.  Pictures larger than any
+ * screen are refused rather than decoded into hundreds of megabytes. */
+static int finish_read(png_image *img, int *w, int *h, uint8_t **pixels)
+{
+    if (img->width == 0 || img->height == 0 || img->width > 8192 || img->height > 8192) {
+        png_image_free(img);
+        return -1;
+    }
+    img->format = PNG_FORMAT_RGBA;
+    uint8_t *buf = malloc(PNG_IMAGE_SIZE(*img));
+    if (!buf) {
+        png_image_free(img);
+        return -1;
+    }
+    if (!png_image_finish_read(img, NULL, buf, 0, NULL)) {
+        free(buf);
+        png_image_free(img);
+        return -1;
+    }
+    *w = (int)img->width;
+    *h = (int)img->height;
+    *pixels = buf;
+    return 0;
+}
+
 int png_read_rgba(const char *path, int *w, int *h, uint8_t **pixels)
 {
     png_image img;
@@ -39,18 +64,15 @@ int png_read_rgba(const char *path, int *w, int *h, uint8_t **pixels)
     img.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&img, path))
         return -1;
-    img.format = PNG_FORMAT_RGBA;
-    uint8_t *buf = malloc(PNG_IMAGE_SIZE(img));
-    if (!buf) {
-        png_image_free(&img);
+    return finish_read(&img, w, h, pixels);
+}
+
+int png_read_rgba_mem(const void *data, size_t len, int *w, int *h, uint8_t **pixels)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&img, data, len))
         return -1;
-    }
-    if (!png_image_finish_read(&img, NULL, buf, 0, NULL)) {
-        free(buf);
-        return -1;
-    }
-    *w = (int)img.width;
-    *h = (int)img.height;
-    *pixels = buf;
-    return 0;
+    return finish_read(&img, w, h, pixels);
 }

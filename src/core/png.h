@@ -3,6 +3,7 @@
 #ifndef KIOSK_PNG_H
 #define KIOSK_PNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writes 8-bit RGBA pixels (R,G,B,A byte order), `stride` bytes a row.  0 or -1. */
@@ -11,5 +12,7 @@ int png_write_rgba(const char *path, int w, int h, const void *pixels, int strid
 int png_write_gray(const char *path, int w, int h, const uint8_t *pixels, int stride);
 /* Reads a PNG as 8-bit RGBA; *pixels is malloc'd (w*4 stride), caller frees. 0 or -1. */
 int png_read_rgba(const char *path, int *w, int *h, uint8_t **pixels);
+/* The same from a PNG held in memory (material images stored in the database). */
+int png_read_rgba_mem(const void *data, size_t len, int *w, int *h, uint8_t **pixels);
 
 #endif

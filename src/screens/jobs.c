@@ -37,19 +37,6 @@ static const struct screen jobs_search_screen, jobs_detail_screen, jobs_interest
 /* ---- shared -------------------------------------------------------------------------- */
 
 /* Momentum scrolling: a frame every 16 ms while a list glides. */
-static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now;
-}
-
-static int text_w(struct ui *ui, const char *s, int size, int bold)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    return text_width(ui_fonts(ui), s, -1, &st);
-}
-
 static int text_h(struct ui *ui, const char *s, int size, int bold, int w)
 {
     struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
@@ -107,7 +94,7 @@ static void more_cue(struct app *a, struct ui *ui, SDL_Rect strip, const struct 
     if (content_h - (int)ls->offset <= view_h + 8)
         return;
     const char *t = app_t(a, key);
-    int w = text_w(ui, t, SIZE_SMALL, 1) + 64, h = ui_px(ui, SIZE_SMALL) * 2;
+    int w = ui_text_width(ui, t, SIZE_SMALL, 1) + 64, h = ui_px(ui, SIZE_SMALL) * 2;
     SDL_Rect r = rect(strip.x + (strip.w - w) / 2, strip.y + (strip.h - h) / 2, w, h);
     struct ui_opts po = {.role = ROLE_MUTED, .radius = h / 2};
     ui_panel(ui, r, &po);
@@ -183,9 +170,9 @@ static int job_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
     const char *sub = ui_strf(ui, "%s · %s · %s", j->employer, j->area, salary(a, ui, j));
     /* The tag sits right of the title (ui_row draws it in the right half) when both fit
      * on the line, else it leads the detail line: a long title is never drawn under it. */
-    int tw = *t ? text_w(ui, t, SIZE_BODY, 1) : 0;
+    int tw = *t ? ui_text_width(ui, t, SIZE_BODY, 1) : 0;
     int fits = !*t || (tw <= row.w / 2 - 32 &&
-                       32 + text_w(ui, j->title, SIZE_LARGE, 1) + 40 < row.w - 32 - tw);
+                       32 + ui_text_width(ui, j->title, SIZE_LARGE, 1) + 40 < row.w - 32 - tw);
     struct ui_opts o = {.sub = sub, .hint = *t && fits ? t : NULL};
     if (*t && !fits)
         o.sub = ui_strf(ui, "%s · %s", t, sub);
@@ -239,7 +226,7 @@ static int build_chips(struct app *a, struct ui *ui, struct jl *s, SDL_Rect r, i
     int x = r.x, y = r.y, h = ui_px(ui, SIZE_BODY) * 2 + 20, gap = 16;
     for (int i = -1; i < s->ncats; i++) {
         const char *t = i < 0 ? app_t(a, "jobs.all") : s->cats[i];
-        int w = text_w(ui, t, SIZE_BODY, 1) + 64;
+        int w = ui_text_width(ui, t, SIZE_BODY, 1) + 64;
         if (w < 150)
             w = 150;
         if (x > r.x && x + w > r.x + r.w) {
@@ -389,7 +376,7 @@ static void jl_leave(struct app *a)
 static int64_t jl_next_timer(struct app *a)
 {
     struct jl *s = *app_slot(a);
-    int64_t t1 = list_deadline(&s->ls, app_now(a)), t2 = list_deadline(&s->area_ls, app_now(a));
+    int64_t t1 = ui_list_deadline(&s->ls, app_now(a)), t2 = ui_list_deadline(&s->area_ls, app_now(a));
     return t1 < t2 ? t1 : t2;
 }
 
@@ -544,7 +531,7 @@ static int js_event(struct app *a, const SDL_Event *ev)
 static int64_t js_next_timer(struct app *a)
 {
     struct js *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void js_timer(struct app *a, int64_t now)
@@ -600,7 +587,7 @@ static int detail_content(struct detail_ctx *dc, struct ui *ui, int x, int y0, S
         ui_label(ui, rect(x, y, w - 220, th), j->title, &to);
         if (j->urgent) {
             struct ui_opts bo = {.role = ROLE_ACCENT, .radius = 18};
-            int bw = text_w(ui, app_t(a, "jobs.urgent"), SIZE_BODY, 1) + 48;
+            int bw = ui_text_width(ui, app_t(a, "jobs.urgent"), SIZE_BODY, 1) + 48;
             ui_panel(ui, rect(x + w - bw, y + 8, bw, ui_px(ui, SIZE_BODY) * 2), &bo);
             struct ui_opts uo = {.size = SIZE_BODY, .bold = 1, .role = ROLE_ACCENT,
                                  .align = TEXT_CENTER, .max_lines = 1};
@@ -767,7 +754,7 @@ static void jd_leave(struct app *a)
 static int64_t jd_next_timer(struct app *a)
 {
     struct jd *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void jd_timer(struct app *a, int64_t now)

@@ -1189,19 +1189,12 @@ static void reg_scan(struct app *a, const char *code)
 }
 
 /* Momentum scrolling: a frame every 16 ms while a list glides. */
-static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now;
-}
-
 static int64_t reg_next_timer(struct app *a)
 {
     struct reg *s = state(a);
     if (!s)
         return INT64_MAX;
-    int64_t t1 = list_deadline(&s->form_ls, app_now(a)), t2 = list_deadline(&s->pick_ls, app_now(a));
+    int64_t t1 = ui_list_deadline(&s->form_ls, app_now(a)), t2 = ui_list_deadline(&s->pick_ls, app_now(a));
     return t1 < t2 ? t1 : t2;
 }
 

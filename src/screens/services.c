@@ -39,19 +39,6 @@ struct sv_arg {
     int n, index;
 };
 
-static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now;
-}
-
-static int text_w(struct ui *ui, const char *s, int size, int bold)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    return text_width(ui_fonts(ui), s, -1, &st);
-}
-
 static int text_h(struct ui *ui, const char *s, int size, int bold, int w)
 {
     struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
@@ -74,9 +61,9 @@ static int service_row(struct app *a, struct ui *ui, const struct content_servic
                        SDL_Rect r, int summary)
 {
     const char *win = sv->window[0] ? fill(ui, app_t(a, "services.window"), sv->window) : "";
-    int ww = text_w(ui, sv->window, SIZE_BODY, 1);
+    int ww = ui_text_width(ui, sv->window, SIZE_BODY, 1);
     int fits = summary && sv->window[0] && ww <= r.w / 2 - 32 &&
-               32 + text_w(ui, sv->title, SIZE_LARGE, 1) + 40 < r.w - 32 - ww;
+               32 + ui_text_width(ui, sv->title, SIZE_LARGE, 1) + 40 < r.w - 32 - ww;
     const char *sub = !summary                   ? win
                       : fits || !sv->window[0] ? sv->summary
                                                : ui_strf(ui, "%s · %s", sv->window, sv->summary);
@@ -144,7 +131,7 @@ static int hotline(struct app *a, struct ui *ui, SDL_Rect r, int note, int build
     int l1 = text_h(ui, title, SIZE_LARGE, 1, iw);
     /* Sizes in px the large-text factor leaves alone: already as large as fits. */
     int px = ui_px(ui, SIZE_HUGE);
-    while (px > SIZE_LARGE && text_w(ui, a->cfg.hotline, px * 10 / (ui_large_text(ui) ? 13 : 10), 1) > iw)
+    while (px > SIZE_LARGE && ui_text_width(ui, a->cfg.hotline, px * 10 / (ui_large_text(ui) ? 13 : 10), 1) > iw)
         px -= 4;
     int size = ui_large_text(ui) ? px * 10 / 13 : px;
     int l2 = ui_px(ui, size) * 3 / 2;
@@ -272,7 +259,7 @@ static void sg_leave(struct app *a)
 static int64_t sg_next_timer(struct app *a)
 {
     struct sg *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void sg_timer(struct app *a, int64_t now)
@@ -319,7 +306,7 @@ static int sd_content(struct sd_ctx *dc, struct ui *ui, int x, int y0)
     y += th + 12;
     if (sv->window[0]) {
         const char *where = fill(ui, app_t(a, "services.window"), sv->window);
-        int ww = text_w(ui, where, SIZE_BODY, 1) + 48, wh = ui_px(ui, SIZE_BODY) * 2;
+        int ww = ui_text_width(ui, where, SIZE_BODY, 1) + 48, wh = ui_px(ui, SIZE_BODY) * 2;
         if (VISIBLE(wh)) {
             struct ui_opts bo = {.role = ROLE_ACCENT, .radius = wh / 2};
             ui_panel(ui, rect(x, y, ww, wh), &bo);
@@ -403,7 +390,7 @@ static void sd_leave(struct app *a)
 static int64_t sd_next_timer(struct app *a)
 {
     struct sd *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void sd_timer(struct app *a, int64_t now)
@@ -533,7 +520,7 @@ static int consult_event(struct app *a, const SDL_Event *ev)
 static int64_t consult_next_timer(struct app *a)
 {
     struct sc *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void consult_timer(struct app *a, int64_t now)
@@ -713,7 +700,7 @@ static void queue_leave(struct app *a)
 static int64_t queue_next_timer(struct app *a)
 {
     struct sq *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void queue_timer(struct app *a, int64_t now)

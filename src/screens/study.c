@@ -29,19 +29,6 @@
 
 static const struct screen study_list_screen, study_reader_screen;
 
-static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now;
-}
-
-static int text_w(struct ui *ui, const char *s, int size, int bold)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    return text_width(ui_fonts(ui), s, -1, &st);
-}
-
 static const char *fill(struct ui *ui, const char *tmpl, const char *v1, const char *v2)
 {
     const char *p = strstr(tmpl, "{}");
@@ -251,7 +238,7 @@ static void sl_leave(struct app *a)
 static int64_t sl_next_timer(struct app *a)
 {
     struct sl *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void sl_timer(struct app *a, int64_t now)
@@ -370,10 +357,10 @@ static void sr_build(struct app *a, struct ui *ui)
     snprintf(all, sizeof all, "%d", n);
     const char *counter = fill(ui, app_t(a, "study.page"), cur, all);
     int gap = 24;
-    int lw = text_w(ui, app_t(a, "study.large"), SIZE_BODY, 1) + 56;
-    int cw = text_w(ui, counter, SIZE_LARGE, 1) + 32;
-    int bw = text_w(ui, app_t(a, "study.prev"), SIZE_LARGE, 1) + 64;
-    int bw2 = text_w(ui, app_t(a, "study.next"), SIZE_LARGE, 1) + 64;
+    int lw = ui_text_width(ui, app_t(a, "study.large"), SIZE_BODY, 1) + 56;
+    int cw = ui_text_width(ui, counter, SIZE_LARGE, 1) + 32;
+    int bw = ui_text_width(ui, app_t(a, "study.prev"), SIZE_LARGE, 1) + 64;
+    int bw2 = ui_text_width(ui, app_t(a, "study.next"), SIZE_LARGE, 1) + 64;
     bw = bw2 > bw ? bw2 : bw;
     lw = lw < 220 ? 220 : lw;
     bw = bw < 240 ? 240 : bw;

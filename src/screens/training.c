@@ -30,19 +30,6 @@ static const struct screen training_detail_screen, training_signup_screen;
 
 /* ---- shared -------------------------------------------------------------------------- */
 
-static int64_t list_deadline(const struct ui_list_state *ls, int64_t now)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now;
-}
-
-static int text_w(struct ui *ui, const char *s, int size, int bold)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    return text_width(ui_fonts(ui), s, -1, &st);
-}
-
 static int text_h(struct ui *ui, const char *s, int size, int bold, int w)
 {
     struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
@@ -120,7 +107,7 @@ static void more_cue(struct app *a, struct ui *ui, SDL_Rect strip, const struct 
     if (content_h - (int)ls->offset <= view_h + 8)
         return;
     const char *t = app_t(a, key);
-    int w = text_w(ui, t, SIZE_SMALL, 1) + 64, h = ui_px(ui, SIZE_SMALL) * 2;
+    int w = ui_text_width(ui, t, SIZE_SMALL, 1) + 64, h = ui_px(ui, SIZE_SMALL) * 2;
     SDL_Rect r = rect(strip.x + (strip.w - w) / 2, strip.y + (strip.h - h) / 2, w, h);
     struct ui_opts po = {.role = ROLE_MUTED, .radius = h / 2};
     ui_panel(ui, r, &po);
@@ -198,8 +185,8 @@ static int tl_rows(struct ui *ui, void *ctx, int index, SDL_Rect row)
         }
         const char *left = places(a, ui, t);
         const char *sub = ui_strf(ui, "%s · %s · %s", hours(ui, t), t->venue, t->kind);
-        int lw = text_w(ui, left, SIZE_BODY, 1);
-        int fits = lw <= r.w / 2 - 32 && 32 + text_w(ui, t->title, SIZE_LARGE, 1) + 40 < r.w - 32 - lw;
+        int lw = ui_text_width(ui, left, SIZE_BODY, 1);
+        int fits = lw <= r.w / 2 - 32 && 32 + ui_text_width(ui, t->title, SIZE_LARGE, 1) + 40 < r.w - 32 - lw;
         struct ui_opts o = {.sub = fits ? sub : ui_strf(ui, "%s · %s", left, sub),
                             .hint = fits ? left : NULL};
         if (ui_row(ui, rect(r.x, r.y, r.w, r.h - 4), t->title, &o))
@@ -270,7 +257,7 @@ static void tl_leave(struct app *a)
 static int64_t tl_next_timer(struct app *a)
 {
     struct tl *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void tl_timer(struct app *a, int64_t now)
@@ -314,7 +301,7 @@ static int td_content(struct td_ctx *dc, struct ui *ui, int x, int y0)
     int w = dc->w, y = y0;
 #define VISIBLE(h_) (dc->build && y + (h_) > dc->view.y && y < dc->view.y + dc->view.h)
     if (t->kind[0]) {
-        int kw = text_w(ui, t->kind, SIZE_BODY, 1) + 48, kh = ui_px(ui, SIZE_BODY) * 2;
+        int kw = ui_text_width(ui, t->kind, SIZE_BODY, 1) + 48, kh = ui_px(ui, SIZE_BODY) * 2;
         if (VISIBLE(kh)) {
             struct ui_opts bo = {.role = ROLE_ACCENT, .radius = kh / 2};
             ui_panel(ui, rect(x, y, kw, kh), &bo);
@@ -352,7 +339,7 @@ static int td_content(struct td_ctx *dc, struct ui *ui, int x, int y0)
     };
     int kw = 0;
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
-        int kwi = text_w(ui, app_t(a, rows[i].key), SIZE_BODY, 0);
+        int kwi = ui_text_width(ui, app_t(a, rows[i].key), SIZE_BODY, 0);
         kw = kwi > kw ? kwi : kw;
     }
     kw += 40;
@@ -484,7 +471,7 @@ static void td_leave(struct app *a)
 static int64_t td_next_timer(struct app *a)
 {
     struct td *s = *app_slot(a);
-    return list_deadline(&s->ls, app_now(a));
+    return ui_list_deadline(&s->ls, app_now(a));
 }
 
 static void td_timer(struct app *a, int64_t now)

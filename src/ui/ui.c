@@ -534,6 +534,19 @@ int ui_list_animate(struct ui_list_state *ls, int64_t now_ms)
     return ls->velocity != 0;
 }
 
+int64_t ui_list_deadline(const struct ui_list_state *ls, int64_t now_ms)
+{
+    if (ls->velocity == 0)
+        return INT64_MAX;
+    return ls->last_ms ? ls->last_ms + 16 : now_ms;
+}
+
+int ui_text_width(struct ui *ui, const char *s, int size, int bold)
+{
+    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
+    return text_width(ui->fonts, s, -1, &st);
+}
+
 int ui_list(struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls, int count,
             int row_h, ui_row_fn fn, void *ctx)
 {

@@ -166,6 +166,11 @@ int ui_list(struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls
             int row_h, ui_row_fn fn, void *ctx);
 /* Advances momentum scrolling to now; returns 1 while the list is still moving. */
 int ui_list_animate(struct ui_list_state *ls, int64_t now_ms);
+/* The deadline a screen's next_timer returns for a list: the next animation frame while
+ * it glides, INT64_MAX when it is still. */
+int64_t ui_list_deadline(const struct ui_list_state *ls, int64_t now_ms);
+/* Width in pixels of one line of text at a ui size (large-text factor applied). */
+int ui_text_width(struct ui *ui, const char *s, int size, int bold);
 
 /* A string that lives until the next ui_begin(). */
 const char *ui_strf(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

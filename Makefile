@@ -22,7 +22,8 @@ CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
 CSTD      := -std=gnu11
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# librime is compiled against but loaded with dlopen on first use (src/input/pinyin.c).
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out rime,$(PKGS)) 2>/dev/null) -ldl
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 VARIANT   ?= release

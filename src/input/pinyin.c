@@ -19,6 +19,7 @@
  * never call into librime. */
 #include "input/pinyin.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,6 +203,31 @@ static int pinyin_schema_never_learns(RimeApi *api)
     return found && !learn;
 }
 
+/* librime (with boost, ICU, OpenCC, LevelDB…) is loaded on the first use of the keyboard,
+ * not at exec: most visitors never type, and the kiosk's start-up should not pay for the
+ * loader's work on a hundred megabytes of libraries.  The handle stays open for the life
+ * of the process, as librime's engine is a process-wide singleton anyway.  Returns the
+ * API table, or NULL with a sentence in err. */
+static RimeApi *load_rime(char *err, size_t errlen)
+{
+    static RimeApi *api;
+    if (api)
+        return api;
+    void *h = dlopen("librime.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        pinyin_errf(err, errlen, "cannot load librime (install librime1): %s", dlerror());
+        return NULL;
+    }
+    RimeApi *(*get_api)(void);
+    *(void **)&get_api = dlsym(h, "rime_get_api");
+    if (!get_api || !(api = get_api())) {
+        pinyin_errf(err, errlen, "librime has no rime_get_api");
+        dlclose(h);
+        return NULL;
+    }
+    return api;
+}
+
 struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
 {
     pinyin_errf(err, errlen, "%s", "");
@@ -227,7 +253,11 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
         pinyin_errf(err, errlen, "out of memory");
         return NULL;
     }
-    p->api = rime_get_api();
+    p->api = load_rime(err, errlen);
+    if (!p->api) {
+        free(p);
+        return NULL;
+    }
     p->page_size = PINYIN_PAGE_DEFAULT;
     if ((size_t)snprintf(p->user_dir, sizeof p->user_dir, "%s/rime", data_dir)
             >= sizeof p->user_dir

@@ -334,6 +334,8 @@ int64_t app_next_deadline(struct app *a)
     int64_t up = staffops_upload_deadline(a->upload);
     if (up < d)
         d = up;
+    if (ui_next_wake(a->ui) < d)
+        d = ui_next_wake(a->ui);
     const struct screen *s = app_top(a);
     if (s->next_timer) {
         int64_t t = s->next_timer(a);
@@ -392,6 +394,7 @@ static void build_countdown(struct app *a, struct ui *ui)
 
 int app_frame(struct app *a)
 {
+    ui_set_time(a->ui, app_now(a));
     for (int pass = 0; pass < 4; pass++) {
         const struct screen *s = app_top(a);
         ui_begin(a->ui);

@@ -373,28 +373,12 @@ static void jl_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t jl_next_timer(struct app *a)
-{
-    struct jl *s = *app_slot(a);
-    int64_t t1 = ui_list_deadline(&s->ls, app_now(a)), t2 = ui_list_deadline(&s->area_ls, app_now(a));
-    return t1 < t2 ? t1 : t2;
-}
-
-static void jl_timer(struct app *a, int64_t now)
-{
-    struct jl *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-    ui_list_animate(&s->area_ls, now);
-}
-
 const struct screen screen_jobs = {
     .name = "jobs",
     .title_key = "home.jobs",
     .enter = jl_enter,
     .leave = jl_leave,
     .build = jl_build,
-    .next_timer = jl_next_timer,
-    .timer = jl_timer,
 };
 
 /* ---- search -------------------------------------------------------------------------- */
@@ -528,18 +512,6 @@ static int js_event(struct app *a, const SDL_Event *ev)
     return 1;
 }
 
-static int64_t js_next_timer(struct app *a)
-{
-    struct js *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void js_timer(struct app *a, int64_t now)
-{
-    struct js *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen jobs_search_screen = {
     .name = "jobs_search",
     .title_key = "jobs.search.title",
@@ -547,8 +519,6 @@ static const struct screen jobs_search_screen = {
     .leave = js_leave,
     .build = js_build,
     .event = js_event,
-    .next_timer = js_next_timer,
-    .timer = js_timer,
 };
 
 /* ---- detail -------------------------------------------------------------------------- */
@@ -751,26 +721,12 @@ static void jd_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t jd_next_timer(struct app *a)
-{
-    struct jd *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void jd_timer(struct app *a, int64_t now)
-{
-    struct jd *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen jobs_detail_screen = {
     .name = "jobs_detail",
     .title_key = "jobs.detail.title",
     .enter = jd_enter,
     .leave = jd_leave,
     .build = jd_build,
-    .next_timer = jd_next_timer,
-    .timer = jd_timer,
 };
 
 /* ---- interest form ------------------------------------------------------------------- */

@@ -1188,25 +1188,6 @@ static void reg_scan(struct app *a, const char *code)
     focus_field(s, F_CERT);
 }
 
-/* Momentum scrolling: a frame every 16 ms while a list glides. */
-static int64_t reg_next_timer(struct app *a)
-{
-    struct reg *s = state(a);
-    if (!s)
-        return INT64_MAX;
-    int64_t t1 = ui_list_deadline(&s->form_ls, app_now(a)), t2 = ui_list_deadline(&s->pick_ls, app_now(a));
-    return t1 < t2 ? t1 : t2;
-}
-
-static void reg_timer(struct app *a, int64_t now_ms)
-{
-    struct reg *s = state(a);
-    if (!s)
-        return;
-    ui_list_animate(&s->form_ls, now_ms);
-    ui_list_animate(&s->pick_ls, now_ms);
-}
-
 const struct screen screen_register = {
     .name = "register",
     .title_key = "home.register",
@@ -1214,7 +1195,5 @@ const struct screen screen_register = {
     .leave = reg_leave,
     .build = reg_build,
     .event = reg_event,
-    .next_timer = reg_next_timer,
-    .timer = reg_timer,
     .scan = reg_scan,
 };

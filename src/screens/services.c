@@ -256,26 +256,12 @@ static void sg_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t sg_next_timer(struct app *a)
-{
-    struct sg *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void sg_timer(struct app *a, int64_t now)
-{
-    struct sg *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 const struct screen screen_services = {
     .name = "services",
     .title_key = "home.services",
     .enter = sg_enter,
     .leave = sg_leave,
     .build = sg_build,
-    .next_timer = sg_next_timer,
-    .timer = sg_timer,
 };
 
 /* ---- a service's detail -------------------------------------------------------------- */
@@ -387,26 +373,12 @@ static void sd_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t sd_next_timer(struct app *a)
-{
-    struct sd *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void sd_timer(struct app *a, int64_t now)
-{
-    struct sd *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen services_detail_screen = {
     .name = "services_detail",
     .title_key = "services.detail.title",
     .enter = sd_enter,
     .leave = sd_leave,
     .build = sd_build,
-    .next_timer = sd_next_timer,
-    .timer = sd_timer,
 };
 
 /* ---- choosing a service (consultation topic, queue ticket) ----------------------------- */
@@ -517,18 +489,6 @@ static int consult_event(struct app *a, const SDL_Event *ev)
     return s->arg.index >= 0 && !s->message && cform_event(s->form, ev);
 }
 
-static int64_t consult_next_timer(struct app *a)
-{
-    struct sc *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void consult_timer(struct app *a, int64_t now)
-{
-    struct sc *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen services_consult_screen = {
     .name = "services_consult",
     .title_key = "services.consult.title",
@@ -536,8 +496,6 @@ static const struct screen services_consult_screen = {
     .leave = consult_leave,
     .build = consult_build,
     .event = consult_event,
-    .next_timer = consult_next_timer,
-    .timer = consult_timer,
 };
 
 /* ---- queue ticket -------------------------------------------------------------------- */
@@ -697,24 +655,10 @@ static void queue_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t queue_next_timer(struct app *a)
-{
-    struct sq *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void queue_timer(struct app *a, int64_t now)
-{
-    struct sq *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen services_queue_screen = {
     .name = "services_queue",
     .title_key = "services.queue.title",
     .enter = queue_enter,
     .leave = queue_leave,
     .build = queue_build,
-    .next_timer = queue_next_timer,
-    .timer = queue_timer,
 };

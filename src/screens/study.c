@@ -235,26 +235,12 @@ static void sl_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t sl_next_timer(struct app *a)
-{
-    struct sl *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void sl_timer(struct app *a, int64_t now)
-{
-    struct sl *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen study_list_screen = {
     .name = "study_list",
     .title_key = "home.study",
     .enter = sl_enter,
     .leave = sl_leave,
     .build = sl_build,
-    .next_timer = sl_next_timer,
-    .timer = sl_timer,
 };
 
 /* ---- the reader ---------------------------------------------------------------------- */

@@ -254,26 +254,12 @@ static void tl_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t tl_next_timer(struct app *a)
-{
-    struct tl *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void tl_timer(struct app *a, int64_t now)
-{
-    struct tl *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 const struct screen screen_training = {
     .name = "training",
     .title_key = "home.training",
     .enter = tl_enter,
     .leave = tl_leave,
     .build = tl_build,
-    .next_timer = tl_next_timer,
-    .timer = tl_timer,
 };
 
 /* ---- detail -------------------------------------------------------------------------- */
@@ -468,26 +454,12 @@ static void td_leave(struct app *a)
     *app_slot(a) = NULL;
 }
 
-static int64_t td_next_timer(struct app *a)
-{
-    struct td *s = *app_slot(a);
-    return ui_list_deadline(&s->ls, app_now(a));
-}
-
-static void td_timer(struct app *a, int64_t now)
-{
-    struct td *s = *app_slot(a);
-    ui_list_animate(&s->ls, now);
-}
-
 static const struct screen training_detail_screen = {
     .name = "training_detail",
     .title_key = "training.detail.title",
     .enter = td_enter,
     .leave = td_leave,
     .build = td_build,
-    .next_timer = td_next_timer,
-    .timer = td_timer,
 };
 
 /* ---- sign-up form -------------------------------------------------------------------- */

@@ -67,6 +67,8 @@ struct ui {
     int full_redraw;
     SDL_Rect clip;            /* while a list builds its rows */
     int clip_active;
+    int64_t now_ms;           /* the app's clock, for momentum scrolling */
+    int64_t wake_at;          /* next animation frame a gliding list needs, or INT64_MAX */
     struct ui_stats stats;
 };
 
@@ -343,6 +345,7 @@ void ui_begin(struct ui *ui)
     l->modal_from = -1;
     arena_reset(&ui->arena[ui->cur]);
     ui->acted = 0;
+    ui->wake_at = INT64_MAX;
     textcache_frame_begin(ui->tc);
 }
 
@@ -534,12 +537,9 @@ int ui_list_animate(struct ui_list_state *ls, int64_t now_ms)
     return ls->velocity != 0;
 }
 
-int64_t ui_list_deadline(const struct ui_list_state *ls, int64_t now_ms)
-{
-    if (ls->velocity == 0)
-        return INT64_MAX;
-    return ls->last_ms ? ls->last_ms + 16 : now_ms;
-}
+void ui_set_time(struct ui *ui, int64_t now_ms) { ui->now_ms = now_ms; }
+
+int64_t ui_next_wake(const struct ui *ui) { return ui->wake_at; }
 
 int ui_text_width(struct ui *ui, const char *s, int size, int bold)
 {
@@ -556,7 +556,14 @@ int ui_list(struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls
         ls->offset -= (float)d;
     if (vel != 0) {
         ls->velocity = vel;
-        ls->last_ms = 0;
+        ls->last_ms = ui->now_ms;
+    }
+    /* Momentum belongs to the toolkit: a gliding list moves with the clock at every build
+     * and asks for the next frame, so screens need no timers of their own for it. */
+    if (ls->velocity != 0) {
+        ui_list_animate(ls, ui->now_ms);
+        if (ls->velocity != 0 && ls->last_ms + 16 < ui->wake_at)
+            ui->wake_at = ls->last_ms + 16;
     }
     float max_off = (float)count * (float)row_h - (float)r.h;
     if (max_off < 0)

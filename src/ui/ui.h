@@ -166,9 +166,10 @@ int ui_list(struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls
             int row_h, ui_row_fn fn, void *ctx);
 /* Advances momentum scrolling to now; returns 1 while the list is still moving. */
 int ui_list_animate(struct ui_list_state *ls, int64_t now_ms);
-/* The deadline a screen's next_timer returns for a list: the next animation frame while
- * it glides, INT64_MAX when it is still. */
-int64_t ui_list_deadline(const struct ui_list_state *ls, int64_t now_ms);
+/* The clock lists glide by (the app sets it before each build), and the time of the next
+ * animation frame a gliding list needs (INT64_MAX: none). */
+void ui_set_time(struct ui *ui, int64_t now_ms);
+int64_t ui_next_wake(const struct ui *ui);
 /* Width in pixels of one line of text at a ui size (large-text factor applied). */
 int ui_text_width(struct ui *ui, const char *s, int size, int bold);
 

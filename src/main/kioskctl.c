@@ -187,8 +187,10 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
     if (!st)
         return 2;
     sqlite3_stmt *s = store_prepare(
-        st, "SELECT uuid, kiosk_id, kind, created_at, local_date, fields,"
-            " collected_at, uploaded_at FROM records"
+        st, "SELECT json_set(" STORE_RECORD_JSON_SQL ", '$.collected',"
+            " json(iif(collected_at IS NULL, 'false', 'true')), '$.uploaded',"
+            " json(iif(uploaded_at IS NULL, 'false', 'true'))),"
+            " created_at, uuid, kind, collected_at, uploaded_at FROM records"
             " WHERE (?1 IS NULL OR kind=?1) AND (?2 IS NULL OR local_date=?2) ORDER BY seq");
     if (!s) {
         store_close(st);
@@ -200,29 +202,14 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
         sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
     int n = 0;
     while (sqlite3_step(s) == SQLITE_ROW) {
-        const char *col[8];
-        for (int i = 0; i < 8; i++)
+        const char *col[6];
+        for (int i = 0; i < 6; i++)
             col[i] = (const char *)sqlite3_column_text(s, i);
-        if (json) {
-            struct strbuf sb = {0};
-            strbuf_add(&sb, "{\"uuid\":");
-            strbuf_add_json_str(&sb, col[0]);
-            strbuf_add(&sb, ",\"kiosk_id\":");
-            strbuf_add_json_str(&sb, col[1]);
-            strbuf_add(&sb, ",\"kind\":");
-            strbuf_add_json_str(&sb, col[2]);
-            strbuf_add(&sb, ",\"created_at\":");
-            strbuf_add_json_str(&sb, col[3]);
-            strbuf_add(&sb, ",\"local_date\":");
-            strbuf_add_json_str(&sb, col[4]);
-            strbuf_addf(&sb, ",\"collected\":%s,\"uploaded\":%s,\"fields\":%s}",
-                        col[6] ? "true" : "false", col[7] ? "true" : "false", col[5]);
-            puts(sb.buf);
-            strbuf_free(&sb);
-        } else {
-            printf("%s  %s  %-16s %s%s\n", col[3], col[0], col[2], col[6] ? "collected " : "",
-                   col[7] ? "uploaded" : "");
-        }
+        if (json)
+            puts(col[0]);
+        else
+            printf("%s  %s  %-16s %s%s\n", col[1], col[2], col[3], col[4] ? "collected " : "",
+                   col[5] ? "uploaded" : "");
         n++;
     }
     sqlite3_finalize(s);

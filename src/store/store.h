@@ -44,6 +44,14 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+/* SQL expression turning a records row into the JSON object that bundles and
+ * `kioskctl records --json` carry: fields inline as an object (a row some other writer
+ * stored malformed becomes a JSON string rather than breaking the line). */
+#define STORE_RECORD_JSON_SQL                                                               \
+    "json_object('uuid', uuid, 'kiosk_id', kiosk_id, 'kind', kind, 'created_at', created_at," \
+    " 'local_date', local_date, 'fields',"                                                  \
+    " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
+
 #define STORE_SCHEMA_VERSION 2
 #define STORE_DB_NAME "kiosk.db"
 

@@ -344,11 +344,8 @@ static int summarise(struct exporter *x, struct summary *sum)
 
 static int write_records(struct exporter *x, struct wfile *w)
 {
-    /* fields went in through json(); the CASE keeps a line valid JSON even for a row some
-     * other writer stored malformed, instead of silently breaking the bundle. */
     sqlite3_stmt *s = store_prepare(
-        x->st, "SELECT seq, uuid, kiosk_id, kind, created_at, local_date,"
-               " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END"
+        x->st, "SELECT json_set(" STORE_RECORD_JSON_SQL ", '$.seq', seq)"
                " FROM records WHERE collected_at IS NULL ORDER BY seq");
     if (!s)
         return -1;
@@ -356,19 +353,8 @@ static int write_records(struct exporter *x, struct wfile *w)
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && !w->err && !cancelled(x)) {
         strbuf_reset(&line);
-        strbuf_addf(&line, "{\"seq\":%lld,\"uuid\":", (long long)sqlite3_column_int64(s, 0));
-        strbuf_add_json_str(&line, col(s, 1));
-        strbuf_add(&line, ",\"kiosk_id\":");
-        strbuf_add_json_str(&line, col(s, 2));
-        strbuf_add(&line, ",\"kind\":");
-        strbuf_add_json_str(&line, col(s, 3));
-        strbuf_add(&line, ",\"created_at\":");
-        strbuf_add_json_str(&line, col(s, 4));
-        strbuf_add(&line, ",\"local_date\":");
-        strbuf_add_json_str(&line, col(s, 5));
-        strbuf_add(&line, ",\"fields\":");
-        strbuf_add(&line, col(s, 6));
-        strbuf_add(&line, "}\n");
+        strbuf_add(&line, col(s, 0));
+        strbuf_add(&line, "\n");
         wfile_write(w, line.buf, line.len);
         x->res->records++;
         tick(x);

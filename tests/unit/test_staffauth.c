@@ -23,37 +23,8 @@
 #define T0 1764550800000LL /* 2025-12-01 09:00 +08:00 */
 #define SEC 1000LL
 
-struct fixture {
-    char dir[64];
-    struct store *st;
-};
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    return remove(path);
-}
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    assert_non_null(f);
-    strcpy(f->dir, "/tmp/test_staffauth_XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    char err[256] = "";
-    if (store_open(f->dir, "LD01", &f->st, err, sizeof err) != 0)
-        fail_msg("store_open: %s", err);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    store_close(f->st);
-    nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-    free(f);
-    return 0;
-}
+#define STORE_FIXTURE_KIOSK "LD01"
+#include "store_fixture.h"
 
 static void reopen(struct fixture *f)
 {

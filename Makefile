@@ -13,7 +13,7 @@ PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
 # Debian packages the build, the tests and a real kiosk need.  `make deps` installs the
 # missing ones (and says which); nothing happens when all are present.
 DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
-             libqrencode-dev librime-dev librime-bin rime-data-luna-pinyin rime-data-stroke \
+             libqrencode-dev librime-dev librime-bin rime-prelude rime-essay rime-data-luna-pinyin rime-data-stroke \
              libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk fonts-dejavu-core \
              fonts-droid-fallback zbar-tools time xvfb xauth \
              postgresql postgresql-common sqlite3

@@ -1,6 +1,6 @@
 #!/bin/bash
-# The kiosk's own uploads against a real PostgreSQL (Debian's pg_virtualenv, thrown away
-# afterwards): 立即上传 on the staff screen, the periodic background upload ([upload]
+# The kiosk's own uploads against a real PostgreSQL (tests/tools/pg-virtualenv.sh, thrown
+# away afterwards): 立即上传 on the staff screen, the periodic background upload ([upload]
 # interval_s), and what the staff screen says when the centre cannot be reached.  The
 # kiosk runs headless with scripts; its clock is virtual, its worker threads real.
 #
@@ -10,8 +10,6 @@ cd "$(dirname "$0")/../.."
 
 if [ "${TEST_STAFF_UPLOAD_INSIDE:-}" != 1 ]; then
     B=${1:-build/asan}
-    command -v pg_virtualenv >/dev/null ||
-        { echo "test_staff_upload: pg_virtualenv (Debian package postgresql-common) is missing" >&2; exit 1; }
     [ -x "$B/kiosk" ] && [ -x "$B/kioskctl" ] || { echo "test_staff_upload: build $B first" >&2; exit 1; }
     WORK=$(mktemp -d /tmp/test_staff_upload.XXXXXX)
     trap 'rm -rf "$WORK"' EXIT
@@ -19,11 +17,11 @@ if [ "${TEST_STAFF_UPLOAD_INSIDE:-}" != 1 ]; then
     export SDL_VIDEODRIVER=dummy
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
     export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
-    pg_virtualenv -- bash "$0"
+    tests/tools/pg-virtualenv.sh bash "$0"
     exit $?
 fi
 
-# ---- inside pg_virtualenv: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
+# ---- inside tests/tools/pg-virtualenv.sh: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
 
 pass=0
 fail=0

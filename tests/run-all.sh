@@ -1,7 +1,8 @@
 #!/bin/bash
 # Runs every test against one build variant (default build/asan): the unit test binaries,
-# the scripted UI scenarios through the real kiosk, and the shell tests.  Prints one line
-# per test and a closing "N passed, M failed" line; exits non-zero when anything failed.
+# the scripted UI scenarios through the real kiosk, and the shell tests, TEST_JOBS at a
+# time (default: the cores, at most 4).  Prints one line per test as it ends and a closing
+# "N passed, M failed" line; exits non-zero when anything failed.
 #
 # Scenario files: tests/scenarios/NAME.script, played by
 #   kiosk --headless --script NAME.script --data-dir <fresh dir> --clock <clock>
@@ -25,29 +26,43 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export SDL_VIDEODRIVER=dummy
 OUTROOT=${TEST_OUT:-$PWD/build/test-out}
 rm -rf "$OUTROOT"; mkdir -p "$OUTROOT"
-pass=0; fail=0; failed=()
+# Tests run TEST_JOBS at a time (default: the number of cores, at most 4).  Each test has its
+# own output directory and its own PostgreSQL (tests/tools/pg-virtualenv.sh), so they never
+# meet; a result line is printed when a test ends, with its own duration.
+JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$JOBS" -gt 4 ] && JOBS=4
+[ "$JOBS" -lt 1 ] && JOBS=1
+RES=$OUTROOT/.results
+mkdir -p "$RES"
 
-T0=${EPOCHREALTIME/./}
-ok()  { pass=$((pass+1)); local t=${EPOCHREALTIME/./}; printf '  ok    %-40s %5d ms\n' "$1" $(( (t - T0) / 1000 )); T0=$t; }
-bad() { fail=$((fail+1)); failed+=("$1"); T0=${EPOCHREALTIME/./}; printf '  FAIL  %s\n' "$1"; [ -n "${2:-}" ] && sed 's/^/        /' "$2" | tail -n 40; }
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+# finish NAME STATUS LOG T0: records and prints one result.
+finish() {
+  local ms=$(( $(now_ms) - $4 ))
+  if [ "$2" = ok ]; then
+    printf '  ok    %-40s %5d ms\n' "$1" "$ms"
+    echo "ok $1" >"$RES/$(echo "$1" | tr ' /()' '____')"
+  else
+    # One write, so that the lines of two tests ending together do not interleave.
+    local msg; msg=$(printf '  FAIL  %s\n' "$1"; [ -n "$3" ] && [ -f "$3" ] && sed 's/^/        /' "$3" | tail -n 40)
+    printf '%s\n' "$msg"
+    echo "FAIL $1" >"$RES/$(echo "$1" | tr ' /()' '____')"
+  fi
+}
 
-echo "== unit tests ($B)"
-for t in "$B"/tests/test_*; do
-  [ -x "$t" ] || continue
-  name=$(basename "$t")
-  [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
-  log=$OUTROOT/$name.log
-  if "$t" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-done
+run_unit() {
+  local t=$1 name; name=$(basename "$t")
+  local log=$OUTROOT/$name.log t0; t0=$(now_ms)
+  if "$t" >"$log" 2>&1; then finish "$name" ok "" "$t0"; else finish "$name" bad "$log" "$t0"; fi
+}
 
-echo "== UI scenarios"
-for s in tests/scenarios/*.script; do
-  [ -f "$s" ] || continue
-  name=$(basename "$s" .script)
-  [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
+run_scenario() {
+  local s=$1 name; name=$(basename "$s" .script)
+  local t0; t0=$(now_ms)
   export DATA=$OUTROOT/$name/data OUT=$OUTROOT/$name
   mkdir -p "$DATA"
   hdr() { sed -n "s/^# $1: //p" "$s" | head -n 1; }
+  local clock config want errwant setup envs log got chk
   clock=$(hdr clock); clock=${clock:-2026-12-01T09:00:00+08:00}
   config=$(hdr config); config=${config:-kiosk-config/kiosk.ini}; config=$(eval echo "$config")
   want=$(hdr exit); want=${want:-0}
@@ -55,28 +70,63 @@ for s in tests/scenarios/*.script; do
   setup=$(hdr setup)
   envs=$(hdr env)
   log=$OUT/run.log
-  if [ -n "$setup" ] && ! (eval "$setup") >"$log" 2>&1; then bad "$name (setup)" "$log"; continue; fi
+  if [ -n "$setup" ] && ! (eval "$setup") >"$log" 2>&1; then finish "$name (setup)" bad "$log" "$t0"; return; fi
   ( [ -n "$envs" ] && eval "export $envs"
     exec "$KIOSK" --headless --config "$config" --data-dir "$DATA" --clock "$clock" --script "$s" ) >"$log" 2>&1
   got=$?
-  if [ "$got" != "$want" ]; then echo "exit status $got, expected $want" >>"$log"; bad "$name" "$log"; continue; fi
-  if [ -n "$errwant" ] && ! grep -qF -- "$errwant" "$log"; then echo "stderr lacks: $errwant" >>"$log"; bad "$name" "$log"; continue; fi
-  if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"; then bad "$name (sanitizer)" "$log"; continue; fi
+  if [ "$got" != "$want" ]; then echo "exit status $got, expected $want" >>"$log"; finish "$name" bad "$log" "$t0"; return; fi
+  if [ -n "$errwant" ] && ! grep -qF -- "$errwant" "$log"; then echo "stderr lacks: $errwant" >>"$log"; finish "$name" bad "$log" "$t0"; return; fi
+  if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"; then finish "$name (sanitizer)" bad "$log" "$t0"; return; fi
   chk=tests/scenarios/$name.check
-  if [ -f "$chk" ] && ! bash "$chk" >>"$log" 2>&1; then bad "$name (check)" "$log"; continue; fi
-  ok "$name"
-done
+  if [ -f "$chk" ] && ! bash "$chk" >>"$log" 2>&1; then finish "$name (check)" bad "$log" "$t0"; return; fi
+  finish "$name" ok "" "$t0"
+}
+
+run_shell() {
+  local t=$1 name; name=$(basename "$t" .sh)
+  local log=$OUTROOT/$name.log t0; t0=$(now_ms)
+  if bash "$t" "$B" >"$log" 2>&1; then finish "$name" ok "" "$t0"; else finish "$name" bad "$log" "$t0"; fi
+}
+
+# pool FUNCTION ITEM…: runs FUNCTION ITEM for every item, JOBS at a time.
+pool() {
+  local fn=$1; shift
+  local running=0
+  for item in "$@"; do
+    if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+    "$fn" "$item" &
+    running=$((running + 1))
+  done
+  wait
+}
+
+pick() {  # pick PATTERN STRIP: the files matching PATTERN whose name contains $ONLY
+  local f n
+  for f in $1; do
+    [ -e "$f" ] || continue
+    n=$(basename "$f" "$2")
+    [ -n "$ONLY" ] && [[ "$n" != *"$ONLY"* ]] && continue
+    echo "$f"
+  done
+}
+
+T_ALL=$(now_ms)
+echo "== unit tests ($B, $JOBS at a time)"
+mapfile -t units < <(for t in $(pick "$B/tests/test_*" ""); do [ -x "$t" ] && echo "$t"; done)
+pool run_unit "${units[@]}"
+
+echo "== UI scenarios"
+mapfile -t scenarios < <(pick "tests/scenarios/*.script" .script)
+pool run_scenario "${scenarios[@]}"
 
 echo "== shell tests"
-for t in tests/shell/test_*.sh; do
-  [ -f "$t" ] || continue
-  name=$(basename "$t" .sh)
-  [ -n "$ONLY" ] && [[ "$name" != *"$ONLY"* ]] && continue
-  log=$OUTROOT/$name.log
-  if bash "$t" "$B" >"$log" 2>&1; then ok "$name"; else bad "$name" "$log"; fi
-done
+# The longest first, so that two long ones do not end up last and alone.
+mapfile -t shells < <(pick "tests/shell/test_*.sh" .sh | xargs -r ls -S)
+pool run_shell "${shells[@]}"
 
+pass=$(cat "$RES"/* 2>/dev/null | grep -c '^ok ')
+fail=$(cat "$RES"/* 2>/dev/null | grep -c '^FAIL ')
 echo
-[ "$fail" -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
-echo "$pass passed, $fail failed"
+if [ "$fail" -gt 0 ]; then echo "failed:"; sed -n 's/^FAIL /  /p' "$RES"/*; fi
+echo "$pass passed, $fail failed ($(( ($(now_ms) - T_ALL) / 1000 )) s)"
 [ "$fail" -eq 0 ]

@@ -39,8 +39,13 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(LDOPT) $(PKG_LIBS) -lm -lpthread $(LDFLAGS)
 
 B         := build/$(VARIANT)
-LIB_SRC   := $(filter-out src/main/% $(EXCLUDE),$(wildcard src/*/*.c))
+LIB_SRC   := $(filter-out src/main/% src/centre/% $(EXCLUDE),$(wildcard src/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+# The centre's layer is linked into kioskctl (and tests) only, never into the kiosk; it
+# carries the central schema's migrations, compiled in from kiosk-config/central/.
+CENTRAL_SQL := $(sort $(wildcard kiosk-config/central/*.sql))
+CENTRE_SRC  := $(wildcard src/centre/*.c)
+CENTRE_OBJ  := $(CENTRE_SRC:%.c=$(B)/%.o) $(B)/gen/central_sql.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -68,17 +73,35 @@ $(B)/libkiosk.a: $(LIB_OBJ) $(B)/objects.list
 	@rm -f $@
 	@ar rcs $@ $(LIB_OBJ)
 
+# Regenerated on every build but replaced only when the set or text of the files changed.
+$(B)/gen/central_sql.c: src/centre/sql-embed.sh FORCE
+	@mkdir -p $(dir $@)
+	@sh src/centre/sql-embed.sh $(CENTRAL_SQL) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || { echo "  GEN     $@"; mv $@.tmp $@; }
+
+$(B)/gen/central_sql.o: $(B)/gen/central_sql.c
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/centre.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(CENTRE_OBJ)" | cmp -s - $@ || echo "$(CENTRE_OBJ)" > $@
+
+$(B)/libcentre.a: $(CENTRE_OBJ) $(B)/centre.list
+	@rm -f $@
+	@ar rcs $@ $(CENTRE_OBJ)
+
 FORCE:
 
 $(B)/kiosk: $(B)/src/main/kiosk.o $(B)/libkiosk.a
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL)
 
-$(B)/kioskctl: $(B)/src/main/kioskctl.o $(B)/libkiosk.a
+$(B)/kioskctl: $(B)/src/main/kioskctl.o $(B)/libcentre.a $(B)/libkiosk.a
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libkiosk.a
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcentre.a $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)

@@ -16,6 +16,7 @@
 #include "core/config.h"
 #include "receipt/printer.h"
 
+struct identity;
 struct sign_key;
 struct store;
 struct ui;
@@ -77,6 +78,11 @@ struct app {
     /* receipts (app/receipts.h): the signing key and the printer kiosk.c opened, borrowed;
      * either may be NULL (no receipt can be signed / nothing is printed). */
     struct sign_key *key;
+    /* The kiosk's Ed25519 identity (receipt/sign.h), borrowed; NULL unless identity_state
+     * is SIGN_IDENTITY_OK or _CREATED.  When sign_identity_blocks_service(identity_state)
+     * the kiosk must not serve: its records could be attributed to no registered key. */
+    struct identity *identity;
+    int identity_state;               /* enum sign_identity_state */
     struct printer *printer;
     int print_in_flight;              /* jobs queued whose result is not applied yet */
     uint64_t print_serial;            /* bumps whenever a receipt's print state changes */

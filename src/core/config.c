@@ -2,6 +2,7 @@
  * new key is one line here and one documented line in kiosk.ini. */
 #include "core/config.h"
 
+#include "core/identity.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -58,6 +59,9 @@ static const struct key keys[] = {
     I("checkin", "result_s", checkin_result_s, "5", 1, 60),
     I("checkin", "double_read_ms", checkin_double_read_ms, "2000", 0, 60000),
     I("staff", "idle_timeout_s", staff_idle_timeout_s, "60", 10, 3600),
+    S("centre", "conninfo", centre_conninfo, ""),
+    S("centre", "public_key", centre_public_key, ""),
+    S("centre", "secret_key_file", centre_secret_key_file, ""),
 };
 
 static int set_value(struct config *c, const struct key *k, const char *v, char *why,
@@ -185,6 +189,13 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
             *key = "id";
             return -1;
         }
+    struct identity_pub pk;
+    if (c->centre_public_key[0] && identity_pub_parse(c->centre_public_key, &pk) < 0) {
+        snprintf(why, whylen, "[centre] public_key is not an Ed25519 public key (44 base64"
+                              " characters, as `kioskctl centre keygen` prints it)");
+        *key = "public_key";
+        return -1;
+    }
     if (c->idle_warning_s >= c->idle_timeout_s) {
         snprintf(why, whylen, "[display] idle_warning_s must be shorter than idle_timeout_s");
         *key = "idle_warning_s";

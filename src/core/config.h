@@ -46,6 +46,10 @@ struct config {
     int checkin_double_read_ms;
     /* [staff] */
     int staff_idle_timeout_s;
+    /* [centre] */
+    char centre_conninfo[1024];       /* kioskctl centre …: an admin or analyst login */
+    char centre_public_key[64];       /* the centre's Ed25519 public key (base64) */
+    char centre_secret_key_file[1024]; /* at the centre: its key pair (ingest, content) */
 };
 
 /* Sets every key to its default. */

@@ -203,6 +203,15 @@ int main(int argc, char **argv)
     struct sign_key *key = NULL;
     if (sign_key_open(cfg.data_dir, 1, &key, err, sizeof err) < 0)
         fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
+    /* The kiosk's identity: made at the first start, never silently replaced after.  A
+     * lost or foreign key leaves identity_state saying so, for the out-of-service
+     * screen; the reason goes to the log once. */
+    struct identity *identity = NULL;
+    enum sign_identity_state id_state;
+    if (sign_identity_open(cfg.data_dir, st, 1, &identity, &id_state, err, sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    else if (id_state == SIGN_IDENTITY_CREATED)
+        store_event(st, now, "identity_created", identity_key_id(identity));
     struct printer *printer = NULL;
     /* Script mode polls the printer itself (platform/script.c, wait). */
     if (printer_open(cfg.printer_device, cfg.printer_timeout_ms, args.script ? NULL : wake_loop,
@@ -211,6 +220,8 @@ int main(int argc, char **argv)
     struct app app;
     app_init(&app, &cfg, st, cat, ui, args.script != NULL, now);
     app.key = key;
+    app.identity = identity;
+    app.identity_state = (int)id_state;
     app.printer = printer;
     store_event(st, app_now(&app), "start", args.script ? "script" : "");
 
@@ -230,6 +241,7 @@ int main(int argc, char **argv)
     app_fini(&app);
     printer_close(printer);
     sign_key_close(key);
+    identity_free(identity);
     ui_destroy(ui);
 out_platform:
     platform_close(&plat);

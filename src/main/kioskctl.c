@@ -7,12 +7,14 @@
  * Exit status: 0 success; 1 the command ran and found a problem (check failed, import
  * refused, upload failed); 2 bad arguments, configuration or data directory. */
 #include "app/checkin.h"
+#include "centre/centre_cmd.h"
 #include "app/staffauth.h"
 #include "content/import.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "receipt/printer.h"
 #include "receipt/receipt_cmd.h"
+#include "receipt/sign.h"
 #include "store/store.h"
 #include "sync/sync_cmd.h"
 
@@ -43,8 +45,11 @@ static void usage(FILE *f)
           "  set-pin                       read a new staff PIN from standard input\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
-          "  print-test                    print a test receipt on the configured printer\n",
+          "  print-test                    print a test receipt on the configured printer\n"
+          "  identity [--new]              this kiosk's id and Ed25519 public key (--new: make a new key)\n"
+          "at the centre ([centre] conninfo):\n",
           f);
+    centre_cmd_usage(f);
 }
 
 static int64_t now_ms(void)
@@ -310,6 +315,53 @@ static int cmd_set_pin(struct ctl *c, int argc, char **argv)
     return rc;
 }
 
+/* identity [--new] — prints the kiosk's id and public key for `centre add-kiosk`; --new
+ * makes a new key on purpose (a lost key is never replaced otherwise). */
+static int cmd_identity(struct ctl *c, int argc, char **argv)
+{
+    int renew = argc == 2 && !strcmp(argv[1], "--new");
+    if (argc > 2 || (argc == 2 && !renew)) {
+        fprintf(stderr, "usage: kioskctl identity [--new]\n");
+        return 2;
+    }
+    struct store *st = renew ? open_rw(c) : open_ro(c);
+    if (!st)
+        return renew ? 2 : 1;
+    char err[1024];
+    struct identity *id = NULL;
+    enum sign_identity_state state;
+    int rc = 0;
+    if (renew) {
+        enum sign_identity_state before;
+        struct identity *old = NULL;
+        sign_identity_open(c->cfg.data_dir, st, 0, &old, &before, err, sizeof err);
+        if (sign_identity_renew(c->cfg.data_dir, st, &id, err, sizeof err) < 0) {
+            fprintf(stderr, "kioskctl identity: %s\n", err);
+            rc = 1;
+        } else {
+            if (old)
+                printf("the key %s was replaced; what it signed still verifies by its key id\n",
+                       identity_key_id(old));
+            store_event(st, now_ms(), "identity_new", identity_key_id(id));
+        }
+        identity_free(old);
+    } else if (sign_identity_open(c->cfg.data_dir, st, 0, &id, &state, err, sizeof err) < 0) {
+        fprintf(stderr, "kioskctl identity: %s\n", err);
+        rc = 1;
+    }
+    if (id) {
+        printf("kiosk_id: %s\npublic_key: %s\nkey_id: %s\n", c->cfg.kiosk_id,
+               identity_public(id)->text, identity_key_id(id));
+        if (renew)
+            printf("register it at the centre: kioskctl centre add-kiosk %s --hall HALL"
+                   " --role LOGIN --pubkey %s --replace\n",
+                   c->cfg.kiosk_id, identity_public(id)->text);
+    }
+    identity_free(id);
+    store_close(st);
+    return rc;
+}
+
 typedef int (*store_cmd_fn)(struct store *, const struct config *, int, char **);
 
 static int with_store(struct ctl *c, store_cmd_fn fn, int argc, char **argv)
@@ -373,6 +425,10 @@ int main(int argc, char **argv)
         return receipt_cmd_verify(&c.cfg, n, rest);
     if (!strcmp(cmd, "receipt"))
         return receipt_cmd_receipt(&c.cfg, n, rest);
+    if (!strcmp(cmd, "identity"))
+        return cmd_identity(&c, n, rest);
+    if (!strcmp(cmd, "centre"))
+        return centre_cmd(&c.cfg, n, rest);
     if (!strcmp(cmd, "print-test"))
         return receipt_cmd_print_test(&c.cfg, n, rest);
     fprintf(stderr, "kioskctl: unknown command \"%s\"\n", cmd);

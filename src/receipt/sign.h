@@ -1,6 +1,16 @@
-/* sign — the kiosk's receipt signing key: HMAC-SHA256 (libsodium) over receipt payloads,
- * so the centre can tell a genuine receipt from a forged one.
+/* sign — the kiosk's keys.  Two of them:
  *
+ * - its Ed25519 identity (core/identity.h: DATA_DIR/identity.key), made at the first
+ *   start and registered at the centre (`kioskctl identity` prints it for
+ *   `centre add-kiosk --pubkey`).  It signs receipts, bundles and whatever else the
+ *   centre must be able to attribute to this kiosk.  sign_identity_open decides whether
+ *   the kiosk may use, make or must refuse a key: a key that was lost is never silently
+ *   replaced by a new one (the new one would disown every receipt and bundle signed so
+ *   far and would not be the key the registry holds);
+ * - the older HMAC-SHA256 receipt key (below), kept only so that receipts printed before
+ *   the identity existed keep verifying on their kiosk.
+ *
+ * The HMAC key:
  * The key is 32 random bytes made at first use and kept in DATA_DIR/receipt.key (mode
  * 0600, one line "LDKEY1 <key id> <64 hex digits>").  The key id is the first 8 hex
  * digits of SHA-256(key): it names the key in payloads without revealing it, and a
@@ -15,6 +25,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/identity.h"
+
+struct store;
 
 #define SIGN_KEY_FILE "receipt.key"
 #define SIGN_KEY_BYTES 32
@@ -47,5 +61,51 @@ void sign_mac(const struct sign_key *k, const void *msg, size_t len,
  * time wherever the first difference is (sodium_memcmp). */
 int sign_verify(const struct sign_key *k, const void *msg, size_t len, const uint8_t *tag,
                 size_t taglen);
+
+/* ---- the kiosk's Ed25519 identity ---------------------------------------------------- */
+
+enum sign_identity_state {
+    SIGN_IDENTITY_OK,       /* the key this kiosk has been using (or adopts, see below) */
+    SIGN_IDENTITY_CREATED,  /* first start: a new key was made and recorded */
+    SIGN_IDENTITY_NONE,     /* no key yet, and none was to be made (kioskctl before the
+                             * kiosk's first start) */
+    SIGN_IDENTITY_MISSING,  /* the kiosk had a key and its file is gone: out of service
+                             * until staff put the file back or make a new key on purpose
+                             * (`kioskctl identity --new`, then `centre add-kiosk --replace`) */
+    SIGN_IDENTITY_FOREIGN,  /* a key file is there but is none this kiosk has used:
+                             * copied in from elsewhere; out of service likewise */
+    SIGN_IDENTITY_UNUSABLE, /* the file is damaged, readable by others or unreadable */
+};
+
+/* 1 for the states in which the kiosk must not serve (MISSING, FOREIGN, UNUSABLE): its
+ * records could be attributed to no registered key.  The kiosk's start-up shows the
+ * out-of-service screen for these. */
+int sign_identity_blocks_service(enum sign_identity_state s);
+/* A sentence for staff (zh != 0: Chinese), saying what to do.  Static storage. */
+const char *sign_identity_state_text(enum sign_identity_state s, int zh);
+
+/* Opens the kiosk's identity in data_dir.  The database remembers every key the kiosk
+ * has used (meta identity_key_id, identity_pub:<key id>); the rules:
+ *   file there, a key this kiosk used (or the database knows none yet) → OK (recorded
+ *       when `create`, so an upgraded kiosk adopts its key);
+ *   file there, the database knows other keys only → FOREIGN;
+ *   file missing, the database knows a key → MISSING (never replaced here);
+ *   file missing, the database knows none → CREATED when `create` (the first start),
+ *       else NONE.
+ * Returns 0 with *state and, for OK/CREATED, *out (identity_free); -1 with *state, a
+ * sentence in err and *out NULL otherwise.  `create` also allows the writes to meta;
+ * without it st may be read-only. */
+int sign_identity_open(const char *data_dir, struct store *st, int create,
+                       struct identity **out, enum sign_identity_state *state, char *err,
+                       size_t errlen);
+/* Staff's deliberate new key (`kioskctl identity --new`): removes the key file if there
+ * is one, makes a new key and records it as the current one.  The public halves of the
+ * earlier keys stay in the database, so receipts they signed keep verifying.  Returns
+ * 0 with *out, -1 with err. */
+int sign_identity_renew(const char *data_dir, struct store *st, struct identity **out,
+                        char *err, size_t errlen);
+/* Looks up a public key this kiosk has used by its id.  0 with *out, 1 unknown, -1 on a
+ * database error. */
+int sign_identity_known(struct store *st, const char *key_id, struct identity_pub *out);
 
 #endif

@@ -1,5 +1,5 @@
 /* upload — sends the records not yet uploaded to the central PostgreSQL database
- * (table kiosk_records, kiosk-config/central-schema.sql) and marks them uploaded.
+ * (table kiosk_records, kiosk-config/central/) and marks them uploaded.
  *
  * Each batch of cfg->upload_batch records is one transaction holding one multi-row
  * INSERT … ON CONFLICT DO NOTHING keyed by the record UUID, so a batch sent twice (a

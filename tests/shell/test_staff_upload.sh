@@ -23,16 +23,11 @@ fi
 
 # ---- inside tests/tools/pg-virtualenv.sh: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "  ok    $1"; }
-bad() { fail=$((fail + 1)); echo "  FAIL  $1"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
-eq() { [ "$1" = "$2" ] || { echo "        got '$1', want '$2'"; return 1; }; }
+. tests/shell/testlib.sh
 
 SU() { psql -X -q -At -v ON_ERROR_STOP=1 -d kiosk "$@"; }
 createdb kiosk || exit 1
-SU -f kiosk-config/central-schema.sql || { echo "central-schema.sql failed"; exit 1; }
+PGDATABASE=kiosk "$KIOSKCTL" centre migrate >/dev/null || { echo "centre migrate failed"; exit 1; }
 SU -c "CREATE ROLE kiosk_staff LOGIN PASSWORD 'ks-secret-3' IN ROLE kiosk_uploader" || exit 1
 CONN="host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_staff password=ks-secret-3 connect_timeout=5"
 central() { SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD-DEMO-01'"; }
@@ -140,5 +135,4 @@ t_down() {
 }
 check "a failed upload is said on the staff screen, backs off, and loses nothing" t_down
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

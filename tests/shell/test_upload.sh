@@ -4,9 +4,9 @@
 #
 #   tests/shell/test_upload.sh [BUILD_DIR] [--bench]
 #
-# BUILD_DIR (as tests/run-all.sh passes it) only chooses the flavour: a path containing
-# "asan" builds the test driver with sanitizers.  The driver, tests/shell/sync_helper.c, is
-# compiled here from the sources, so this test does not wait for kioskctl or the Makefile.
+# BUILD_DIR (as tests/run-all.sh passes it) is the build to test: the driver,
+# tests/shell/sync_helper.c, is compiled here against its libkiosk.a (with sanitizers when
+# the path contains "asan"), and its kioskctl migrates the central schema.
 #
 # Checks: an upload sent twice stores each record once; a lost acknowledgement re-sends
 # without doubling; a new record goes up once; the kiosk role cannot SELECT, UPDATE,
@@ -39,12 +39,13 @@ if [ "${TEST_UPLOAD_INSIDE:-}" != 1 ]; then
         OPT="-O2 -g"
     fi
     # shellcheck disable=SC2046
+    [ -x "$B/kioskctl" ] && [ -f "$B/libkiosk.a" ] ||
+        { echo "test_upload: build $B first (kioskctl migrates the schema)" >&2; exit 1; }
     gcc -std=gnu11 -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter \
-        -Isrc $OPT tests/shell/sync_helper.c src/core/util.c src/core/config.c \
-        src/store/store.c src/sync/*.c -o "$WORK/sync_helper" \
+        -Isrc $OPT tests/shell/sync_helper.c "$B/libkiosk.a" -o "$WORK/sync_helper" \
         $(pkg-config --cflags --libs sqlite3 libsodium libpq) -lpthread ||
         { echo "test_upload: the test driver does not build" >&2; exit 1; }
-    export TEST_UPLOAD_INSIDE=1 WORK BENCH HELPER=$WORK/sync_helper
+    export TEST_UPLOAD_INSIDE=1 WORK BENCH HELPER=$WORK/sync_helper KIOSKCTL=$PWD/$B/kioskctl
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
     tests/tools/pg-virtualenv.sh bash "$0"
     exit $?
@@ -52,17 +53,7 @@ fi
 
 # ---- inside tests/tools/pg-virtualenv.sh: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "  ok    $1"; }
-bad() { fail=$((fail + 1)); echo "  FAIL  $1"; }
-check() { # check NAME COMMAND... — the command's status decides
-    local name=$1
-    shift
-    if "$@"; then ok "$name"; else bad "$name"; fi
-}
-eq() { [ "$1" = "$2" ] || { echo "        got '$1', want '$2'"; return 1; }; }
-has() { grep -qF -- "$2" "$1" || { echo "        $(basename "$1") lacks '$2':"; sed 's/^/          /' "$1"; return 1; }; }
+. tests/shell/testlib.sh
 
 SU() { psql -X -q -At -v ON_ERROR_STOP=1 -d kiosk "$@"; }
 KIOSK_CONN="host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_test password=kt-secret-1 connect_timeout=5"
@@ -77,7 +68,8 @@ helper() { # helper KIOSK OUTNAME ARGS… — stdout/stderr into $WORK/OUTNAME.{
 }
 
 createdb kiosk || exit 1
-SU -f kiosk-config/central-schema.sql || { echo "central-schema.sql failed"; exit 1; }
+migrate() { PGDATABASE=kiosk "$KIOSKCTL" centre migrate; }
+migrate >/dev/null || { echo "centre migrate failed"; exit 1; }
 SU -c "CREATE ROLE kiosk_test LOGIN PASSWORD 'kt-secret-1' IN ROLE kiosk_uploader" || exit 1
 SU -c "CREATE ROLE ingest_test LOGIN PASSWORD 'in-secret-2' IN ROLE kiosk_ingest" || exit 1
 
@@ -101,7 +93,8 @@ if [ "$BENCH" = 1 ]; then
 fi
 
 echo "== central schema"
-check "schema can be applied again" SU -f kiosk-config/central-schema.sql
+t_migrate_again() { migrate >"$WORK/mig.out" && has "$WORK/mig.out" "0 applied now"; }
+check "migrating again applies nothing" t_migrate_again
 
 echo "== upload"
 D1=$WORK/d1
@@ -291,6 +284,4 @@ check "retry waits 30 s, doubling to 30 min; success starts over" "$HELPER" back
 echo "== throughput"
 check "10,000 records uploaded" throughput
 
-echo
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

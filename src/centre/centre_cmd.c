@@ -1,0 +1,228 @@
+/* centre_cmd — see centre_cmd.h.  Argument checking and printing around migrate.c and
+ * registry.c, which do the work and return the sentences printed here. */
+#include "centre/centre_cmd.h"
+
+#include "centre/centre.h"
+#include "centre/migrate.h"
+#include "centre/registry.h"
+#include "core/config.h"
+#include "core/identity.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void centre_cmd_usage(FILE *f)
+{
+    fputs("  centre migrate                create or bring forward the central schema\n"
+          "  centre add-hall ID --name NAME --level district|street|community [--parent ID]\n"
+          "  centre add-kiosk ID --hall HALL --role LOGIN --pubkey KEY [--ticket-prefix P] [--replace]\n"
+          "  centre retire-kiosk ID        the kiosk's login may no longer send\n"
+          "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n",
+          f);
+}
+
+/* Options of one subcommand: "--name" with a value, or a flag. */
+struct opt {
+    const char *name;
+    int flag;           /* no value */
+    const char *value;  /* set when given ("" for a flag) */
+};
+
+/* Parses argv[from..argc) into opts and at most `max_words` plain words.  Returns the
+ * number of words, or -1 (message printed) on an unknown option, a missing value or an
+ * option given twice. */
+static int parse(const char *cmd, int argc, char **argv, int from, struct opt *opts, int nopts,
+                 const char **words, int max_words)
+{
+    int n = 0;
+    for (int i = from; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-') {
+            int k = 0;
+            while (k < nopts && strcmp(opts[k].name, a) != 0)
+                k++;
+            if (k == nopts) {
+                fprintf(stderr, "kioskctl centre %s: unknown option %s\n", cmd, a);
+                return -1;
+            }
+            if (opts[k].value) {
+                fprintf(stderr, "kioskctl centre %s: %s given twice\n", cmd, a);
+                return -1;
+            }
+            if (opts[k].flag) {
+                opts[k].value = "";
+            } else if (i + 1 < argc) {
+                opts[k].value = argv[++i];
+            } else {
+                fprintf(stderr, "kioskctl centre %s: %s needs a value\n", cmd, a);
+                return -1;
+            }
+        } else if (n < max_words) {
+            words[n++] = a;
+        } else {
+            fprintf(stderr, "kioskctl centre %s: unexpected \"%s\"\n", cmd, a);
+            return -1;
+        }
+    }
+    return n;
+}
+
+static PGconn *connect_or_say(const struct config *cfg, const char *cmd)
+{
+    char err[768];
+    PGconn *c = centre_connect(cfg, "kioskctl-centre", err, sizeof err);
+    if (!c)
+        fprintf(stderr, "kioskctl centre %s: %s ([centre] conninfo)\n", cmd, err);
+    return c;
+}
+
+/* The registry commands need the schema they write; say so plainly when it is behind. */
+static int schema_ready(PGconn *c, const char *cmd)
+{
+    char err[512];
+    if (centre_schema_current(c, err, sizeof err) == 1)
+        return 1;
+    fprintf(stderr, "kioskctl centre %s: %s\n", cmd, err);
+    return 0;
+}
+
+static int cmd_migrate(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("migrate", argc, argv, 2, NULL, 0, w, 0) != 0)
+        return 2;
+    PGconn *c = connect_or_say(cfg, "migrate");
+    if (!c)
+        return 1;
+    char err[768];
+    int n = centre_migrate(c, stdout, err, sizeof err);
+    PQfinish(c);
+    if (n < 0) {
+        fprintf(stderr, "kioskctl centre migrate: %s\n", err);
+        return 1;
+    }
+    printf("central schema up to date (%d migration%s, %d applied now)\n", centre_sql_count,
+           centre_sql_count == 1 ? "" : "s", n);
+    return 0;
+}
+
+/* Connects, checks the schema is current, runs fn and prints its sentence: on stdout
+ * when it succeeded, on stderr otherwise.  Returns the exit status. */
+static int run_registry(const struct config *cfg, const char *cmd,
+                        int (*fn)(PGconn *, const void *, char *, size_t), const void *arg)
+{
+    PGconn *c = connect_or_say(cfg, cmd);
+    if (!c)
+        return 1;
+    int rc = 1;
+    char msg[768];
+    if (schema_ready(c, cmd)) {
+        rc = fn(c, arg, msg, sizeof msg) == 0 ? 0 : 1;
+        if (rc)
+            fprintf(stderr, "kioskctl centre %s: %s\n", cmd, msg);
+        else
+            printf("%s\n", msg);
+    }
+    PQfinish(c);
+    return rc;
+}
+
+static int add_hall(PGconn *c, const void *arg, char *msg, size_t size)
+{
+    return registry_add_hall(c, arg, msg, size);
+}
+
+static int add_kiosk(PGconn *c, const void *arg, char *msg, size_t size)
+{
+    return registry_add_kiosk(c, arg, msg, size);
+}
+
+static int retire_kiosk(PGconn *c, const void *arg, char *msg, size_t size)
+{
+    return registry_retire_kiosk(c, arg, msg, size);
+}
+
+static int cmd_add_hall(const struct config *cfg, int argc, char **argv)
+{
+    struct opt o[] = {{"--name", 0, NULL}, {"--level", 0, NULL}, {"--parent", 0, NULL}};
+    const char *w[1];
+    if (parse("add-hall", argc, argv, 2, o, 3, w, 1) != 1 || !o[0].value || !o[1].value) {
+        fprintf(stderr, "usage: kioskctl centre add-hall ID --name NAME"
+                        " --level district|street|community [--parent ID]\n");
+        return 2;
+    }
+    struct registry_hall h = {w[0], o[0].value, o[1].value, o[2].value};
+    return run_registry(cfg, "add-hall", add_hall, &h);
+}
+
+static int cmd_add_kiosk(const struct config *cfg, int argc, char **argv)
+{
+    struct opt o[] = {{"--hall", 0, NULL},          {"--role", 0, NULL},
+                      {"--pubkey", 0, NULL},        {"--ticket-prefix", 0, NULL},
+                      {"--replace", 1, NULL}};
+    const char *w[1];
+    if (parse("add-kiosk", argc, argv, 2, o, 5, w, 1) != 1 || !o[0].value || !o[1].value ||
+        !o[2].value) {
+        fprintf(stderr, "usage: kioskctl centre add-kiosk ID --hall HALL --role LOGIN"
+                        " --pubkey KEY [--ticket-prefix P] [--replace]\n");
+        return 2;
+    }
+    struct registry_kiosk k = {w[0], o[0].value, o[1].value, o[2].value, o[3].value,
+                               o[4].value != NULL};
+    return run_registry(cfg, "add-kiosk", add_kiosk, &k);
+}
+
+static int cmd_retire_kiosk(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("retire-kiosk", argc, argv, 2, NULL, 0, w, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl centre retire-kiosk ID\n");
+        return 2;
+    }
+    return run_registry(cfg, "retire-kiosk", retire_kiosk, w[0]);
+}
+
+static int cmd_keygen(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("keygen", argc, argv, 2, NULL, 0, w, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl centre keygen FILE\n");
+        return 2;
+    }
+    struct identity *id = NULL;
+    char err[768];
+    if (identity_create(w[0], &id, err, sizeof err) < 0) {
+        fprintf(stderr, "kioskctl centre keygen: %s\n", err);
+        return 1;
+    }
+    printf("key pair written to %s (mode 0600; keep it at the centre only)\n"
+           "key_id: %s\npublic_key: %s\n"
+           "put the public key into every kiosk's [centre] public_key\n",
+           w[0], identity_key_id(id), identity_public(id)->text);
+    identity_free(id);
+    return 0;
+}
+
+int centre_cmd(const struct config *cfg, int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(const struct config *, int, char **);
+    } cmds[] = {
+        {"migrate", cmd_migrate},           {"add-hall", cmd_add_hall},
+        {"add-kiosk", cmd_add_kiosk},       {"retire-kiosk", cmd_retire_kiosk},
+        {"keygen", cmd_keygen},
+    };
+    if (argc >= 2)
+        for (size_t i = 0; i < ARRAY_LEN(cmds); i++)
+            if (strcmp(argv[1], cmds[i].name) == 0)
+                return cmds[i].fn(cfg, argc, argv);
+    if (argc >= 2)
+        fprintf(stderr, "kioskctl centre: unknown command \"%s\"\n", argv[1]);
+    fprintf(stderr, "usage: kioskctl centre COMMAND [ARGS]\n");
+    centre_cmd_usage(stderr);
+    return 2;
+}

@@ -1,0 +1,214 @@
+#!/bin/bash
+# The centre against a real PostgreSQL (tests/tools/pg-virtualenv.sh, thrown away
+# afterwards): the schema migrations, the hall and kiosk registry, and the kiosks'
+# identities, with three kiosks in two halls, each its own data directory and login.
+#
+#   tests/shell/test_centre.sh [BUILD_DIR]      (default build/asan)
+#
+# Checks: `centre migrate` over the schema as it was before migrations keeps its rows and
+# runs each file once; halls in three levels with the parent rules; kiosk logins that are
+# missing, not kiosk_uploader members, superusers or centre roles are refused; a kiosk's
+# first start makes its Ed25519 key (0600) and `kioskctl identity` prints it; a deleted key
+# is not replaced (the kiosk reports it) until staff make a new one; --replace re-keys and
+# keeps the old key known; a retired kiosk's login maps to no kiosk.
+set -u
+cd "$(dirname "$0")/../.."
+
+if [ "${TEST_CENTRE_INSIDE:-}" != 1 ]; then
+    B=${1:-build/asan}
+    [ -x "$B/kiosk" ] && [ -x "$B/kioskctl" ] || { echo "test_centre: build $B first" >&2; exit 1; }
+    WORK=$(mktemp -d /tmp/test_centre.XXXXXX)
+    trap 'rm -rf "$WORK"' EXIT
+    export TEST_CENTRE_INSIDE=1 WORK KIOSK=$PWD/$B/kiosk KIOSKCTL=$PWD/$B/kioskctl
+    export SDL_VIDEODRIVER=dummy
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+    tests/tools/pg-virtualenv.sh bash "$0"
+    exit $?
+fi
+
+# ---- inside tests/tools/pg-virtualenv.sh: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
+
+. tests/shell/testlib.sh
+
+export PGDATABASE=kiosk
+SU() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+createdb kiosk || exit 1
+
+# The centre's config: [centre] conninfo empty, so the PG* environment (the superuser, as
+# the database owner who migrates) decides.
+CFG=$WORK/centre.ini
+cp kiosk-config/kiosk.ini "$CFG"
+centre() { # centre OUTNAME ARGS… — kioskctl centre, output in $WORK/OUTNAME.{out,err}
+    local o=$1
+    shift
+    "$KIOSKCTL" --config "$CFG" centre "$@" >"$WORK/$o.out" 2>"$WORK/$o.err"
+    local rc=$?
+    clean "$WORK/$o.err" || return 99
+    return $rc
+}
+refused() { # refused OUTNAME SENTENCE ARGS… — exit 1 and the sentence on stderr
+    local o=$1 want=$2 rc
+    shift 2
+    centre "$o" "$@"
+    rc=$?
+    [ $rc = 1 ] || { echo "        exit $rc, want 1"; cat "$WORK/$o.out" "$WORK/$o.err"; return 1; }
+    has "$WORK/$o.err" "$want"
+}
+
+echo "== migrations"
+SU -f tests/data/central/schema-before-migrations.sql || exit 1
+SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload)
+       VALUES ('8a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'OLD01', 'checkin', now(), '{\"n\": 1}')"
+t_migrate_old() {
+    centre mig1 migrate && has "$WORK/mig1.out" "applied 001-base.sql" &&
+        has "$WORK/mig1.out" "applied 002-registry.sql" &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'OLD01'")" 1 &&
+        eq "$(SU -c "SELECT count(*) FROM central_migrations")" "$(ls kiosk-config/central/*.sql | wc -l)" &&
+        ! grep -q NOTICE "$WORK/mig1.err"
+}
+check "migrating a centre that ran the old schema keeps its rows" t_migrate_old
+t_migrate_again() {
+    centre mig2 migrate && has "$WORK/mig2.out" "0 applied now" && ! grep -q applied\ 0 "$WORK/mig2.out"
+}
+check "a second migrate applies nothing" t_migrate_again
+t_new_kinds() {
+    SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload) VALUES
+           (gen_random_uuid(), 'OLD01', 'training_waitlist', now(), '{}'),
+           (gen_random_uuid(), 'OLD01', 'evaluation', now(), '{}'),
+           (gen_random_uuid(), 'OLD01', 'help_request', now(), '{}'),
+           (gen_random_uuid(), 'OLD01', 'study_view', now(), '{}')" &&
+        ! SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload)
+                 VALUES (gen_random_uuid(), 'OLD01', 'bogus', now(), '{}')" 2>/dev/null
+}
+check "the kind check takes every kind of the product, and only those" t_new_kinds
+t_fresh_db() {
+    createdb fresh && PGDATABASE=fresh centre mig3 migrate && has "$WORK/mig3.out" "applied 002-registry.sql"
+}
+check "an empty database migrates from nothing" t_fresh_db
+
+echo "== halls"
+t_halls() {
+    centre h1 add-hall LD --name 莲都区外来党员服务中心 --level district &&
+        centre h2 add-hall LD-BY --name 白云街道服务中心 --level street --parent LD &&
+        centre h3 add-hall LD-BY-01 --name 白云社区服务站 --level community --parent LD-BY &&
+        centre h4 add-hall LD-ZS --name 紫金街道服务中心 --level street --parent LD &&
+        has "$WORK/h3.out" "hall LD-BY-01 registered: 白云社区服务站 (community, under LD-BY)" &&
+        centre h5 add-hall LD --name 莲都区外来党员服务中心 --level district && has "$WORK/h5.out" "already registered"
+}
+check "halls in three levels" t_halls
+check "a community station belongs to a street centre" \
+    refused h6 "a community hall belongs to a street hall, and LD is a district" \
+    add-hall X1 --name 某社区 --level community --parent LD
+check "a street hall needs a parent" refused h7 "needs --parent" add-hall X2 --name 某街道 --level street
+check "an unknown parent" refused h8 "the parent hall NOPE is not registered" \
+    add-hall X3 --name 某街道 --level street --parent NOPE
+check "another hall under a taken id" refused h9 "already registered with another name" \
+    add-hall LD-ZS --name 别的 --level street --parent LD
+check "a bad level" refused h10 "district, street or community" add-hall X4 --name x --level city
+t_usage() { centre u1 add-hall X5 --level district; [ $? = 2 ]; }
+check "a missing option is a usage error (exit 2)" t_usage
+
+echo "== kiosks and their identities"
+# Three kiosks: K1 and K2 in the community station, K3 in the other street centre.
+for k in 1 2 3; do
+    mkdir -p "$WORK/k$k"
+    sed -e "s|^id = .*|id = LD0$k|" kiosk-config/kiosk.ini >"$WORK/k$k.ini"
+    SU -c "CREATE ROLE kiosk_ld0$k LOGIN PASSWORD 'pw-$k' IN ROLE kiosk_uploader"
+done
+kctl() { # kctl N OUTNAME ARGS… — kioskctl for kiosk N
+    local k=$1 o=$2
+    shift 2
+    "$KIOSKCTL" --config "$WORK/k$k.ini" --data-dir "$WORK/k$k" "$@" >"$WORK/$o.out" 2>"$WORK/$o.err"
+}
+start() { # start N — the kiosk's first start (an empty script)
+    : >"$WORK/empty.script"
+    "$KIOSK" --headless --config "$WORK/k$1.ini" --data-dir "$WORK/k$1" --script "$WORK/empty.script" \
+        >"$WORK/start$1.log" 2>&1 && clean "$WORK/start$1.log"
+}
+pubkey() { sed -n 's/^public_key: //p' "$WORK/$1.out"; }
+t_first_start() {
+    ! kctl 1 id0 identity && has "$WORK/id0.err" "no kiosk database" &&
+        start 1 && start 2 && start 3 &&
+        [ "$(stat -c %a "$WORK/k1/identity.key")" = 600 ] &&
+        kctl 1 id1 identity && has "$WORK/id1.out" "kiosk_id: LD01" &&
+        [ "$(pubkey id1 | wc -c)" = 45 ] &&
+        kctl 2 id2 identity && kctl 3 id3 identity && [ "$(pubkey id1)" != "$(pubkey id2)" ] &&
+        start 1 && kctl 1 id1b identity && eq "$(pubkey id1b)" "$(pubkey id1)"
+}
+check "each kiosk makes its key at the first start, private, and keeps it" t_first_start
+t_register() {
+    centre r1 add-kiosk LD01 --hall LD-BY-01 --role kiosk_ld01 --pubkey "$(pubkey id1)" --ticket-prefix A &&
+        centre r2 add-kiosk LD02 --hall LD-BY-01 --role kiosk_ld02 --pubkey "$(pubkey id2)" --ticket-prefix B &&
+        centre r3 add-kiosk LD03 --hall LD-ZS --role kiosk_ld03 --pubkey "$(pubkey id3)" &&
+        has "$WORK/r1.out" "kiosk LD01 registered in hall LD-BY-01, login kiosk_ld01" &&
+        eq "$(SU -c "SELECT string_agg(kiosk_id || ':' || hall_id, ' ' ORDER BY kiosk_id) FROM kiosks")" \
+            "LD01:LD-BY-01 LD02:LD-BY-01 LD03:LD-ZS"
+}
+check "three kiosks registered in two halls" t_register
+as_kiosk() { psql "host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_ld0$1 password=pw-$1" -X -q -At -c "$2" 2>&1; }
+check "a kiosk login maps to its own kiosk" eq "$(as_kiosk 2 "SELECT session_kiosk() || ' ' || session_hall()")" "LD02 LD-BY-01"
+check "a kiosk login cannot read the registry" eval '[[ "$(as_kiosk 1 "SELECT * FROM kiosks")" == *"permission denied"* ]]'
+
+SU -c "CREATE ROLE not_member LOGIN; CREATE ROLE no_login IN ROLE kiosk_uploader;
+       CREATE ROLE sneaky LOGIN IN ROLE kiosk_uploader, kiosk_reader;
+       CREATE ROLE root_kiosk LOGIN SUPERUSER IN ROLE kiosk_uploader"
+NEWPK=$(kctl 1 tmp identity && pubkey tmp) # any well-formed key for the refusals below
+check "a login that does not exist" refused k1 "the login ghost does not exist" \
+    add-kiosk LD09 --hall LD-ZS --role ghost --pubkey "$NEWPK"
+check "a login outside kiosk_uploader" refused k2 "not a member of kiosk_uploader" \
+    add-kiosk LD09 --hall LD-ZS --role not_member --pubkey "$NEWPK"
+check "a role that cannot log in" refused k3 "cannot log in" \
+    add-kiosk LD09 --hall LD-ZS --role no_login --pubkey "$NEWPK"
+check "a login that also holds a centre role" refused k4 "also holds a centre role" \
+    add-kiosk LD09 --hall LD-ZS --role sneaky --pubkey "$NEWPK"
+check "a superuser login" refused k5 "superuser" \
+    add-kiosk LD09 --hall LD-ZS --role root_kiosk --pubkey "$NEWPK"
+check "a login already in service for another kiosk" refused k6 "already belongs to another kiosk" \
+    add-kiosk LD09 --hall LD-ZS --role kiosk_ld03 --pubkey "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+check "a key already registered for another kiosk" refused k7 "already registered for kiosk LD01" \
+    add-kiosk LD09 --hall LD-ZS --role kiosk_ld03 --pubkey "$NEWPK"
+check "a malformed public key" refused k8 "not an Ed25519 public key" \
+    add-kiosk LD09 --hall LD-ZS --role kiosk_ld03 --pubkey "not-a-key"
+check "an unknown hall" refused k9 "the hall NOPE is not registered" \
+    add-kiosk LD09 --hall NOPE --role kiosk_ld03 --pubkey "$NEWPK"
+check "a ticket prefix taken in the hall" refused k10 "already uses that ticket prefix" \
+    add-kiosk LD02 --hall LD-BY-01 --role kiosk_ld02 --pubkey "$(pubkey id2)" --ticket-prefix A --replace
+check "registering a kiosk twice without --replace" refused k11 "add --replace" \
+    add-kiosk LD01 --hall LD-BY-01 --role kiosk_ld01 --pubkey "$(pubkey id1)"
+
+t_lost_key() {
+    rm "$WORK/k3/identity.key" && start 3 && has "$WORK/start3.log" "signing key file is missing" &&
+        [ ! -e "$WORK/k3/identity.key" ] &&
+        ! kctl 3 lost identity && has "$WORK/lost.err" "kioskctl identity --new"
+}
+check "a deleted key is not replaced: the kiosk says so, identity fails" t_lost_key
+t_rekey() {
+    local old
+    old=$(sed -n 's/^key_id: //p' "$WORK/id3.out")
+    kctl 3 new identity --new && has "$WORK/new.out" "--replace" &&
+        centre r4 add-kiosk LD03 --hall LD-ZS --role kiosk_ld03 --pubkey "$(pubkey new)" --replace &&
+        has "$WORK/r4.out" "key $old stays known" &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_keys WHERE kiosk_id = 'LD03'")" 2 &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_keys WHERE kiosk_id = 'LD03' AND replaced_at IS NULL")" 1 &&
+        eq "$(SU -c "SELECT public_key FROM kiosks WHERE kiosk_id = 'LD03'")" "$(pubkey new)" &&
+        start 3 && ! grep -q "missing" "$WORK/start3.log"
+}
+check "a new key made on purpose, registered with --replace; the old key stays known" t_rekey
+t_retire() {
+    centre ret1 retire-kiosk LD02 && has "$WORK/ret1.out" "kiosk LD02 retired" &&
+        eq "$(as_kiosk 2 "SELECT coalesce(session_kiosk(), 'none')")" none &&
+        centre ret2 retire-kiosk LD02 && has "$WORK/ret2.out" "already retired" &&
+        refused ret3 "kiosk LD99 is not registered" retire-kiosk LD99 &&
+        centre ret4 add-kiosk LD02 --hall LD-BY-01 --role kiosk_ld02 --pubkey "$(pubkey id2)" --replace &&
+        has "$WORK/ret4.out" "back in service" && eq "$(as_kiosk 2 "SELECT session_kiosk()")" LD02
+}
+check "a retired kiosk's login maps to no kiosk; --replace brings it back" t_retire
+t_keygen() {
+    centre kg keygen "$WORK/centre.key" && [ "$(stat -c %a "$WORK/centre.key")" = 600 ] &&
+        has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/centre.key" &&
+        has "$WORK/kg2.err" "already there"
+}
+check "the centre's key pair: made once, private" t_keygen
+
+summary

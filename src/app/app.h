@@ -17,7 +17,6 @@
 #include "receipt/printer.h"
 
 struct identity;
-struct sign_key;
 struct store;
 struct ui;
 struct app;
@@ -76,10 +75,9 @@ struct app {
     struct pinyin *pinyin;            /* the process's one input engine, opened on first use */
 
     /* receipts (app/receipts.h): the signing key and the printer kiosk.c opened, borrowed;
-     * either may be NULL (no receipt can be signed / nothing is printed). */
-    struct sign_key *key;
-    /* The kiosk's Ed25519 identity (receipt/sign.h), borrowed; NULL unless identity_state
-     * is SIGN_IDENTITY_OK or _CREATED.  When sign_identity_blocks_service(identity_state)
+     * either may be NULL (no receipt can be signed / nothing is printed).  The key is the
+     * kiosk's Ed25519 identity (receipt/sign.h), NULL unless identity_state is
+     * SIGN_IDENTITY_OK or _CREATED.  When sign_identity_blocks_service(identity_state)
      * the kiosk must not serve: its records could be attributed to no registered key. */
     struct identity *identity;
     int identity_state;               /* enum sign_identity_state */

@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/util.h"
+#include "receipt/receipt.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -13,9 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-/* The prefix of a kiosk receipt's QR payload (receipt.h): people will hold their
- * receipt to the scanner instead of the certificate, and deserve to be told so. */
-#define RECEIPT_PREFIX "LDK1|"
 
 struct checkin {
     struct store *st;
@@ -154,7 +152,9 @@ enum validate_result checkin_normalize(const char *input, char *out, size_t n, i
         *detail = 0;
     if (n > 0)
         out[0] = 0;
-    if (input && strncmp(input, RECEIPT_PREFIX, strlen(RECEIPT_PREFIX)) == 0) {
+    /* People will hold their receipt to the scanner instead of the certificate, and
+     * deserve to be told so. */
+    if (receipt_is_payload(input)) {
         if (receipt_code)
             *receipt_code = 1;
         return VALIDATE_CERT_CHARS;

@@ -44,14 +44,14 @@ static int submit(struct app *a, const struct receipt_layout *l)
 
 struct receipt_layout *receipts_issue(struct app *a, const char *uuid, int print)
 {
-    if (!a->key) {
+    if (!a->identity) {
         /* Logged once at start (kiosk.c); the record is committed regardless. */
         store_event(a->st, app_now(a), "receipt_unavailable", "no signing key");
         return NULL;
     }
     struct receipt_layout *l = NULL;
     char err[256];
-    int rc = receipt_prepare(a->st, &a->cfg, a->key, uuid, &l, err, sizeof err);
+    int rc = receipt_prepare(a->st, &a->cfg, a->identity, uuid, &l, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "receipts: %s\n", err);
         store_event(a->st, app_now(a), "receipt_unavailable", uuid);

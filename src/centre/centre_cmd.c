@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/identity.h"
 #include "core/util.h"
+#include "receipt/receipt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ void centre_cmd_usage(FILE *f)
           "  centre add-hall ID --name NAME --level district|street|community [--parent ID]\n"
           "  centre add-kiosk ID --hall HALL --role LOGIN --pubkey KEY [--ticket-prefix P] [--replace]\n"
           "  centre retire-kiosk ID        the kiosk's login may no longer send\n"
-          "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n",
+          "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n"
+          "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n",
           f);
 }
 
@@ -206,6 +208,87 @@ static int cmd_keygen(const struct config *cfg, int argc, char **argv)
     return 0;
 }
 
+/* receipt_keys look-up over the registry: every key a kiosk has had, by key id. */
+struct registry_lookup {
+    PGconn *c;
+    int retired, failed;
+};
+
+static int registry_lookup(void *ctx, const char *kiosk_id, const char *key_id,
+                           struct identity_pub *out)
+{
+    struct registry_lookup *r = ctx;
+    char msg[512];
+    int rc = registry_kiosk_key(r->c, kiosk_id, key_id, out, &r->retired, msg, sizeof msg);
+    if (rc < 0) {
+        fprintf(stderr, "kioskctl centre verify: %s\n", msg);
+        r->failed = 1;
+    }
+    return rc;
+}
+
+/* What the centre holds of the record a genuine receipt names. */
+static void print_held(PGconn *c, const struct receipt_claim *cl)
+{
+    char err[512];
+    const char *p[2] = {cl->kiosk_id, cl->uuid};
+    PGresult *r = centre_query(c,
+                               "SELECT to_char(received_at AT TIME ZONE 'Asia/Shanghai',"
+                               " 'YYYY-MM-DD HH24:MI'), source, kind FROM kiosk_records"
+                               " WHERE kiosk_id = $1 AND record_uuid = $2::uuid",
+                               2, p, err, sizeof err);
+    if (!r) {
+        printf("at the centre: cannot tell (%s)\n", err);
+        return;
+    }
+    if (PQntuples(r) == 0)
+        printf("at the centre: not yet (the kiosk has not sent it)\n");
+    else
+        printf("at the centre: since %s (%s)%s\n", PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
+               strcmp(PQgetvalue(r, 0, 2), cl->kind) ? "; its kind differs from the receipt's!"
+                                                     : "");
+    PQclear(r);
+}
+
+static int cmd_verify(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("verify", argc, argv, 2, NULL, 0, w, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl centre verify PAYLOAD\n");
+        return 2;
+    }
+    PGconn *c = connect_or_say(cfg, "verify");
+    if (!c)
+        return 1;
+    if (!schema_ready(c, "verify")) {
+        PQfinish(c);
+        return 1;
+    }
+    struct registry_lookup rl = {c, 0, 0};
+    struct receipt_keys keys = {registry_lookup, &rl, NULL, 0};
+    struct receipt_claim cl;
+    enum receipt_verdict v = receipt_verify_payload(&keys, w[0], &cl);
+    if (rl.failed) {
+        PQfinish(c);
+        return 1;
+    }
+    printf("verdict: %s\n", receipt_verdict_text(v));
+    if (v != RECEIPT_MALFORMED) {
+        printf("kiosk: %s\nrecord: %s\nkind: %s\ntime: %s\nkey: %s\n", cl.kiosk_id, cl.uuid,
+               cl.kind, cl.time, cl.key_id);
+        if (cl.version == 1)
+            printf("an older receipt, signed with its kiosk's own HMAC key: check it on that kiosk"
+                   " (kioskctl verify)\n");
+    }
+    if (v == RECEIPT_GENUINE) {
+        if (rl.retired)
+            printf("note: kiosk %s is retired\n", cl.kiosk_id);
+        print_held(c, &cl);
+    }
+    PQfinish(c);
+    return v == RECEIPT_GENUINE ? 0 : 1;
+}
+
 int centre_cmd(const struct config *cfg, int argc, char **argv)
 {
     static const struct {
@@ -214,7 +297,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
     } cmds[] = {
         {"migrate", cmd_migrate},           {"add-hall", cmd_add_hall},
         {"add-kiosk", cmd_add_kiosk},       {"retire-kiosk", cmd_retire_kiosk},
-        {"keygen", cmd_keygen},
+        {"keygen", cmd_keygen},             {"verify", cmd_verify},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

@@ -122,74 +122,32 @@ int identity_load(const char *path, struct identity **out, char *err, size_t err
     return 0;
 }
 
-static void fsync_parent(const char *path)
-{
-    char dir[4096];
-    util_strlcpy(dir, path, sizeof dir);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = 0;
-    else if (slash)
-        *slash = 0;
-    else
-        strcpy(dir, ".");
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-}
-
 int identity_create(const char *path, struct identity **out, char *err, size_t errlen)
 {
     *out = NULL;
     if (sodium_ready(err, errlen) < 0)
         return -1;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    unlink(tmp); /* left by a dead process with our pid: never linked, never used */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        int e = errno;
-        util_seterr(err, errlen, "%s: cannot create the key: %s", tmp, strerror(e));
-        errno = e;
-        return -1;
-    }
     uint8_t seed[crypto_sign_SEEDBYTES];
     randombytes_buf(seed, sizeof seed);
     struct identity *id = from_seed(seed);
     char b64[SEED_TEXT], line[160];
     sodium_bin2base64(b64, sizeof b64, seed, sizeof seed, sodium_base64_VARIANT_ORIGINAL);
     int len = snprintf(line, sizeof line, FILE_MAGIC " %s %s\n", id->pub.id, b64);
-    int ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
+    /* Linked into place, never over a file: a key that exists stays the key. */
+    int rc = util_create_private(path, line, (size_t)len);
     int e = errno;
-    close(fd);
     util_wipe(seed, sizeof seed);
     util_wipe(b64, sizeof b64);
     util_wipe(line, sizeof line);
-    if (!ok) {
-        util_seterr(err, errlen, "%s: cannot write the key: %s", tmp, strerror(e));
-        unlink(tmp);
-        identity_free(id);
-        errno = e;
-        return -1;
-    }
-    /* link() never replaces: a key that exists stays the key. */
-    if (link(tmp, path) < 0) {
-        e = errno;
-        unlink(tmp);
-        identity_free(id);
+    if (rc < 0) {
         if (e == EEXIST)
             util_seterr(err, errlen, "%s: a key is already there; it was left alone", path);
         else
-            util_seterr(err, errlen, "%s: cannot put the key in place: %s", path, strerror(e));
+            util_seterr(err, errlen, "%s: cannot write the key: %s", path, strerror(e));
+        identity_free(id);
         errno = e;
         return -1;
     }
-    unlink(tmp);
-    /* The new directory entry must survive a power cut, or today's signatures would
-     * come from a key that is gone tomorrow. */
-    fsync_parent(path);
     *out = id;
     return 0;
 }

@@ -370,6 +370,45 @@ char *util_read_file(const char *path, size_t *len)
     return strbuf_detach(&sb);
 }
 
+int util_create_private(const char *path, const void *data, size_t len)
+{
+    char tmp[4200];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    unlink(tmp); /* left by a dead process with our pid: never linked, never used */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    if (ok && link(tmp, path) < 0) {
+        ok = 0;
+        e = errno;
+    }
+    unlink(tmp);
+    if (!ok) {
+        errno = e;
+        return -1;
+    }
+    /* The new directory entry must survive a power cut too. */
+    char dir[4096];
+    util_strlcpy(dir, path, sizeof dir);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else
+        slash[slash == dir] = 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
 int util_mkdirs(const char *path, int mode)
 {
     char tmp[4096];

@@ -68,6 +68,11 @@ int util_valid_date(int y, int m, int d);
 
 /* Reads a whole file; returns a NUL-terminated malloc'd buffer or NULL (errno set). */
 char *util_read_file(const char *path, size_t *len);
+/* Creates path holding exactly data (len bytes), mode 0600, so that it never exists
+ * half-written: a private temporary file beside it (O_EXCL), fsync'd, linked into place
+ * (never over an existing file: -1 with errno EEXIST then), the directory fsync'd.
+ * For key files.  Returns 0 or -1 with errno. */
+int util_create_private(const char *path, const void *data, size_t len);
 /* mkdir -p; returns 0 or -1 with errno. */
 int util_mkdirs(const char *path, int mode);
 

@@ -198,18 +198,14 @@ int main(int argc, char **argv)
         else
             store_event(st, now, "seed", "demo content loaded");
     }
-    /* Receipts.  A kiosk that cannot sign or print still takes every record; the receipt
-     * screen then says so.  The key is made at the first start (mode 0600). */
-    struct sign_key *key = NULL;
-    if (sign_key_open(cfg.data_dir, 1, &key, err, sizeof err) < 0)
-        fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
-    /* The kiosk's identity: made at the first start, never silently replaced after.  A
-     * lost or foreign key leaves identity_state saying so, for the out-of-service
-     * screen; the reason goes to the log once. */
+    /* The kiosk's identity signs its receipts: made at the first start (mode 0600),
+     * never silently replaced after.  A lost or foreign key leaves identity_state saying
+     * so, for the out-of-service screen; the reason goes to the log once.  A kiosk that
+     * cannot sign or print still takes every record; the receipt screen then says so. */
     struct identity *identity = NULL;
     enum sign_identity_state id_state;
     if (sign_identity_open(cfg.data_dir, st, 1, &identity, &id_state, err, sizeof err) < 0)
-        fprintf(stderr, "kiosk: %s\n", err);
+        fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
     else if (id_state == SIGN_IDENTITY_CREATED)
         store_event(st, now, "identity_created", identity_key_id(identity));
     struct printer *printer = NULL;
@@ -219,7 +215,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: %s\n", err);
     struct app app;
     app_init(&app, &cfg, st, cat, ui, args.script != NULL, now);
-    app.key = key;
     app.identity = identity;
     app.identity_state = (int)id_state;
     app.printer = printer;
@@ -240,7 +235,6 @@ int main(int argc, char **argv)
     store_event(st, app_now(&app), "stop", "");
     app_fini(&app);
     printer_close(printer);
-    sign_key_close(key);
     identity_free(identity);
     ui_destroy(ui);
 out_platform:

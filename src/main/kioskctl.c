@@ -272,6 +272,18 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
         printf("database: FAILED (%s)\n", err);
         bad = 1;
     }
+    /* The signing key: a kiosk whose key is lost or foreign must not serve. */
+    struct identity *id = NULL;
+    enum sign_identity_state ids;
+    if (sign_identity_open(c->cfg.data_dir, st, 0, &id, &ids, err, sizeof err) == 0) {
+        printf("identity: ok (key %s)\n", identity_key_id(id));
+    } else if (ids == SIGN_IDENTITY_NONE) {
+        printf("identity: none yet (%s)\n", sign_identity_state_text(ids, 0));
+    } else {
+        printf("identity: FAILED (%s)\n", err);
+        bad = 1;
+    }
+    identity_free(id);
     static const char *const content[] = {"places", "jobs", "trainings", "activities",
                                           "materials"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++) {

@@ -5,32 +5,53 @@
 
 #include "app/validate.h"
 #include "core/config.h"
+#include "core/identity.h"
 #include "core/png.h"
 #include "core/util.h"
 #include "receipt/printer.h"
 #include "receipt/sign.h"
 #include "store/store.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PAYLOAD_VERSION "LDK1"
+#define PAYLOAD_V1 "LDK1"
+#define PAYLOAD_V2 "LDK2"
 #define TAG_BYTES 16
 #define TAG_CHARS 22 /* base64url of 16 bytes, no padding */
+#define SIG_CHARS 103 /* base32 of 64 bytes, no padding */
 #define NO_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+#define B32_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
-static const char *const kinds[] = {"registration",    "checkin",      "job_interest",
-                                    "training_signup", "consultation", "queue_ticket"};
+/* Every kind of the product, with its payload letter. */
+static const struct {
+    const char *name;
+    char letter;
+} kinds[] = {
+    {"registration", 'R'},      {"checkin", 'C'},    {"job_interest", 'J'},
+    {"training_signup", 'T'},   {"consultation", 'S'}, {"queue_ticket", 'Q'},
+    {"training_waitlist", 'W'}, {"evaluation", 'E'}, {"help_request", 'H'},
+    {"study_view", 'V'},
+};
 
-static int known_kind(const char *k)
+static char kind_letter(const char *k)
 {
     for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
-        if (strcmp(k, kinds[i]) == 0)
-            return 1;
+        if (strcmp(k, kinds[i].name) == 0)
+            return kinds[i].letter;
     return 0;
+}
+
+static const char *kind_of_letter(char c)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+        if (kinds[i].letter == c)
+            return kinds[i].name;
+    return NULL;
 }
 
 /* ---- payload ------------------------------------------------------------------------- */
@@ -49,6 +70,7 @@ static int valid_kiosk_id(const char *s, size_t n)
 }
 
 static int is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+static int is_upper_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
 
 static int valid_uuid(const char *s, size_t n)
 {
@@ -86,6 +108,84 @@ static int compact_time(const char *iso, char out[17])
     return valid_compact_time(out, strlen(out)) ? 0 : -1;
 }
 
+/* RFC 4648 base32 without padding: out holds (8n+4)/5 characters + NUL. */
+static void base32(const uint8_t *in, size_t n, char *out)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        acc = acc << 8 | in[i];
+        bits += 8;
+        while (bits >= 5) {
+            out[o++] = B32_ALPHABET[(acc >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0)
+        out[o++] = B32_ALPHABET[(acc << (5 - bits)) & 31];
+    out[o] = 0;
+}
+
+/* Decodes exactly `want` bytes from `len` characters; the unused low bits of the last
+ * character must be zero (one spelling per value).  0 or -1. */
+static int unbase32(const char *s, size_t len, uint8_t *out, size_t want)
+{
+    if (len != (want * 8 + 4) / 5)
+        return -1;
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *p = s[i] ? strchr(B32_ALPHABET, s[i]) : NULL;
+        if (!p)
+            return -1;
+        acc = acc << 5 | (uint32_t)(p - B32_ALPHABET);
+        bits += 5;
+        if (bits >= 8) {
+            if (o == want)
+                return -1;
+            out[o++] = (uint8_t)(acc >> (bits - 8));
+            bits -= 8;
+        }
+        acc &= (1u << bits) - 1;
+    }
+    return o == want && acc == 0 ? 0 : -1;
+}
+
+int receipt_is_payload(const char *s)
+{
+    return s && (strncmp(s, PAYLOAD_V2 ":", 5) == 0 || strncmp(s, PAYLOAD_V1 "|", 5) == 0);
+}
+
+int receipt_payload(const struct identity *id, const char *kiosk_id, const char *uuid,
+                    const char *kind, const char *created_at, char *out, size_t size)
+{
+    char t[17], hex[33], kid[IDENTITY_KEY_ID_LEN + 1];
+    char letter = kind_letter(kind);
+    if (!valid_kiosk_id(kiosk_id, strlen(kiosk_id)) || !valid_uuid(uuid, strlen(uuid)) ||
+        !letter || compact_time(created_at, t) < 0) {
+        fprintf(stderr, "receipt: record %s cannot be put in a payload\n", uuid);
+        return -1;
+    }
+    size_t k = 0;
+    for (const char *p = uuid; *p; p++)
+        if (*p != '-')
+            hex[k++] = (char)toupper((unsigned char)*p);
+    hex[k] = 0;
+    for (k = 0; k < IDENTITY_KEY_ID_LEN; k++)
+        kid[k] = (char)toupper((unsigned char)identity_key_id(id)[k]);
+    kid[k] = 0;
+    int n = snprintf(out, size, PAYLOAD_V2 ":%s:%s:%c:%.8s%.6s:%s:", kiosk_id, hex, letter, t,
+                     t + 9, kid);
+    if (n < 0 || (size_t)n + SIG_CHARS + 1 > size)
+        return -1;
+    uint8_t sig[IDENTITY_SIG_BYTES];
+    identity_sign(id, out, (size_t)n, sig);
+    base32(sig, sizeof sig, out + n);
+    return 0;
+}
+
 static void tag_text(const struct sign_key *key, const char *msg, size_t len,
                      char out[TAG_CHARS + 1])
 {
@@ -96,16 +196,14 @@ static void tag_text(const struct sign_key *key, const char *msg, size_t len,
     util_wipe(mac, sizeof mac);
 }
 
-int receipt_payload(const struct sign_key *key, const char *kiosk_id, const char *uuid,
-                    const char *kind, const char *created_at, char *out, size_t size)
+int receipt_payload_hmac(const struct sign_key *key, const char *kiosk_id, const char *uuid,
+                         const char *kind, const char *created_at, char *out, size_t size)
 {
     char t[17];
     if (!valid_kiosk_id(kiosk_id, strlen(kiosk_id)) || !valid_uuid(uuid, strlen(uuid)) ||
-        !known_kind(kind) || compact_time(created_at, t) < 0) {
-        fprintf(stderr, "receipt: record %s cannot be put in a payload\n", uuid);
+        !kind_letter(kind) || compact_time(created_at, t) < 0)
         return -1;
-    }
-    int n = snprintf(out, size, PAYLOAD_VERSION "|%s|%s|%s|%s|%s|", kiosk_id, uuid, kind, t,
+    int n = snprintf(out, size, PAYLOAD_V1 "|%s|%s|%s|%s|%s|", kiosk_id, uuid, kind, t,
                      sign_key_id(key));
     if (n < 0 || (size_t)n + TAG_CHARS + 1 > size)
         return -1;
@@ -113,12 +211,12 @@ int receipt_payload(const struct sign_key *key, const char *kiosk_id, const char
     return 0;
 }
 
-/* Splits s at '|' into exactly n fields (pointers into s, lengths).  0 or -1. */
-static int split_fields(const char *s, const char **f, size_t *len, int n)
+/* Splits s at `sep` into exactly n fields (pointers into s, lengths).  0 or -1. */
+static int split_fields(const char *s, char sep, const char **f, size_t *len, int n)
 {
     int i = 0;
     for (;;) {
-        const char *bar = strchr(s, '|');
+        const char *bar = strchr(s, sep);
         if (i == n)
             return -1;
         f[i] = s;
@@ -138,40 +236,32 @@ static void copy_field(char *dst, size_t size, const char *src, size_t n)
     dst[n] = 0;
 }
 
-enum receipt_verdict receipt_verify_payload(const struct sign_key *const *keys, size_t nkeys,
-                                            const char *payload, struct receipt_claim *out)
+static enum receipt_verdict verify_v1(const struct receipt_keys *keys, const char *payload,
+                                      struct receipt_claim *c)
 {
-    struct receipt_claim c;
-    memset(&c, 0, sizeof c);
-    if (out)
-        *out = c;
     const char *f[7];
     size_t n[7];
-    if (strlen(payload) >= RECEIPT_PAYLOAD_SIZE || split_fields(payload, f, n, 7) < 0 ||
-        n[0] != 4 || memcmp(f[0], PAYLOAD_VERSION, 4) != 0 || !valid_kiosk_id(f[1], n[1]) ||
+    if (split_fields(payload, '|', f, n, 7) < 0 || n[0] != 4 ||
+        memcmp(f[0], PAYLOAD_V1, 4) != 0 || !valid_kiosk_id(f[1], n[1]) ||
         !valid_uuid(f[2], n[2]) || !valid_compact_time(f[4], n[4]) ||
         n[5] != SIGN_KEY_ID_LEN || n[6] != TAG_CHARS)
         return RECEIPT_MALFORMED;
     for (size_t i = 0; i < SIGN_KEY_ID_LEN; i++)
         if (!is_lower_hex(f[5][i]))
             return RECEIPT_MALFORMED;
-    copy_field(c.kiosk_id, sizeof c.kiosk_id, f[1], n[1]);
-    copy_field(c.uuid, sizeof c.uuid, f[2], n[2]);
-    copy_field(c.kind, sizeof c.kind, f[3], n[3]);
-    copy_field(c.time, sizeof c.time, f[4], n[4]);
-    copy_field(c.key_id, sizeof c.key_id, f[5], n[5]);
-    if (!known_kind(c.kind))
+    c->version = 1;
+    copy_field(c->kiosk_id, sizeof c->kiosk_id, f[1], n[1]);
+    copy_field(c->uuid, sizeof c->uuid, f[2], n[2]);
+    copy_field(c->kind, sizeof c->kind, f[3], n[3]);
+    copy_field(c->time, sizeof c->time, f[4], n[4]);
+    copy_field(c->key_id, sizeof c->key_id, f[5], n[5]);
+    if (!kind_letter(c->kind))
         return RECEIPT_MALFORMED;
-    if (out)
-        *out = c;
 
     const struct sign_key *key = NULL;
-    for (size_t i = 0; i < nkeys && !key; i++)
-        if (keys[i] && strcmp(sign_key_id(keys[i]), c.key_id) == 0)
-            key = keys[i];
-    if (!key)
-        return RECEIPT_UNKNOWN_KEY;
-
+    for (size_t i = 0; keys && i < keys->nhmac && !key; i++)
+        if (keys->hmac[i] && strcmp(sign_key_id(keys->hmac[i]), c->key_id) == 0)
+            key = keys->hmac[i];
     /* Decode strictly: base64url without padding, exactly 16 bytes, and the text must be
      * the canonical spelling of them (the last character carries 4 unused bits that a
      * lenient decoder would let an altered payload differ in). */
@@ -187,9 +277,71 @@ enum receipt_verdict receipt_verify_payload(const struct sign_key *const *keys, 
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     if (memcmp(canon, f[6], TAG_CHARS) != 0)
         return RECEIPT_MALFORMED;
+    if (!key)
+        return RECEIPT_UNKNOWN_KEY;
     size_t signed_len = (size_t)(f[6] - payload);
     return sign_verify(key, payload, signed_len, tag, sizeof tag) ? RECEIPT_GENUINE
                                                                   : RECEIPT_FORGED;
+}
+
+static enum receipt_verdict verify_v2(const struct receipt_keys *keys, const char *payload,
+                                      struct receipt_claim *c)
+{
+    const char *f[7];
+    size_t n[7];
+    if (split_fields(payload, ':', f, n, 7) < 0 || n[0] != 4 ||
+        memcmp(f[0], PAYLOAD_V2, 4) != 0 || !valid_kiosk_id(f[1], n[1]) || n[2] != 32 ||
+        n[3] != 1 || !kind_of_letter(f[3][0]) || n[4] != 14 || !all_digits(f[4], 14) ||
+        n[5] != IDENTITY_KEY_ID_LEN || n[6] != SIG_CHARS)
+        return RECEIPT_MALFORMED;
+    for (size_t i = 0; i < 32; i++)
+        if (!is_upper_hex(f[2][i]))
+            return RECEIPT_MALFORMED;
+    for (size_t i = 0; i < IDENTITY_KEY_ID_LEN; i++)
+        if (!is_upper_hex(f[5][i]))
+            return RECEIPT_MALFORMED;
+    uint8_t sig[IDENTITY_SIG_BYTES];
+    if (unbase32(f[6], n[6], sig, sizeof sig) < 0)
+        return RECEIPT_MALFORMED;
+    c->version = 2;
+    copy_field(c->kiosk_id, sizeof c->kiosk_id, f[1], n[1]);
+    for (size_t i = 0, o = 0; i < 32; i++) {
+        if (i == 8 || i == 12 || i == 16 || i == 20)
+            c->uuid[o++] = '-';
+        c->uuid[o++] = (char)tolower((unsigned char)f[2][i]);
+        c->uuid[o] = 0;
+    }
+    util_strlcpy(c->kind, kind_of_letter(f[3][0]), sizeof c->kind);
+    snprintf(c->time, sizeof c->time, "%.8sT%.6sZ", f[4], f[4] + 8);
+    for (size_t i = 0; i < IDENTITY_KEY_ID_LEN; i++)
+        c->key_id[i] = (char)tolower((unsigned char)f[5][i]);
+    c->key_id[IDENTITY_KEY_ID_LEN] = 0;
+
+    struct identity_pub pk;
+    int found = keys && keys->lookup ? keys->lookup(keys->ctx, c->kiosk_id, c->key_id, &pk) : 1;
+    if (found != 0 || strcmp(pk.id, c->key_id) != 0)
+        return RECEIPT_UNKNOWN_KEY;
+    size_t signed_len = (size_t)(f[6] - payload);
+    return identity_verify(&pk, payload, signed_len, sig) ? RECEIPT_GENUINE : RECEIPT_FORGED;
+}
+
+enum receipt_verdict receipt_verify_payload(const struct receipt_keys *keys,
+                                            const char *payload, struct receipt_claim *out)
+{
+    struct receipt_claim c;
+    memset(&c, 0, sizeof c);
+    enum receipt_verdict v = RECEIPT_MALFORMED;
+    if (strlen(payload) < RECEIPT_PAYLOAD_SIZE) {
+        if (strncmp(payload, PAYLOAD_V2 ":", 5) == 0)
+            v = verify_v2(keys, payload, &c);
+        else if (strncmp(payload, PAYLOAD_V1 "|", 5) == 0)
+            v = verify_v1(keys, payload, &c);
+    }
+    if (v == RECEIPT_MALFORMED)
+        memset(&c, 0, sizeof c);
+    if (out)
+        *out = c;
+    return v;
 }
 
 const char *receipt_verdict_text(enum receipt_verdict v)
@@ -207,13 +359,15 @@ const char *receipt_verdict_text(enum receipt_verdict v)
     return "?";
 }
 
-void receipt_number(const struct sign_key *key, const char *uuid, int attempt,
+void receipt_number(const struct identity *id, const char *uuid, int attempt,
                     char out[RECEIPT_NO_SIZE])
 {
     char msg[80];
     int len = snprintf(msg, sizeof msg, "receipt-no|%s|%d", uuid, attempt);
-    uint8_t mac[SIGN_MAC_BYTES];
-    sign_mac(key, msg, (size_t)len, mac);
+    uint8_t key[32], mac[crypto_auth_hmacsha256_BYTES];
+    identity_derive(id, "receipt-no", key);
+    crypto_auth_hmacsha256(mac, (const unsigned char *)msg, (unsigned long long)len, key);
+    util_wipe(key, sizeof key);
     uint64_t v = 0;
     for (int i = 0; i < 8; i++)
         v = v << 8 | mac[i];
@@ -489,7 +643,7 @@ static void masked(enum mask m, const char *v, char *out, size_t n)
 }
 
 int receipt_layout_record(struct store *st, const struct config *cfg,
-                          const struct sign_key *key, const struct record *rec,
+                          const struct identity *id, const struct record *rec,
                           const char *receipt_no, struct receipt_layout **out)
 {
     *out = NULL;
@@ -503,7 +657,7 @@ int receipt_layout_record(struct store *st, const struct config *cfg,
     util_strlcpy(l->kind, rec->kind, sizeof l->kind);
     util_strlcpy(l->receipt_no, receipt_no, sizeof l->receipt_no);
     struct fields fs = {0};
-    if (receipt_payload(key, rec->kiosk_id, rec->uuid, rec->kind, rec->created_at, l->payload,
+    if (receipt_payload(id, rec->kiosk_id, rec->uuid, rec->kind, rec->created_at, l->payload,
                         sizeof l->payload) < 0 ||
         qr_encode(l->payload, &l->qr) < 0 || fields_load(st, rec->kind, rec->fields, &fs) < 0) {
         fields_free(&fs);
@@ -548,7 +702,7 @@ struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now
     char when[32], utc[32];
     util_time_local(now_ms, "%Y-%m-%d %H:%M:%S", when, sizeof when);
     util_time_utc(now_ms, utc);
-    snprintf(l->payload, sizeof l->payload, PAYLOAD_VERSION "-TEST|%s|%s", cfg->kiosk_id,
+    snprintf(l->payload, sizeof l->payload, PAYLOAD_V2 "-TEST:%s:%s", cfg->kiosk_id,
              utc);
     if (qr_encode(l->payload, &l->qr) < 0) {
         receipt_layout_free(l);
@@ -762,11 +916,11 @@ int receipt_render_escpos(const struct receipt_layout *l, struct text_fonts *tf,
 
 /* Inserts the receipts row unless it exists; a receipt number taken by another record
  * (one chance in ~10^11 per pair) moves on to the next derived number. */
-static int ensure_row(struct store *st, const struct sign_key *key, const char *uuid,
+static int ensure_row(struct store *st, const struct identity *id, const char *uuid,
                       const char *state, char no[RECEIPT_NO_SIZE])
 {
     for (int attempt = 0; attempt < 8; attempt++) {
-        receipt_number(key, uuid, attempt, no);
+        receipt_number(id, uuid, attempt, no);
         sqlite3_stmt *s = store_prepare(
             st, "INSERT INTO receipts(record_uuid, receipt_no, print_state, updated_at)"
                 " VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
@@ -790,7 +944,7 @@ static int ensure_row(struct store *st, const struct sign_key *key, const char *
     return -1;
 }
 
-int receipt_prepare(struct store *st, const struct config *cfg, const struct sign_key *key,
+int receipt_prepare(struct store *st, const struct config *cfg, const struct identity *id,
                     const char *uuid, struct receipt_layout **out, char *err, size_t errlen)
 {
     *out = NULL;
@@ -802,9 +956,9 @@ int receipt_prepare(struct store *st, const struct config *cfg, const struct sig
     }
     char no[RECEIPT_NO_SIZE];
     const char *state = strcmp(cfg->printer_device, "none") == 0 ? "none" : "pending";
-    rc = ensure_row(st, key, rec.uuid, state, no);
+    rc = ensure_row(st, id, rec.uuid, state, no);
     if (rc == 0)
-        rc = receipt_layout_record(st, cfg, key, &rec, no, out);
+        rc = receipt_layout_record(st, cfg, id, &rec, no, out);
     if (rc < 0)
         snprintf(err, errlen, "cannot prepare the receipt of record %s", uuid);
     record_clear(&rec);

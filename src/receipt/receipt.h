@@ -9,16 +9,29 @@
  * paper_dots / 384, a screen by whatever suits it.
  *
  * QR payload (ASCII only: zbar guesses the charset of unlabelled 8-bit data and misreads
- * UTF-8), seven fields separated by '|':
- *     LDK1|<kiosk id>|<record uuid>|<kind>|<UTC time 20261128T071500Z>|<key id>|<tag>
- * tag = HMAC-SHA256(kiosk key, everything before the last '|') truncated to its first
- * 128 bits (16 bytes) and written base64url without padding (22 characters).  128 bits
- * keep the QR at version 7 (45 modules) so modules stay 5+ dots wide on 58 mm paper;
- * forging still takes 2^128 tries against a key nobody outside the kiosk holds.
+ * UTF-8), seven fields separated by ':':
+ *     LDK2:<kiosk id>:<record uuid, 32 hex digits>:<kind letter>:<UTC 20261128071500>:
+ *         <key id, 8 hex digits>:<signature>
+ * signature = Ed25519 (the kiosk's identity, receipt/sign.h) of everything before it,
+ * the last ':' included, in RFC 4648 base32 without padding (103 characters).  Letters
+ * are capitals and nothing but digits, capitals and ':' is used (a kiosk id aside,
+ * which is as configured), so libqrencode codes almost all of it in the QR's
+ * alphanumeric mode (5.5 bits a character): the payload is ~172 characters and still
+ * fits version 7 at level M (45 modules), as the 100-character HMAC payload of before
+ * did in byte mode, and modules stay 5+ dots wide on 58 mm paper.  Kind letters:
+ * R registration, C checkin, J job_interest, T training_signup, S consultation,
+ * Q queue_ticket, W training_waitlist, E evaluation, H help_request, V study_view.
+ *
+ * Receipts printed before the identity existed carry the older payload
+ *     LDK1|<kiosk id>|<uuid>|<kind>|<UTC 20261128T071500Z>|<key id>|<tag>
+ * tag = HMAC-SHA256(the kiosk's receipt.key, everything before the last '|') truncated
+ * to 128 bits, base64url; they keep verifying on their kiosk (kioskctl verify), which
+ * alone holds that key.
  *
  * The receipt number (e.g. "K7M2-9QXA") is what a person reads out over the phone: 8
  * characters from 23456789ABCDEFGHJKMNPQRSTUVWXYZ (no 0/O, 1/I/L), from the HMAC of
- * the record UUID, stored in receipts.receipt_no.
+ * the record UUID under a secret derived from the kiosk's identity (identity_derive
+ * "receipt-no"), stored in receipts.receipt_no.
  *
  * Record fields shown per kind (keys of records.fields; the first key present wins; an
  * *_id also pulls title, time and place from the content table):
@@ -48,52 +61,76 @@
 #include "ui/text.h"
 
 struct config;
+struct identity;
+struct identity_pub;
 struct printer;
 struct printer_result;
 struct record;
 struct sign_key;
 struct store;
 
-#define RECEIPT_PAYLOAD_SIZE 192
+#define RECEIPT_PAYLOAD_SIZE 256
 #define RECEIPT_NO_SIZE 10 /* "K7M2-9QXA" + NUL */
 #define RECEIPT_BASE_DOTS 384
 
 /* ---- payload and number -------------------------------------------------------------- */
 
-/* What a payload claims. */
+/* What a payload claims (both formats read into this one form). */
 struct receipt_claim {
+    int version;     /* 2: Ed25519 (LDK2), 1: the older HMAC payload (LDK1) */
     char kiosk_id[64];
-    char uuid[37];
-    char kind[24];
+    char uuid[37];   /* lowercase, with dashes */
+    char kind[24];   /* the record kind's name */
     char time[17];   /* UTC, 20261128T071500Z */
-    char key_id[9];
+    char key_id[9];  /* lowercase hex */
 };
 
 enum receipt_verdict {
     RECEIPT_GENUINE = 0,
     RECEIPT_MALFORMED,    /* not a kiosk receipt payload at all */
     RECEIPT_UNKNOWN_KEY,  /* signed with a key we do not hold (another kiosk's) */
-    RECEIPT_FORGED,       /* our key, but the tag does not match: altered or forged */
+    RECEIPT_FORGED,       /* a key we hold, but the signature does not match: altered */
 };
+
+/* Finds the Ed25519 public key `key_id` of kiosk `kiosk_id` for verification (the
+ * kiosk's own earlier keys on the kiosk; the registry at the centre).  Returns 0 with
+ * *out, 1 when there is no such key, -1 when the look-up failed. */
+typedef int (*receipt_key_lookup_fn)(void *ctx, const char *kiosk_id, const char *key_id,
+                                     struct identity_pub *out);
+
+/* The keys a verifier holds. */
+struct receipt_keys {
+    receipt_key_lookup_fn lookup;      /* LDK2 payloads; NULL: none */
+    void *ctx;
+    const struct sign_key *const *hmac; /* LDK1 payloads: this kiosk's HMAC key(s) */
+    size_t nhmac;
+};
+
+/* 1 when s looks like a receipt payload of either format (its prefix): check-in uses it
+ * to tell a person who holds their receipt to the scanner what went wrong. */
+int receipt_is_payload(const char *s);
 
 /* Writes the signed payload for a record into out (RECEIPT_PAYLOAD_SIZE is enough).
  * created_at is the record's util_time_utc() string.  Returns 0, or -1 when an
  * argument cannot go into a payload (kiosk id with characters other than letters,
  * digits, '-' and '_'; unknown kind; malformed time or UUID). */
-int receipt_payload(const struct sign_key *key, const char *kiosk_id, const char *uuid,
+int receipt_payload(const struct identity *id, const char *kiosk_id, const char *uuid,
                     const char *kind, const char *created_at, char *out, size_t size);
-/* Checks payload against the keys held (this kiosk's, and at the centre the others').
- * Parsing is strict (exact field formats) and the tag is compared in constant time, so
- * any changed character is refused.  *out (may be NULL) is filled whenever the payload
- * parsed, whatever the verdict. */
-enum receipt_verdict receipt_verify_payload(const struct sign_key *const *keys, size_t nkeys,
+/* The older HMAC payload (LDK1) of the same record: what receipts carried before the
+ * identity existed.  For tests and tools that must make one; the kiosk never does. */
+int receipt_payload_hmac(const struct sign_key *key, const char *kiosk_id, const char *uuid,
+                         const char *kind, const char *created_at, char *out, size_t size);
+/* Checks payload against the keys held.  Parsing is strict (exact field formats, one
+ * spelling per signature), so any changed character is refused.  *out (may be NULL) is
+ * filled whenever the payload parsed, whatever the verdict. */
+enum receipt_verdict receipt_verify_payload(const struct receipt_keys *keys,
                                             const char *payload, struct receipt_claim *out);
 /* A sentence for staff: "genuine" … in Chinese and English. */
 const char *receipt_verdict_text(enum receipt_verdict v);
 
 /* The receipt number for a record: XXXX-XXXX.  `attempt` > 0 derives an alternative
  * (used only if the first collides with another record's in the UNIQUE column). */
-void receipt_number(const struct sign_key *key, const char *uuid, int attempt,
+void receipt_number(const struct identity *id, const char *uuid, int attempt,
                     char out[RECEIPT_NO_SIZE]);
 
 /* ---- layout -------------------------------------------------------------------------- */
@@ -124,16 +161,16 @@ struct receipt_layout {
 };
 
 /* Makes sure the record `uuid` has a receipts row (receipt_no; print_state 'pending',
- * or 'none' when the configured printer is none) and lays its receipt out.  key signs
- * the payload.  Returns 0 with *out (free with receipt_layout_free), 1 when there is no
+ * or 'none' when the configured printer is none) and lays its receipt out.  id (the
+ * kiosk's identity) signs the payload.  Returns 0 with *out (free with receipt_layout_free), 1 when there is no
  * such record, -1 on error (a sentence in err). */
-int receipt_prepare(struct store *st, const struct config *cfg, const struct sign_key *key,
+int receipt_prepare(struct store *st, const struct config *cfg, const struct identity *id,
                     const char *uuid, struct receipt_layout **out, char *err, size_t errlen);
 /* Lays out a record that is already loaded, with a known receipt number; writes
  * nothing.  st is used read-only, for the content tables (activity titles …).
  * Returns 0 with *out, or -1 (logged). */
 int receipt_layout_record(struct store *st, const struct config *cfg,
-                          const struct sign_key *key, const struct record *rec,
+                          const struct identity *id, const struct record *rec,
                           const char *receipt_no, struct receipt_layout **out);
 /* The printer test page: hall, kiosk, time, paper width, a sample of Chinese text, an
  * (unsigned) QR and rules at the paper's edges.  Returns NULL only when out of memory. */

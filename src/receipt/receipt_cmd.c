@@ -100,13 +100,14 @@ int receipt_cmd_receipt(const struct config *cfg, int argc, char **argv)
     }
     char err[512];
     struct store *st = NULL;
-    struct sign_key *key = NULL;
+    struct identity *key = NULL;
+    enum sign_identity_state state;
     struct receipt_layout *l = NULL;
     int status = 1;
     /* The key is never made here: a key file created by a staff member running kioskctl
      * as another user would be one the kiosk cannot read. */
     if (store_open(cfg->data_dir, cfg->kiosk_id, &st, err, sizeof err) < 0 ||
-        sign_key_open(cfg->data_dir, 0, &key, err, sizeof err) < 0) {
+        sign_identity_open(cfg->data_dir, st, 0, &key, &state, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         goto out;
     }
@@ -123,13 +124,13 @@ int receipt_cmd_receipt(const struct config *cfg, int argc, char **argv)
     status = 0;
 out:
     receipt_layout_free(l);
-    sign_key_close(key);
+    identity_free(key);
     store_close(st);
     return status;
 }
 
-/* This kiosk's key (if it has one) and every readable key file in
- * DATA_DIR/receipt-keys/ (names ending .key).
+/* The HMAC keys of older (LDK1) receipts: this kiosk's receipt.key (if it has one) and
+ * every readable key file in DATA_DIR/receipt-keys/ (names ending .key).
  * Keys that fail their checks are reported and left out. */
 static size_t load_keyring(const struct config *cfg, struct sign_key **keys, size_t max)
 {
@@ -163,24 +164,17 @@ static size_t load_keyring(const struct config *cfg, struct sign_key **keys, siz
 }
 
 /* Prints the stored record the payload names, as its receipt shows it. */
-static void print_record(const struct config *cfg, const struct sign_key *key,
+static void print_record(const struct config *cfg, struct store *st,
                          const struct receipt_claim *c)
 {
-    if (!has_database(cfg)) {
+    if (!st) {
         printf("record: not in this kiosk's database\n");
-        return;
-    }
-    char err[512];
-    struct store *st = NULL;
-    if (store_open_readonly(cfg->data_dir, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
         return;
     }
     struct record rec;
     int rc = store_record_get(st, c->uuid, &rec);
     if (rc != 0) {
         printf("record: %s\n", rc > 0 ? "not in this kiosk's database" : "cannot be read");
-        store_close(st);
         return;
     }
     if (strcmp(rec.kind, c->kind) != 0 || strcmp(rec.kiosk_id, c->kiosk_id) != 0)
@@ -190,16 +184,22 @@ static void print_record(const struct config *cfg, const struct sign_key *key,
     receipt_get(st, c->uuid, no, state, sizeof state, perr, sizeof perr);
     printf("created_at: %s\nreceipt_no: %s\nprint_state: %s%s%s\n", rec.created_at,
            no[0] ? no : "-", state[0] ? state : "-", perr[0] ? " — " : "", perr);
+    /* The lines as the receipt shows them (masked); laid out again, which needs the
+     * kiosk's current key only to sign a payload nobody sees. */
+    struct identity *id = NULL;
+    enum sign_identity_state id_state;
+    char err[512];
     struct receipt_layout *l = NULL;
-    if (key && receipt_layout_record(st, cfg, key, &rec, no[0] ? no : "-", &l) == 0) {
+    if (sign_identity_open(cfg->data_dir, st, 0, &id, &id_state, err, sizeof err) == 0 &&
+        receipt_layout_record(st, cfg, id, &rec, no[0] ? no : "-", &l) == 0) {
         printf("receipt:\n");
         for (int i = 0; i < l->n_items; i++)
             if (l->items[i].kind == RECEIPT_TEXT)
                 printf("  %s\n", l->items[i].text);
         receipt_layout_free(l);
     }
+    identity_free(id);
     record_clear(&rec);
-    store_close(st);
 }
 
 int receipt_cmd_verify(const struct config *cfg, int argc, char **argv)
@@ -207,11 +207,17 @@ int receipt_cmd_verify(const struct config *cfg, int argc, char **argv)
     const char *cmd = argc > 0 ? argv[0] : "verify";
     if (argc != 2)
         return usage(cmd, "usage: verify PAYLOAD");
-    struct sign_key *keys[KEYRING_MAX];
-    size_t n = load_keyring(cfg, keys, KEYRING_MAX);
+    struct sign_key *hmac[KEYRING_MAX];
+    size_t n = load_keyring(cfg, hmac, KEYRING_MAX);
+    char err[512];
+    /* Ed25519 keys (LDK2 receipts): every key this kiosk has used, from its database. */
+    struct sign_own_keys own = {NULL, cfg->kiosk_id};
+    if (has_database(cfg) && store_open_readonly(cfg->data_dir, &own.st, err, sizeof err) < 0)
+        fprintf(stderr, "%s\n", err);
+    struct receipt_keys keys = {sign_own_key_lookup, &own, (const struct sign_key *const *)hmac,
+                                n};
     struct receipt_claim c;
-    enum receipt_verdict v =
-        receipt_verify_payload((const struct sign_key *const *)keys, n, argv[1], &c);
+    enum receipt_verdict v = receipt_verify_payload(&keys, argv[1], &c);
     printf("verdict: %s\n", receipt_verdict_text(v));
     if (v != RECEIPT_MALFORMED) {
         char iso[32], when[32] = "";
@@ -220,18 +226,17 @@ int receipt_cmd_verify(const struct config *cfg, int argc, char **argv)
                  c.time + 6, c.time + 9, c.time + 11, c.time + 13);
         if (util_parse_iso(iso, &ms) == 0)
             util_time_local(ms, "%Y-%m-%d %H:%M:%S", when, sizeof when);
-        printf("kiosk: %s\nrecord: %s\nkind: %s\ntime: %s (%s)\nkey: %s\n", c.kiosk_id,
-               c.uuid, c.kind, when, c.time, c.key_id);
+        printf("kiosk: %s\nrecord: %s\nkind: %s\ntime: %s (%s)\nkey: %s (%s)\n", c.kiosk_id,
+               c.uuid, c.kind, when, c.time, c.key_id,
+               c.version == 2 ? "Ed25519" : "HMAC, an older receipt");
+        if (v == RECEIPT_UNKNOWN_KEY && c.version == 2)
+            printf("another kiosk's receipt: the centre checks it (kioskctl centre verify)\n");
     }
-    if (v == RECEIPT_GENUINE) {
-        const struct sign_key *key = NULL;
-        for (size_t i = 0; i < n && !key; i++)
-            if (strcmp(sign_key_id(keys[i]), c.key_id) == 0)
-                key = keys[i];
-        print_record(cfg, key, &c);
-    }
+    if (v == RECEIPT_GENUINE)
+        print_record(cfg, own.st, &c);
+    store_close(own.st);
     for (size_t i = 0; i < n; i++)
-        sign_key_close(keys[i]);
+        sign_key_close(hmac[i]);
     return v == RECEIPT_GENUINE ? 0 : 1;
 }
 

@@ -8,13 +8,15 @@
  *   receipt UUID [--png FILE] [--escpos FILE] [--dots N]
  *       renders a stored record's receipt again (at least one of --png/--escpos;
  *       --dots overrides [printer] paper_dots).  Creates the receipts row if it is
- *       missing, as the kiosk would; needs the kiosk's key (DATA_DIR/receipt.key),
+ *       missing, as the kiosk would; needs the kiosk's identity (DATA_DIR/identity.key),
  *       which only the kiosk makes.
  *   verify PAYLOAD
- *       checks a receipt QR payload against this kiosk's key and the keys in
- *       DATA_DIR/receipt-keys/ (*.key, other kiosks' keys at the centre); prints the
- *       verdict and, when the record is in this database, the receipt it stands for.
- *       Exit 0 only for a genuine payload.  Writes nothing.
+ *       checks a receipt QR payload: an Ed25519 one (LDK2) against every key this kiosk
+ *       has used (its database), an older HMAC one (LDK1) against DATA_DIR/receipt.key
+ *       and the keys in DATA_DIR/receipt-keys/ (*.key); prints the verdict and, when the
+ *       record is in this database, the receipt it stands for.  Another kiosk's receipt
+ *       is the centre's to check (kioskctl centre verify).  Exit 0 only for a genuine
+ *       payload.  Writes nothing.
  *   print-test [--png FILE]
  *       prints the test page on the configured printer, synchronously, within
  *       [printer] timeout_ms; exit 0 only when the printer confirmed it.

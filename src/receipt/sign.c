@@ -94,53 +94,24 @@ int sign_key_load(const char *path, struct sign_key **out, char *err, size_t err
     return 0;
 }
 
-/* Writes a fresh key to a private temporary file and links it to `path`.  Returns 0
- * when `path` now holds a key (ours, or one another process linked first), -1 with err. */
-static int create_key(const char *data_dir, const char *path, char *err, size_t errlen)
+/* Writes a fresh key to `path` (util_create_private).  Returns 0 when `path` now holds a
+ * key (ours, or one another process linked first), -1 with err. */
+static int create_key(const char *path, char *err, size_t errlen)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s/%s.%ld.tmp", data_dir, SIGN_KEY_FILE, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0 && errno == EEXIST) {
-        /* Left by a process with our pid that died before linking: never linked, so
-         * never used; safe to replace. */
-        unlink(tmp);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    }
-    if (fd < 0) {
-        util_seterr(err, errlen, "%s: cannot create the receipt key: %s", tmp, strerror(errno));
-        return -1;
-    }
     uint8_t key[SIGN_KEY_BYTES];
     char id[SIGN_KEY_ID_LEN + 1], hex[2 * SIGN_KEY_BYTES + 1], line[160];
     randombytes_buf(key, sizeof key);
     key_id_of(key, id);
     sodium_bin2hex(hex, sizeof hex, key, sizeof key);
     int len = snprintf(line, sizeof line, "LDKEY1 %s %s\n", id, hex);
-    int ok = write(fd, line, (size_t)len) == len && fsync(fd) == 0;
-    int saved = errno;
-    close(fd);
+    int rc = util_create_private(path, line, (size_t)len);
+    int e = errno;
     util_wipe(key, sizeof key);
     util_wipe(hex, sizeof hex);
     util_wipe(line, sizeof line);
-    if (!ok) {
-        util_seterr(err, errlen, "%s: cannot write the receipt key: %s", tmp, strerror(saved));
-        unlink(tmp);
+    if (rc < 0 && e != EEXIST) {
+        util_seterr(err, errlen, "%s: cannot create the receipt key: %s", path, strerror(e));
         return -1;
-    }
-    if (link(tmp, path) < 0 && errno != EEXIST) {
-        util_seterr(err, errlen, "%s: cannot put the receipt key in place: %s", path,
-                strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    unlink(tmp);
-    /* The new directory entry must survive a power cut too, or the kiosk would sign
-     * today's receipts with a key that is gone tomorrow. */
-    int dfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
     }
     return 0;
 }
@@ -158,7 +129,7 @@ int sign_key_open(const char *data_dir, int create, struct sign_key **out, char 
         return -1;
     }
     if (create && access(path, F_OK) < 0 && errno == ENOENT &&
-        create_key(data_dir, path, err, errlen) < 0)
+        create_key(path, err, errlen) < 0)
         return -1;
     return sign_key_load(path, out, err, errlen);
 }
@@ -245,6 +216,15 @@ int sign_identity_known(struct store *st, const char *key_id, struct identity_pu
     if (identity_pub_parse(text, out) < 0 || strcmp(out->id, key_id) != 0)
         return 1;
     return 0;
+}
+
+int sign_own_key_lookup(void *ctx, const char *kiosk_id, const char *key_id,
+                        struct identity_pub *out)
+{
+    const struct sign_own_keys *k = ctx;
+    if (!k || !k->st || !k->kiosk_id || strcmp(kiosk_id, k->kiosk_id) != 0)
+        return 1;
+    return sign_identity_known(k->st, key_id, out);
 }
 
 /* Records id as the kiosk's current key (and in its history), in one transaction. */

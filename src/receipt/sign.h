@@ -10,7 +10,8 @@
  * - the older HMAC-SHA256 receipt key (below), kept only so that receipts printed before
  *   the identity existed keep verifying on their kiosk.
  *
- * The HMAC key:
+ * The HMAC key (the kiosk no longer makes one; tests make one to stand for an older
+ * kiosk):
  * The key is 32 random bytes made at first use and kept in DATA_DIR/receipt.key (mode
  * 0600, one line "LDKEY1 <key id> <64 hex digits>").  The key id is the first 8 hex
  * digits of SHA-256(key): it names the key in payloads without revealing it, and a
@@ -107,5 +108,14 @@ int sign_identity_renew(const char *data_dir, struct store *st, struct identity 
 /* Looks up a public key this kiosk has used by its id.  0 with *out, 1 unknown, -1 on a
  * database error. */
 int sign_identity_known(struct store *st, const char *key_id, struct identity_pub *out);
+
+/* The kiosk's own keys as a receipt_keys look-up (receipt/receipt.h): ctx points to one
+ * of these; a payload naming another kiosk id finds no key. */
+struct sign_own_keys {
+    struct store *st;         /* the kiosk's database (read-only is enough) */
+    const char *kiosk_id;     /* this kiosk's id */
+};
+int sign_own_key_lookup(void *ctx, const char *kiosk_id, const char *key_id,
+                        struct identity_pub *out);
 
 #endif

@@ -10,8 +10,10 @@
 #   jobs_in BIN             the number of print jobs in BIN
 #   png_width PNG           a PNG's width in pixels (from its header)
 #   png_payload PNG         the QR payload zbarimg reads off a PNG
+#   names_record P UUID L   the payload P is this kiosk's (LD-DEMO-01) receipt of record
+#                           UUID, kind letter L (receipt.h: R registration, C checkin …)
 #   verify PAYLOAD          kioskctl verify accepts it (its output in $OUT/verify.txt),
-#                           and rejects it with one character of the tag changed
+#                           and rejects it with one character of the signature changed
 #   qr_on DUMP PX           the dump (script `dump`) shows a square QR image of PX+ px
 #   inside DUMP W H         every widget of the dump lies inside a W x H screen
 #   failures UUID           how many failed print attempts the event log holds for UUID
@@ -57,14 +59,20 @@ printed_payload() {
   png_payload "$2"
 }
 
+names_record() {
+  local hex
+  hex=$(printf '%s' "$2" | tr -d - | tr a-f A-F)
+  case $1 in "LDK2:LD-DEMO-01:$hex:$3:"*) ;; *) return 1;; esac
+}
+
 verify() {
-  local p=$1 tag c forged
+  local p=$1 sig c forged
   "$KIOSKCTL" --data-dir "$DATA" verify "$p" >"$OUT/verify.txt" || die "kioskctl verify refused $p"
-  # The tag's first character (its last one carries padding bits).
-  tag=${p##*|}
-  c=${tag:0:1}
+  # The signature's first character (its last one carries padding bits).
+  sig=${p##*:}
+  c=${sig:0:1}
   if [ "$c" = A ]; then c=B; else c=A; fi
-  forged="${p%|*}|$c${tag:1}"
+  forged="${p%:*}:$c${sig:1}"
   if "$KIOSKCTL" --data-dir "$DATA" verify "$forged" >/dev/null 2>&1; then
     die "kioskctl verify accepted a tampered payload $forged"
   fi

@@ -49,7 +49,7 @@ struct fx {
     char dir[64];
     struct config cfg;
     struct store *st;
-    struct sign_key *key;
+    struct identity *key;
     struct receipt_layout *layout;
     struct escpos_buf job;   /* the registration receipt at 384 dots */
     char uuid[37];
@@ -264,7 +264,8 @@ static int setup(void **state)
     util_strlcpy(f->cfg.printer_device, "tcp:127.0.0.1:9100", sizeof f->cfg.printer_device);
     char err[256];
     assert_int_equal(store_open(f->dir, f->cfg.kiosk_id, &f->st, err, sizeof err), 0);
-    assert_int_equal(sign_key_open(f->dir, 1, &f->key, err, sizeof err), 0);
+    enum sign_identity_state ks;
+    assert_int_equal(sign_identity_open(f->dir, f->st, 1, &f->key, &ks, err, sizeof err), 0);
     assert_int_equal(store_record_add(f->st, "registration",
                                       "{\"name\":\"陈晓明\",\"id_number\":\"36230119880512003X\","
                                       "\"phone\":\"15057801234\"}",
@@ -285,7 +286,7 @@ static int teardown(void **state)
     struct fx *f = *state;
     escpos_buf_free(&f->job);
     receipt_layout_free(f->layout);
-    sign_key_close(f->key);
+    identity_free(f->key);
     store_close(f->st);
     sem_destroy(&f->results);
     char cmd[128];
@@ -418,8 +419,9 @@ static void test_healthy_printer(void **state)
     free(grey);
     char *read = zbar_read(png);
     assert_string_equal(read, F->layout->payload);
-    const struct sign_key *keys[] = {F->key};
-    assert_int_equal(receipt_verify_payload(keys, 1, read, NULL), RECEIPT_GENUINE);
+    struct sign_own_keys own = {F->st, F->cfg.kiosk_id};
+    struct receipt_keys keys = {sign_own_key_lookup, &own, NULL, 0};
+    assert_int_equal(receipt_verify_payload(&keys, read, NULL), RECEIPT_GENUINE);
     free(read);
     srv_free(&s);
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ struct fx {
     char dir[64];
     struct config cfg;
     struct store *st;
-    struct sign_key *key;
+    struct identity *key;
     struct text_fonts *tf;
     char reg[37], chk[37], job[37], train[37], cons[37], queue[37];
 };
@@ -53,7 +54,8 @@ static int setup(void **state)
     util_strlcpy(f->cfg.printer_device, "tcp:127.0.0.1:9100", sizeof f->cfg.printer_device);
     char err[256] = "";
     assert_int_equal(store_open(f->dir, f->cfg.kiosk_id, &f->st, err, sizeof err), 0);
-    assert_int_equal(sign_key_open(f->dir, 1, &f->key, err, sizeof err), 0);
+    enum sign_identity_state ks;
+    assert_int_equal(sign_identity_open(f->dir, f->st, 1, &f->key, &ks, err, sizeof err), 0);
     f->tf = text_fonts_open(NULL, err, sizeof err);
     if (!f->tf)
         fail_msg("no fonts: %s", err);
@@ -96,7 +98,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     text_fonts_close(f->tf);
-    sign_key_close(f->key);
+    identity_free(f->key);
     store_close(f->st);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
@@ -205,9 +207,10 @@ static void round_trip(struct fx *f, const char *uuid, int dots, const char *tag
     snprintf(name, sizeof name, "receipt-%s-%d.png", tag, dots);
     keep_copy(png, name);
 
-    const struct sign_key *keys[] = {f->key};
+    struct sign_own_keys own = {f->st, f->cfg.kiosk_id};
+    struct receipt_keys keys = {sign_own_key_lookup, &own, NULL, 0};
     struct receipt_claim c;
-    assert_int_equal(receipt_verify_payload(keys, 1, read, &c), RECEIPT_GENUINE);
+    assert_int_equal(receipt_verify_payload(&keys, read, &c), RECEIPT_GENUINE);
     assert_string_equal(c.uuid, uuid);
     assert_string_equal(c.kiosk_id, "LD-ZJ-03");
     free(read);
@@ -274,7 +277,12 @@ static void test_content_and_masking(void **state)
     assert_false(layout_has_text(l, "199001011234"));
     assert_false(layout_has_text(l, "13812341234"));
     assert_false(layout_has_text(l, "1234123"));
-    assert_true(strstr(l->payload, f->reg) != NULL);
+    /* The payload names the record by its UUID (hex digits in capitals, no dashes). */
+    char hex[33];
+    for (int i = 0, o = 0; f->reg[i]; i++)
+        if (f->reg[i] != '-')
+            hex[o++] = (char)toupper((unsigned char)f->reg[i]), hex[o] = 0;
+    assert_true(strstr(l->payload, hex) != NULL);
     assert_null(strstr(l->payload, "张"));
     receipt_layout_free(l);
 
@@ -389,6 +397,8 @@ static void test_qr_is_large(void **state)
     char err[256];
     struct receipt_layout *l = NULL;
     assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->reg, &l, err, sizeof err), 0);
+    /* The Ed25519 payload still fits version 7 (45 modules): 5+ dots a module at 384. */
+    assert_true(l->qr.size <= 45);
     const int widths[] = {384, 512, 576, 640};
     for (size_t k = 0; k < ARRAY_LEN(widths); k++) {
         struct receipt_raster r;
@@ -427,7 +437,7 @@ static void test_commands(void **state)
     char *ok[] = {"receipt", f->reg, "--png", png, "--escpos", bin, "--dots", "576"};
     assert_int_equal(receipt_cmd_receipt(&f->cfg, 8, ok), 0);
     char *payload = zbar_read(png);
-    assert_memory_equal(payload, "LDK1|LD-ZJ-03|", 14);
+    assert_memory_equal(payload, "LDK2:LD-ZJ-03:", 14);
     size_t len;
     char *bytes = util_read_file(bin, &len);
     int w, h;
@@ -447,11 +457,24 @@ static void test_commands(void **state)
 
     char *verify[] = {"verify", payload};
     assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify), 0);
-    payload[20] = payload[20] == 'a' ? 'b' : 'a';
+    payload[20] = payload[20] == 'A' ? 'B' : 'A'; /* a digit of the record's UUID */
     assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify), 1);
     char *verify_bad[] = {"verify"};
     assert_int_equal(receipt_cmd_verify(&f->cfg, 1, verify_bad), 2);
     free(payload);
+
+    /* A receipt printed before the identity existed (HMAC under receipt.key) still
+     * verifies on its kiosk, by its key id; altered, it does not. */
+    struct sign_key *old = NULL;
+    assert_int_equal(sign_key_open(f->dir, 1, &old, err, sizeof err), 0);
+    char v1[RECEIPT_PAYLOAD_SIZE];
+    assert_int_equal(receipt_payload_hmac(old, f->cfg.kiosk_id, f->reg, "registration",
+                                          "2026-11-28T07:15:00.000Z", v1, sizeof v1), 0);
+    sign_key_close(old);
+    char *verify_old[] = {"verify", v1};
+    assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify_old), 0);
+    v1[20] = v1[20] == '1' ? '2' : '1';
+    assert_int_equal(receipt_cmd_verify(&f->cfg, 2, verify_old), 1);
 
     struct config c = f->cfg;
     snprintf(dev, sizeof dev, "file:%s/test-page.bin", f->dir);

@@ -1,12 +1,15 @@
-/* Tests for sign and the receipt payload: the key file (mode 0600, made once, refused
- * when others may read it or when damaged), HMAC verification, and that every
- * single-character change of a payload is refused, a foreign key reported as unknown. */
+/* Tests for sign and the receipt payload: the HMAC key file of older receipts (mode 0600,
+ * made once, refused when others may read it or when damaged), HMAC verification, the
+ * Ed25519-signed payload (format, QR size, every single-character change refused, a
+ * foreign key reported as unknown), older HMAC payloads still verifying, and receipt
+ * numbers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "core/identity.h"
+#include "receipt/qr.h"
 #include "receipt/receipt.h"
 #include "receipt/sign.h"
 
@@ -146,56 +151,98 @@ static void test_sign_verify(void **state)
     rmdir_all(d);
 }
 
+/* ---- payloads ------------------------------------------------------------------------ */
+
+/* Key look-up over a few key pairs, as the kiosk or the registry would answer. */
+struct ring {
+    const struct identity *ids[4];
+    const char *kiosk[4];
+    int n;
+};
+
+static int ring_lookup(void *ctx, const char *kiosk_id, const char *key_id,
+                       struct identity_pub *out)
+{
+    const struct ring *r = ctx;
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->kiosk[i], kiosk_id) && !strcmp(identity_key_id(r->ids[i]), key_id)) {
+            *out = *identity_public(r->ids[i]);
+            return 0;
+        }
+    return 1;
+}
+
+static struct identity *new_identity(const char *dir, const char *name)
+{
+    char path[256], err[256];
+    struct identity *id = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(identity_create(path, &id, err, sizeof err), 0);
+    return id;
+}
+
 static void test_payload_format(void **state)
 {
     char *d = tmpdir();
-    char err[256], p[RECEIPT_PAYLOAD_SIZE];
-    struct sign_key *k = NULL;
-    assert_int_equal(sign_key_open(d, 1, &k, err, sizeof err), 0);
+    char p[RECEIPT_PAYLOAD_SIZE];
+    struct identity *k = new_identity(d, "a.key");
     assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "registration", CREATED, p, sizeof p), 0);
-    char prefix[128];
-    snprintf(prefix, sizeof prefix, "LDK1|LD-ZJ-03|" UUID "|registration|20261128T071500Z|%s|",
-             sign_key_id(k));
+    char prefix[128], kid[9];
+    for (int i = 0; i < 8; i++)
+        kid[i] = (char)toupper((unsigned char)identity_key_id(k)[i]);
+    kid[8] = 0;
+    snprintf(prefix, sizeof prefix, "LDK2:LD-ZJ-03:3F2B8C1E5D4A4B6E9A7C0E1F2A3B4C5D:R:20261128071500:%s:",
+             kid);
     assert_memory_equal(p, prefix, strlen(prefix));
-    assert_int_equal(strlen(p), strlen(prefix) + 22);
+    assert_int_equal(strlen(p), strlen(prefix) + 103);
+    /* Only what the QR's alphanumeric mode codes (the kiosk id aside): capitals, digits,
+     * ':' and '-'. */
     for (const char *c = p; *c; c++)
-        assert_true(*c > 0x20 && *c < 0x7f); /* ASCII only */
+        assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-", *c));
+    assert_true(receipt_is_payload(p));
+    /* Short enough for the QR the printer and the screen show well: version 7 at M. */
+    struct qr q;
+    assert_int_equal(qr_encode(p, &q), 0);
+    assert_true(q.size <= 45);
+    qr_clear(&q);
 
     /* What cannot go into a payload is refused rather than mangled. */
     assert_int_equal(receipt_payload(k, "LD|03", UUID, "registration", CREATED, p, sizeof p), -1);
+    assert_int_equal(receipt_payload(k, "LD:03", UUID, "registration", CREATED, p, sizeof p), -1);
     assert_int_equal(receipt_payload(k, "LD-ZJ-03", "not-a-uuid", "checkin", CREATED, p, sizeof p), -1);
     assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "party", CREATED, p, sizeof p), -1);
     assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "checkin", "yesterday", p, sizeof p), -1);
-    assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "checkin", CREATED, p, 40), -1);
-    sign_key_close(k);
+    assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "checkin", CREATED, p, 120), -1);
+    identity_free(k);
     rmdir_all(d);
 }
 
 static void test_every_changed_character_rejected(void **state)
 {
     char *d = tmpdir();
-    char err[256], p[RECEIPT_PAYLOAD_SIZE], q[RECEIPT_PAYLOAD_SIZE + 2];
-    struct sign_key *k = NULL;
-    assert_int_equal(sign_key_open(d, 1, &k, err, sizeof err), 0);
-    const struct sign_key *keys[] = {k};
+    char p[RECEIPT_PAYLOAD_SIZE], q[RECEIPT_PAYLOAD_SIZE + 2];
+    struct identity *k = new_identity(d, "a.key");
+    struct ring r = {{k}, {"LD-ZJ-03"}, 1};
+    struct receipt_keys keys = {ring_lookup, &r, NULL, 0};
     assert_int_equal(receipt_payload(k, "LD-ZJ-03", UUID, "checkin", CREATED, p, sizeof p), 0);
     struct receipt_claim c;
-    assert_int_equal(receipt_verify_payload(keys, 1, p, &c), RECEIPT_GENUINE);
+    assert_int_equal(receipt_verify_payload(&keys, p, &c), RECEIPT_GENUINE);
+    assert_int_equal(c.version, 2);
     assert_string_equal(c.uuid, UUID);
     assert_string_equal(c.kind, "checkin");
     assert_string_equal(c.time, "20261128T071500Z");
     assert_string_equal(c.kiosk_id, "LD-ZJ-03");
+    assert_string_equal(c.key_id, identity_key_id(k));
 
     size_t n = strlen(p);
     int tried = 0;
     for (size_t i = 0; i < n; i++) {
-        /* Every other printable ASCII character, and a few bytes beyond. */
         for (int ch = 0x01; ch < 0x100; ch++) {
             if (ch == (unsigned char)p[i])
                 continue;
             memcpy(q, p, n + 1);
             q[i] = (char)ch;
-            enum receipt_verdict v = receipt_verify_payload(keys, 1, q, NULL);
+            enum receipt_verdict v = receipt_verify_payload(&keys, q, NULL);
             if (v == RECEIPT_GENUINE)
                 fail_msg("changing byte %zu to 0x%02x was accepted: %s", i, ch, q);
             tried++;
@@ -203,72 +250,98 @@ static void test_every_changed_character_rejected(void **state)
         /* Deleting or inserting a character. */
         memcpy(q, p, i);
         memcpy(q + i, p + i + 1, n - i);
-        assert_int_not_equal(receipt_verify_payload(keys, 1, q, NULL), RECEIPT_GENUINE);
+        assert_int_not_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_GENUINE);
         memcpy(q, p, i);
         q[i] = p[i];
         memcpy(q + i + 1, p + i, n - i + 1);
-        assert_int_not_equal(receipt_verify_payload(keys, 1, q, NULL), RECEIPT_GENUINE);
+        assert_int_not_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_GENUINE);
     }
-    assert_true(tried > 100 * 200);
-    /* Appended text and a cut-short tag. */
-    snprintf(q, sizeof q, "%s|", p);
-    assert_int_not_equal(receipt_verify_payload(keys, 1, q, NULL), RECEIPT_GENUINE);
-    memcpy(q, p, n - 1);
-    q[n - 1] = 0;
-    assert_int_not_equal(receipt_verify_payload(keys, 1, q, NULL), RECEIPT_GENUINE);
+    assert_true(tried > 170 * 250);
+    snprintf(q, sizeof q, "%s:", p);
+    assert_int_not_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_GENUINE);
 
     /* A well-formed change under our key id is a forgery, not noise. */
-    char *kind = strstr(memcpy(q, p, n + 1), "|checkin|");
-    memcpy(kind, "|queue_ticket|", 14);
-    memcpy(kind + 14, strstr(p, "|checkin|") + 9, strlen(strstr(p, "|checkin|") + 9) + 1);
-    assert_int_equal(receipt_verify_payload(keys, 1, q, NULL), RECEIPT_FORGED);
-    assert_int_equal(receipt_verify_payload(keys, 1, "hello", NULL), RECEIPT_MALFORMED);
-    assert_int_equal(receipt_verify_payload(keys, 1, "", NULL), RECEIPT_MALFORMED);
-    sign_key_close(k);
+    memcpy(q, p, n + 1);
+    *strstr(q, ":C:") = ':', strstr(q, ":C:")[1] = 'Q';
+    assert_int_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_FORGED);
+    assert_int_equal(receipt_verify_payload(&keys, "hello", NULL), RECEIPT_MALFORMED);
+    assert_int_equal(receipt_verify_payload(&keys, "", NULL), RECEIPT_MALFORMED);
+    assert_false(receipt_is_payload("LD-2025-0007"));
+    identity_free(k);
     rmdir_all(d);
 }
 
 static void test_other_kiosk_key_unknown(void **state)
 {
-    char *d1 = tmpdir(), *d2 = tmpdir();
-    char err[256], p[RECEIPT_PAYLOAD_SIZE];
-    struct sign_key *mine = NULL, *theirs = NULL;
-    assert_int_equal(sign_key_open(d1, 1, &mine, err, sizeof err), 0);
-    assert_int_equal(sign_key_open(d2, 1, &theirs, err, sizeof err), 0);
-    assert_string_not_equal(sign_key_id(mine), sign_key_id(theirs));
+    char *d = tmpdir();
+    char p[RECEIPT_PAYLOAD_SIZE];
+    struct identity *mine = new_identity(d, "mine.key"), *theirs = new_identity(d, "theirs.key");
     assert_int_equal(receipt_payload(theirs, "LD-BH-11", UUID, "registration", CREATED, p,
                                      sizeof p), 0);
-    const struct sign_key *only_mine[] = {mine};
+    struct ring only_mine = {{mine}, {"LD-ZJ-03"}, 1};
+    struct receipt_keys keys = {ring_lookup, &only_mine, NULL, 0};
     struct receipt_claim c;
-    assert_int_equal(receipt_verify_payload(only_mine, 1, p, &c), RECEIPT_UNKNOWN_KEY);
-    assert_string_equal(c.key_id, sign_key_id(theirs));
+    assert_int_equal(receipt_verify_payload(&keys, p, &c), RECEIPT_UNKNOWN_KEY);
+    assert_string_equal(c.key_id, identity_key_id(theirs));
     assert_string_equal(c.kiosk_id, "LD-BH-11");
-    assert_int_equal(receipt_verify_payload(NULL, 0, p, NULL), RECEIPT_UNKNOWN_KEY);
-    /* The centre holding both keys accepts it. */
-    const struct sign_key *both[] = {mine, theirs};
-    assert_int_equal(receipt_verify_payload(both, 2, p, NULL), RECEIPT_GENUINE);
-
-    /* Our key id with their tag: a forgery. */
+    assert_int_equal(receipt_verify_payload(NULL, p, NULL), RECEIPT_UNKNOWN_KEY);
+    /* The registry holding both keys accepts it. */
+    struct ring both = {{mine, theirs}, {"LD-ZJ-03", "LD-BH-11"}, 2};
+    keys.ctx = &both;
+    assert_int_equal(receipt_verify_payload(&keys, p, NULL), RECEIPT_GENUINE);
+    /* Their key claimed for another kiosk id: the look-up is per kiosk, so unknown. */
     char q[RECEIPT_PAYLOAD_SIZE];
     strcpy(q, p);
-    memcpy(strstr(q, sign_key_id(theirs)), sign_key_id(mine), SIGN_KEY_ID_LEN);
-    assert_int_equal(receipt_verify_payload(both, 2, q, NULL), RECEIPT_FORGED);
-    sign_key_close(mine);
-    sign_key_close(theirs);
-    rmdir_all(d1);
-    rmdir_all(d2);
+    memcpy(strstr(q, "LD-BH-11"), "LD-BH-12", 8);
+    assert_int_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_UNKNOWN_KEY);
+    identity_free(mine);
+    identity_free(theirs);
+    rmdir_all(d);
+}
+
+/* Receipts printed before the identity existed (LDK1, HMAC) keep verifying against the
+ * kiosk's HMAC key, and only against it. */
+static void test_older_hmac_receipts(void **state)
+{
+    char *d = tmpdir();
+    char err[256], p[RECEIPT_PAYLOAD_SIZE], q[RECEIPT_PAYLOAD_SIZE];
+    struct sign_key *k = NULL;
+    assert_int_equal(sign_key_open(d, 1, &k, err, sizeof err), 0);
+    assert_int_equal(receipt_payload_hmac(k, "LD-ZJ-03", UUID, "checkin", CREATED, p, sizeof p), 0);
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "LDK1|LD-ZJ-03|" UUID "|checkin|20261128T071500Z|%s|",
+             sign_key_id(k));
+    assert_memory_equal(p, prefix, strlen(prefix));
+    assert_true(receipt_is_payload(p));
+    const struct sign_key *hmac[] = {k};
+    struct receipt_keys keys = {NULL, NULL, hmac, 1};
+    struct receipt_claim c;
+    assert_int_equal(receipt_verify_payload(&keys, p, &c), RECEIPT_GENUINE);
+    assert_int_equal(c.version, 1);
+    assert_string_equal(c.uuid, UUID);
+    /* Every changed character is refused. */
+    for (size_t i = 0; i < strlen(p); i++) {
+        strcpy(q, p);
+        q[i] = q[i] == 'A' ? 'B' : 'A';
+        assert_int_not_equal(receipt_verify_payload(&keys, q, NULL), RECEIPT_GENUINE);
+    }
+    /* Without the HMAC key (the centre): unknown, never genuine. */
+    assert_int_equal(receipt_verify_payload(NULL, p, NULL), RECEIPT_UNKNOWN_KEY);
+    sign_key_close(k);
+    rmdir_all(d);
 }
 
 static void test_receipt_number(void **state)
 {
     char *d = tmpdir();
-    char err[256], a[RECEIPT_NO_SIZE], b[RECEIPT_NO_SIZE], c[RECEIPT_NO_SIZE];
-    struct sign_key *k = NULL;
-    assert_int_equal(sign_key_open(d, 1, &k, err, sizeof err), 0);
+    char a[RECEIPT_NO_SIZE], b[RECEIPT_NO_SIZE], c[RECEIPT_NO_SIZE];
+    struct identity *k = new_identity(d, "a.key"), *other = new_identity(d, "b.key");
     receipt_number(k, UUID, 0, a);
     receipt_number(k, UUID, 0, b);
     receipt_number(k, UUID, 1, c);
     assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    receipt_number(other, UUID, 0, c);
     assert_string_not_equal(a, c);
     assert_int_equal(strlen(a), 9);
     assert_int_equal(a[4], '-');
@@ -284,7 +357,8 @@ static void test_receipt_number(void **state)
         for (int j = 0; j < i; j++)
             assert_string_not_equal(seen[i], seen[j]);
     }
-    sign_key_close(k);
+    identity_free(k);
+    identity_free(other);
     rmdir_all(d);
 }
 
@@ -297,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_payload_format),
         cmocka_unit_test(test_every_changed_character_rejected),
         cmocka_unit_test(test_other_kiosk_key_unknown),
+        cmocka_unit_test(test_older_hmac_receipts),
         cmocka_unit_test(test_receipt_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

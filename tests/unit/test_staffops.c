@@ -319,7 +319,7 @@ struct app_fixture {
     struct text_fonts *tf;
     struct ui *ui;
     struct i18n *cat;
-    struct sign_key *key;
+    struct identity *key;
     struct printer *printer;
     struct app a;
 };
@@ -337,7 +337,8 @@ static void app_up(struct fixture *f, struct app_fixture *af, const char *device
     assert_non_null(af->ui);
     af->cat = i18n_load("assets/i18n", err, sizeof err);
     assert_non_null(af->cat);
-    assert_int_equal(sign_key_open(f->dir, 1, &af->key, err, sizeof err), 0);
+    enum sign_identity_state ks;
+    assert_int_equal(sign_identity_open(f->dir, f->st, 1, &af->key, &ks, err, sizeof err), 0);
     struct config cfg;
     config_defaults(&cfg);
     util_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
@@ -345,7 +346,7 @@ static void app_up(struct fixture *f, struct app_fixture *af, const char *device
     if (strcmp(device, "none") != 0)
         assert_int_equal(printer_open(device, 3000, NULL, NULL, &af->printer, err, sizeof err), 0);
     app_init(&af->a, &cfg, f->st, af->cat, af->ui, 1, T0);
-    af->a.key = af->key;
+    af->a.identity = af->key;
     af->a.printer = af->printer;
 }
 
@@ -353,7 +354,7 @@ static void app_down(struct app_fixture *af)
 {
     app_fini(&af->a);
     printer_close(af->printer);
-    sign_key_close(af->key);
+    identity_free(af->key);
     i18n_free(af->cat);
     ui_destroy(af->ui);
     text_fonts_close(af->tf);

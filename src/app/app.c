@@ -10,10 +10,21 @@
 #include "ui/ui.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define FRAME_MS 16
+
+/* The top screen's leave(), or freeing its state when it has none. */
+static void leave_top(struct app *a)
+{
+    const struct screen *s = app_top(a);
+    if (s->leave)
+        s->leave(a);
+    else
+        app_free_state(a);
+}
 
 void app_init(struct app *a, const struct config *cfg, struct store *st, struct i18n *cat,
               struct ui *ui, int virtual_clock, int64_t start_ms)
@@ -41,9 +52,7 @@ void app_fini(struct app *a)
     /* Results already in: the receipts table says how those jobs ended. */
     receipts_poll(a);
     while (a->depth > 0) {
-        const struct screen *s = a->stack[a->depth - 1];
-        if (s->leave)
-            s->leave(a);
+        leave_top(a);
         a->depth--;
     }
     staffops_upload_destroy(a->upload);
@@ -72,6 +81,21 @@ const struct screen *app_top(const struct app *a) { return a->stack[a->depth - 1
 
 void **app_slot(struct app *a) { return &a->screen_state[a->depth - 1]; }
 
+void *app_new_state(struct app *a, size_t size)
+{
+    void *s = calloc(1, size);
+    if (!s)
+        abort();
+    *app_slot(a) = s;
+    return s;
+}
+
+void app_free_state(struct app *a)
+{
+    free(*app_slot(a));
+    *app_slot(a) = NULL;
+}
+
 void app_push(struct app *a, const struct screen *s, const void *arg)
 {
     if (a->depth == APP_STACK_MAX) {
@@ -90,10 +114,8 @@ void app_pop(struct app *a)
 {
     if (a->depth <= 1)
         return;
-    const struct screen *s = app_top(a);
     ui_pointer_cancel(a->ui);
-    if (s->leave)
-        s->leave(a);
+    leave_top(a);
     a->screen_state[a->depth - 1] = NULL;
     a->depth--;
 }
@@ -118,8 +140,7 @@ void app_reset(struct app *a, const char *why)
     a->scan_len = 0;
     util_wipe(a->scan_buf, sizeof a->scan_buf);
     /* Home itself may hold state (a half-entered PIN): enter it afresh. */
-    if (screen_home.leave)
-        screen_home.leave(a);
+    leave_top(a);
     a->screen_state[0] = NULL;
     if (screen_home.enter)
         screen_home.enter(a, NULL);
@@ -402,7 +423,16 @@ int app_frame(struct app *a)
         /* The build may have switched screens; the countdown belongs to whatever is up. */
         if (a->idle_countdown && app_top(a) == s)
             build_countdown(a, a->ui);
-        if (!ui_end(a->ui) && app_top(a) == s)
+        int acted = ui_end(a->ui);
+        /* 返回 and 首页 act once the screen is built: a build never runs on after its
+         * screen has gone. */
+        int nav = a->nav;
+        a->nav = 0;
+        if (nav == 2)
+            app_home(a);
+        else if (nav == 1)
+            app_pop(a);
+        if (!acted && !nav && app_top(a) == s)
             break;
     }
     int force = a->need_full_redraw;
@@ -423,10 +453,8 @@ SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title)
     struct ui_opts to = {.role = ROLE_HEADER, .size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER,
                          .max_lines = 1};
     ui_label(ui, rect(48 + bw, 0, W - 2 * (48 + bw), hh), title, &to);
-    if (home)
-        app_home(a);
-    else if (back)
-        app_pop(a);
+    if (home || back)
+        a->nav = home ? 2 : 1;
     return rect(0, hh, W, H - hh);
 }
 

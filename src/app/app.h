@@ -30,7 +30,8 @@ struct screen {
     /* Called when the screen is pushed (arg from app_push). */
     void (*enter)(struct app *a, const void *arg);
     /* Called when it is popped or the idle reset clears the stack: free and wipe
-     * everything the person entered. */
+     * everything the person entered.  NULL: the state in the slot (app_new_state) is
+     * simply freed, for screens where nothing personal is kept. */
     void (*leave)(struct app *a);
     /* Declares the widgets; called after every input and timer. */
     void (*build)(struct app *a, struct ui *ui);
@@ -66,6 +67,7 @@ struct app {
     int quit;                         /* leave the loop (staff "exit", SIGTERM) */
     int close_requested;              /* a window close preceded the next SDL_QUIT */
     int need_full_redraw;
+    int nav;                          /* 返回 (1) or 首页 (2) pressed: done after the build */
 
     /* scanner filter: printable keys held back until we know whether a scanner sent them */
     char scan_buf[128];
@@ -113,6 +115,10 @@ void app_reset(struct app *a, const char *why);
 const struct screen *app_top(const struct app *a);
 /* The private state slot of the screen on top. */
 void **app_slot(struct app *a);
+/* A zeroed state of size bytes put in the top screen's slot (enter() calls it); aborts
+ * when out of memory.  app_free_state() frees the slot's state and empties it. */
+void *app_new_state(struct app *a, size_t size);
+void app_free_state(struct app *a);
 
 /* Input and time. */
 void app_event(struct app *a, const SDL_Event *ev);
@@ -123,7 +129,8 @@ void app_tick(struct app *a);
 int app_frame(struct app *a);
 
 /* Builds the header shared by every screen but Home: title, 返回, 首页.  Returns the
- * content area below it.  Handles the two buttons. */
+ * content area below it.  Handles the two buttons: the screen goes after this build,
+ * so the build goes on as if nothing happened. */
 SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title);
 
 /* The receipt screen for the committed record uuid: pushed after a registration (and

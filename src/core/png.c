@@ -15,6 +15,7 @@ static int write_image(const char *path, int w, int h, const void *pixels, int s
     img.width = (png_uint_32)w;
     img.height = (png_uint_32)h;
     img.format = format;
+    img.flags = PNG_IMAGE_FLAG_FAST;
     if (!png_image_write_to_file(&img, path, 0, pixels, stride, NULL)) {
         fprintf(stderr, "png: cannot write %s: %s\n", path, img.message);
         return -1;
@@ -25,6 +26,11 @@ static int write_image(const char *path, int w, int h, const void *pixels, int s
 int png_write_rgba(const char *path, int w, int h, const void *pixels, int stride)
 {
     return write_image(path, w, h, pixels, stride, PNG_FORMAT_RGBA);
+}
+
+int png_write_rgb(const char *path, int w, int h, const void *pixels, int stride)
+{
+    return write_image(path, w, h, pixels, stride, PNG_FORMAT_RGB);
 }
 
 int png_write_gray(const char *path, int w, int h, const uint8_t *pixels, int stride)

@@ -107,6 +107,35 @@ size_t utf8_prev(const char *s, size_t at)
     return at;
 }
 
+size_t utf8_append(char *buf, size_t size, size_t max_chars, const char *text)
+{
+    size_t len = strlen(buf), count = utf8_count(buf), added = 0;
+    const char *p = text;
+    while (*p && count < max_chars) {
+        const char *q = p;
+        utf8_next(&q);
+        size_t n = (size_t)(q - p);
+        if (len + n >= size)
+            break;
+        memcpy(buf + len, p, n);
+        len += n;
+        buf[len] = 0;
+        count++;
+        added++;
+        p = q;
+    }
+    return added;
+}
+
+void utf8_wipe_last(char *buf)
+{
+    size_t len = strlen(buf);
+    if (!len)
+        return;
+    size_t at = utf8_prev(buf, len);
+    util_wipe(buf + at, len - at);
+}
+
 static void strbuf_grow(struct strbuf *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap)

@@ -27,6 +27,12 @@ int utf8_valid(const char *s, size_t n);
 size_t utf8_count(const char *s);
 /* Byte offset of the start of the code point before offset `at` (0 if none). */
 size_t utf8_prev(const char *s, size_t at);
+/* Appends whole characters of text to the NUL-terminated buf (size bytes) while buf
+ * holds fewer than max_chars characters and the next one fits.  Returns how many
+ * characters were appended.  What typing into a field does. */
+size_t utf8_append(char *buf, size_t size, size_t max_chars, const char *text);
+/* Removes buf's last character, wiping its bytes (typed text may be personal). */
+void utf8_wipe_last(char *buf);
 
 /* A growable NUL-terminated string.  Zero-initialise, append, free once. */
 struct strbuf {

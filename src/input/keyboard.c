@@ -591,6 +591,22 @@ int kbd_preferred_height(const struct ui *ui, int w)
     return 2 * PAD + line_h + 6 + CAND_H + GAP + 4 * kh + 3 * GAP;
 }
 
+SDL_Rect kbd_place(const struct ui *ui, SDL_Rect c, SDL_Rect *rest)
+{
+    int W = ui_width(ui), H = ui_height(ui);
+    SDL_Rect kb;
+    if (ui_portrait(ui)) {
+        int kh = kbd_preferred_height(ui, W - 24);
+        kb = rect(12, H - kh - 12, W - 24, kh);
+        *rest = rect(c.x, c.y, c.w, kb.y - 12 - c.y);
+    } else {
+        int kw = W * 52 / 100;
+        kb = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
+        *rest = rect(c.x, c.y, kb.x - 20 - c.x, c.h);
+    }
+    return kb;
+}
+
 int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
               struct kbd_action *act)
 {

@@ -84,5 +84,10 @@ int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act);
 
 /* The height a keyboard needs at width w (portrait screens put it under the form). */
 int kbd_preferred_height(const struct ui *ui, int w);
+/* Where a form's keyboard goes in c, the content area under the header: the right half
+ * in landscape (letter keys of ~90 px, the form keeps the full height), the bottom in
+ * portrait, so it never covers the field being typed.  *rest is what of c is left for
+ * the form.  Returns the keyboard's rectangle. */
+SDL_Rect kbd_place(const struct ui *ui, SDL_Rect c, SDL_Rect *rest);
 
 #endif

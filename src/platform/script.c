@@ -273,12 +273,37 @@ static int shot(struct app *a, const char *path)
 {
     app_frame(a);
     int w, h;
-    uint8_t *px = ui_read_pixels(a->ui, &w, &h);
+    uint8_t *px = ui_read_rgb(a->ui, &w, &h);
     if (!px)
         return -1;
-    int rc = png_write_rgba(path, w, h, px, w * 4);
+    int rc = png_write_rgb(path, w, h, px, w * 3);
     free(px);
     return rc;
+}
+
+/* `fit`: one line on stderr per text that does not fit, the first in the failure. */
+struct fit_log {
+    char first[400];
+    int n;
+};
+
+static void fit_line(void *ctx, const struct ui_fit_issue *is)
+{
+    struct fit_log *fl = ctx;
+    const struct ui_widget *w = is->w;
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%s %d,%d %dx%d \"%s\": %s", ui_kind_name(w->kind),
+                     is->box.x, is->box.y, is->box.w, is->box.h, is->text,
+                     ui_fit_problem_name(is->problem));
+    if (is->problem == UI_FIT_OVERLAP && is->other)
+        snprintf(line + n, sizeof line - (size_t)n, " %s %d,%d %dx%d \"%s\"",
+                 ui_kind_name(is->other->kind), is->other->r.x, is->other->r.y, is->other->r.w,
+                 is->other->r.h, is->other_text);
+    else if (is->problem != UI_FIT_OVERLAP)
+        snprintf(line + n, sizeof line - (size_t)n, " (needs %dx%d)", is->need_w, is->need_h);
+    fprintf(stderr, "fit: %s\n", line);
+    if (!fl->n++)
+        util_strlcpy(fl->first, line, sizeof fl->first);
 }
 
 /* Output paths may name $VARIABLES of the environment (the test runner sets $OUT). */
@@ -367,6 +392,13 @@ static int run_line(struct player *p, char *line)
             if (widget_has(ui_visible_at(a->ui, i), arg, 0))
                 return 0;
         return fail(p, "expect %s: no visible widget shows it", arg), -1;
+    } else if (!strcmp(cmd, "fit")) {
+        struct fit_log fl = {{0}, 0};
+        app_frame(a);
+        if (ui_fit(a->ui, fit_line, &fl) > 0)
+            return fail(p, "fit: %d text%s do not fit, first: %s", fl.n, fl.n == 1 ? "" : "s",
+                        fl.first),
+                   -1;
     } else if (!strcmp(cmd, "shot")) {
         char path[4096];
         expand_env(arg, path, sizeof path);

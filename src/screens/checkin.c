@@ -20,6 +20,7 @@
  * checkin context.  Never does: SQL or drawing of its own (app/checkin.h, ui/ui.h); keep
  * what a person typed after leave(). */
 #include "app/app.h"
+#include "screens/kit.h"
 #include "app/checkin.h"
 #include "app/receipts.h"
 
@@ -64,15 +65,6 @@ struct cs {
 };
 
 static struct cs *state(struct app *a) { return *app_slot(a); }
-
-/* tmpl with its "{}" replaced by v, in the frame arena. */
-static const char *fill(struct ui *ui, const char *tmpl, const char *v)
-{
-    const char *p = strstr(tmpl, "{}");
-    if (!p)
-        return tmpl;
-    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
-}
 
 static void wipe_typed(struct cs *s)
 {
@@ -328,7 +320,7 @@ static void build_now_open(struct app *a, struct ui *ui, struct cs *s, SDL_Rect 
     sub.align = TEXT_LEFT;
     if (shown < n)
         ui_label(ui, rect(in.x, y, in.w, 56),
-                 fill(ui, app_t(a, "checkin.now.more"), ui_strf(ui, "%d", n - shown)), &sub);
+                 KIT_FILL(ui, app_t(a, "checkin.now.more"), ui_strf(ui, "%d", n - shown)), &sub);
 }
 
 static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
@@ -376,15 +368,9 @@ static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         submit_typed(a, s);
 }
 
-struct choose_ctx {
-    struct app *a;
-    struct cs *s;
-};
-
 static int choose_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
 {
-    struct choose_ctx *cc = ctx;
-    const struct checkin_activity *act = &cc->s->open[i];
+    const struct checkin_activity *act = &state(ctx)->open[i];
     const char *detail = act->venue[0] ? ui_strf(ui, "%s  ·  %s", span(ui, act), act->venue)
                                        : span(ui, act);
     /* A red frame under the row makes each activity read as something to tap. */
@@ -404,7 +390,7 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     struct ui_opts co = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(x, y, w, 56),
              ui_strf(ui, "%s  ·  %s",
-                     fill(ui, app_t(a, "checkin.choose.count"), ui_strf(ui, "%d", s->nopen)),
+                     KIT_FILL(ui, app_t(a, "checkin.choose.count"), ui_strf(ui, "%d", s->nopen)),
                      s->choose_cert),
              &co);
     y += 76;
@@ -412,9 +398,8 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     int list_h = c.y + c.h - 36 - bar_h - 30 - y;
     if (list_h > s->nopen * row_h)
         list_h = s->nopen * row_h;
-    struct choose_ctx cc = {a, s};
-    int hit = ui_list(ui, rect(x, y, w, list_h), "checkin.choose", &s->list, s->nopen, row_h,
-                      choose_row, &cc);
+    int hit = kit_list(a, ui, rect(x, y, w, list_h), "checkin.choose", &s->list, s->nopen, row_h,
+                       choose_row, a);
     if (hit >= 0) {
         struct checkin_activity act = s->open[hit];
         chosen(a, s, &act);
@@ -566,14 +551,14 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
             struct ui_opts first = title;
             first.role = ROLE_ACCENT;
             first.max_lines = 1;
-            it[n++] = (struct item){fill(ui, app_t(a, "checkin.already.first"), t), first, 70};
+            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.already.first"), t), first, 70};
         }
         it[n++] = (struct item){
             ui_strf(ui, "%s  %s", app_t(a, "checkin.cert"), r->certificate_no), muted, 44};
         /* RECEIPT HOOK: the receipt's QR goes on this card, under the greeting. */
         if (r->registered) {
             const char *name = r->masked_name[0] ? r->masked_name : app_t(a, "checkin.member");
-            it[n++] = (struct item){fill(ui, app_t(a, "checkin.greet"), name), title, 80};
+            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.greet"), name), title, 80};
         } else if (r->status == CHECKIN_DONE) {
             it[n++] = (struct item){app_t(a, "checkin.unregistered"), line, portrait ? 120 : 60};
             offer_register = 1;
@@ -630,7 +615,7 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     if (left < 1)
         left = 1;
     ui_label(ui, rect(in.x, cy, in.w, 50),
-             fill(ui, app_t(a, "checkin.countdown"), ui_strf(ui, "%lld", (long long)left)),
+             KIT_FILL(ui, app_t(a, "checkin.countdown"), ui_strf(ui, "%lld", (long long)left)),
              &muted);
     const char *next = app_t(a, r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
                                     ? "checkin.retry"
@@ -689,8 +674,6 @@ static void checkin_build(struct app *a, struct ui *ui)
 {
     struct cs *s = state(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "home.checkin"));
-    if (app_top(a) != &screen_checkin || state(a) != s)
-        return; /* 返回 or 首页 was pressed: this screen is gone */
     switch (s->view) {
     case VIEW_READY: build_ready(a, ui, s, c); break;
     case VIEW_CHOOSE: build_choose(a, ui, s, c); break;
@@ -759,13 +742,8 @@ static void checkin_scan(struct app *a, const char *code)
 }
 
 const struct screen screen_checkin = {
-    .name = "checkin",
-    .title_key = "home.checkin",
-    .enter = checkin_enter,
-    .leave = checkin_leave,
-    .build = checkin_build,
-    .event = checkin_event,
-    .next_timer = checkin_next_timer,
-    .timer = checkin_timer,
-    .scan = checkin_scan,
+    .name = "checkin", .title_key = "home.checkin",
+    .enter = checkin_enter, .leave = checkin_leave, .build = checkin_build,
+    .event = checkin_event, .scan = checkin_scan,
+    .next_timer = checkin_next_timer, .timer = checkin_timer,
 };

@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "core/util.h"
 #include "input/keyboard.h"
+#include "screens/kit.h"
 #include "ui/text.h"
 #include "ui/ui.h"
 
@@ -108,29 +109,8 @@ static void insert(struct cform *f, int i, const char *text)
     util_strlcpy(tmp, text, sizeof tmp);
     if (i == F_PHONE)
         validate_normalize(tmp);
-    char *buf = f->val[i];
-    size_t len = strlen(buf), count = utf8_count(buf);
-    const char *p = tmp;
-    while (*p && (int)count < fdefs[i].cap) {
-        const char *q = p;
-        utf8_next(&q);
-        size_t n = (size_t)(q - p);
-        if (len + n >= VAL_SIZE)
-            break;
-        memcpy(buf + len, p, n);
-        len += n;
-        buf[len] = 0;
-        count++;
-        p = q;
-    }
+    utf8_append(f->val[i], VAL_SIZE, (size_t)fdefs[i].cap, tmp);
     util_wipe(tmp, sizeof tmp);
-}
-
-static void delete_last(char *buf)
-{
-    size_t len = strlen(buf);
-    if (len)
-        util_wipe(buf + utf8_prev(buf, len), len - utf8_prev(buf, len));
 }
 
 static void focus(struct cform *f, int i)
@@ -147,7 +127,7 @@ static void apply(struct cform *f, struct kbd_action *act)
     if (act->text[0])
         insert(f, f->focus, act->text);
     if (act->del)
-        delete_last(f->val[f->focus]);
+        utf8_wipe_last(f->val[f->focus]);
     if (act->next) {
         if (f->focus == F_NAME) {
             focus(f, F_PHONE);
@@ -207,28 +187,11 @@ static const char *field_hint(struct cform *f, struct app *a, struct ui *ui, int
     return app_t(a, fdefs[i].hint);
 }
 
-static int text_h(struct ui *ui, const char *s, int size, int bold, int w, int max_lines)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    int mw = 0, h = 0;
-    text_measure(ui_fonts(ui), s, &st, w, max_lines, &mw, &h);
-    return h;
-}
-
 enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL_Rect c,
                               const char *title, const char *detail, int busy)
 {
-    int W = ui_width(ui), H = ui_height(ui);
-    SDL_Rect form, kb;
-    if (ui_portrait(ui)) {
-        int kh = kbd_preferred_height(ui, W - 24);
-        kb = rect(12, H - kh - 12, W - 24, kh);
-        form = rect(32, c.y + 24, W - 64, kb.y - 24 - c.y - 24);
-    } else {
-        int kw = W * 52 / 100;
-        kb = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
-        form = rect(32, c.y + 24, kb.x - 32 - 40, c.h - 48);
-    }
+    SDL_Rect rest, kb = kbd_place(ui, c, &rest);
+    SDL_Rect form = rect(rest.x + 32, rest.y + 24, rest.w - 52, rest.h - 40);
     int x = form.x, w = form.w, y = form.y;
 
     /* What this is about: a gold card, the errand large, the subject under it.  When
@@ -240,7 +203,7 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     for (int i = 0; i < F_COUNT; i++) {
         int err;
         const char *hint = field_hint(f, a, ui, i, &err);
-        int two = text_h(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh;
+        int two = ui_text_height(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh;
         fields_h += lh + bh + (two ? 2 * hh + 4 : hh) + 20;
     }
     int budget = form.h - fields_h - BAR_H - 12 - 28;
@@ -249,8 +212,8 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     for (size_t k = 0; k < ARRAY_LEN(title_lines); k++) {
         tl = title_lines[k];
         dl = detail && *detail ? detail_lines[k] : 0;
-        th = text_h(ui, title, SIZE_LARGE, 1, w - 56, tl);
-        dh = dl ? text_h(ui, detail, SIZE_BODY, 0, w - 56, dl) : 0;
+        th = ui_text_height(ui, title, SIZE_LARGE, 1, w - 56, tl);
+        dh = dl ? ui_text_height(ui, detail, SIZE_BODY, 0, w - 56, dl) : 0;
         ch = 24 + th + (dh ? 8 + dh : 0) + 24;
         if (ch <= budget)
             break;
@@ -270,7 +233,7 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
         int err;
         const char *hint = field_hint(f, a, ui, i, &err);
         /* A long sentence (English, large text) gets a second line under the field. */
-        int lines = text_h(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh ? 2 : 1;
+        int lines = ui_text_height(ui, hint, SIZE_SMALL, err, w - 8, 2) > hh ? 2 : 1;
         struct ui_opts o = {.role = err ? ROLE_ERROR : ROLE_NORMAL, .focused = f->focus == i,
                             .hint = lines == 1 ? hint : NULL};
         int fh = lh + bh + (lines == 1 ? hh : 0);
@@ -286,7 +249,7 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
         y += 20;
     }
     struct ui_opts no = {.size = SIZE_SMALL, .role = ROLE_MUTED, .max_lines = 3};
-    int nh = text_h(ui, app_t(a, "contact.notice"), SIZE_SMALL, 0, w, 3);
+    int nh = ui_text_height(ui, app_t(a, "contact.notice"), SIZE_SMALL, 0, w, 3);
     SDL_Rect bar = rect(x, form.y + form.h - BAR_H, w, BAR_H);
     if (y + nh <= bar.y - 12)
         ui_label(ui, rect(x, y, w, nh), app_t(a, "contact.notice"), &no);
@@ -321,4 +284,93 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     }
     f->submit_pending = 0;
     return CFORM_NONE;
+}
+
+/* ---- the errand's form screen ------------------------------------------------------ */
+
+void cform_page_open(struct cform_page *p, struct app *a, const char *title_key,
+                     const char *what, const char *detail, cform_save_fn save,
+                     const void *subject)
+{
+    memset(p, 0, sizeof *p);
+    p->form = cform_create(a);
+    p->title_key = title_key;
+    util_strlcpy(p->what, what ? what : "", sizeof p->what);
+    util_strlcpy(p->detail, detail ? detail : "", sizeof p->detail);
+    p->save = save;
+    p->subject = subject;
+}
+
+void cform_page_close(struct cform_page *p)
+{
+    cform_destroy(p->form);
+    p->form = NULL;
+}
+
+void cform_page_say(struct cform_page *p, const char *key, int leave)
+{
+    p->message = key;
+    p->leave_after = leave;
+}
+
+int cform_page_build(struct cform_page *p, struct app *a, struct ui *ui, SDL_Rect c,
+                     const char *title, const char *detail)
+{
+    enum cform_result r = cform_build(p->form, a, ui, c, title, detail, p->message != NULL);
+    if (p->message) {
+        if (kit_dialog(ui, app_t(a, p->message), app_t(a, "contact.ok"))) {
+            p->message = NULL;
+            if (p->leave_after) {
+                app_pop(a);
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (r == CFORM_CANCEL) {
+        app_pop(a);
+        return 1;
+    }
+    if (r != CFORM_SUBMIT)
+        return 0;
+    char name[VALIDATE_NAME_SIZE], phone[VALIDATE_PHONE_SIZE], uuid[37];
+    if (cform_values(p->form, name, phone) < 0)
+        return 0;
+    int leave = 0;
+    const char *why = p->save(a, p->subject, name, phone, uuid, &leave);
+    util_wipe(name, sizeof name);
+    util_wipe(phone, sizeof phone);
+    if (why) {
+        cform_page_say(p, why, leave);
+        return 0;
+    }
+    /* Done: the form (and what was typed) goes, the receipt comes up over the subject. */
+    app_pop(a);
+    app_show_receipt(a, uuid);
+    return 1;
+}
+
+int cform_page_event(struct cform_page *p, const SDL_Event *ev)
+{
+    return !p->message && cform_event(p->form, ev);
+}
+
+void cform_screen_build(struct app *a, struct ui *ui)
+{
+    struct cform_page *p = *app_slot(a);
+    SDL_Rect c = app_chrome(a, ui, app_t(a, p->title_key));
+    cform_page_build(p, a, ui, c, p->what, p->detail);
+}
+
+void cform_screen_leave(struct app *a)
+{
+    struct cform_page *p = *app_slot(a);
+    if (p)
+        cform_page_close(p);
+    app_free_state(a);
+}
+
+int cform_screen_event(struct app *a, const SDL_Event *ev)
+{
+    return cform_page_event(*app_slot(a), ev);
 }

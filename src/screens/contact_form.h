@@ -46,4 +46,47 @@ int cform_event(struct cform *f, const SDL_Event *ev);
 int cform_values(const struct cform *f, char name[VALIDATE_NAME_SIZE],
                  char phone[VALIDATE_PHONE_SIZE]);
 
+/* ---- the errand's form screen -------------------------------------------------------
+ * Job interest, training sign-up and the consultation request are one screen with
+ * three subjects: the form, a dialog over it when saving did not work (知道了), 取消, and
+ * on success the receipt in the form's place (the form leaves first, wiping what was
+ * typed, so 返回 from the receipt shows the subject again). */
+
+/* Writes the record for subject from the normalised values: returns NULL with uuid
+ * set, or the catalogue key of the sentence to show, with *leave set when 知道了 should
+ * also go back (the subject is gone or full). */
+typedef const char *(*cform_save_fn)(struct app *a, const void *subject, const char *name,
+                                     const char *phone, char uuid[37], int *leave);
+
+struct cform_page {
+    struct cform *form;
+    const char *message;      /* catalogue key of the dialog over the form, or NULL */
+    int leave_after;          /* the dialog's 知道了 goes back */
+    /* What cform_screen_build shows: the header's catalogue key, the errand and its
+     * subject (cform_build's title and detail), and how the record is written. */
+    const char *title_key;
+    char what[512], detail[512];
+    cform_save_fn save;
+    const void *subject;      /* borrowed: the screen below it shows it and outlives it */
+};
+
+/* Opens the page; title_key, what and detail may be NULL for a screen that calls
+ * cform_page_build itself. */
+void cform_page_open(struct cform_page *p, struct app *a, const char *title_key,
+                     const char *what, const char *detail, cform_save_fn save,
+                     const void *subject);
+void cform_page_close(struct cform_page *p);
+/* Puts the dialog up (e.g. the subject could not be read when the screen opened). */
+void cform_page_say(struct cform_page *p, const char *key, int leave);
+/* Builds the page in c (see cform_build for title and detail).  Returns 1 when the
+ * screen was left: popped, or the receipt is up. */
+int cform_page_build(struct cform_page *p, struct app *a, struct ui *ui, SDL_Rect c,
+                     const char *title, const char *detail);
+int cform_page_event(struct cform_page *p, const SDL_Event *ev);
+/* build(), leave() and event() of a form screen whose state (app_new_state) begins
+ * with its struct cform_page, opened with its title, what and detail. */
+void cform_screen_build(struct app *a, struct ui *ui);
+void cform_screen_leave(struct app *a);
+int cform_screen_event(struct app *a, const SDL_Event *ev);
+
 #endif

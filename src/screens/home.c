@@ -44,12 +44,6 @@ static void home_enter(struct app *a, const void *arg)
     *app_slot(a) = hs;
 }
 
-static void home_leave(struct app *a)
-{
-    free(*app_slot(a));
-    *app_slot(a) = NULL;
-}
-
 static int64_t home_next_timer(struct app *a)
 {
     struct home_state *hs = *app_slot(a);
@@ -168,11 +162,7 @@ static void home_build(struct app *a, struct ui *ui)
 }
 
 const struct screen screen_home = {
-    .name = "home",
-    .title_key = "home.title",
-    .enter = home_enter,
-    .leave = home_leave,
-    .build = home_build,
-    .next_timer = home_next_timer,
-    .timer = home_timer,
+    .name = "home", .title_key = "home.title",
+    .enter = home_enter, .build = home_build,
+    .next_timer = home_next_timer, .timer = home_timer,
 };

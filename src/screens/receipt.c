@@ -415,8 +415,6 @@ static void receipt_build(struct app *a, struct ui *ui)
 {
     struct rs *s = state(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "receipt.title"));
-    if (app_top(a) != &screen_receipt || state(a) != s)
-        return; /* 返回 or 首页 left the screen during this build */
     if (!s->l) {
         build_unavailable(a, ui, s, c);
     } else {
@@ -431,9 +429,6 @@ static void receipt_build(struct app *a, struct ui *ui)
 }
 
 const struct screen screen_receipt = {
-    .name = "receipt",
-    .title_key = "receipt.title",
-    .enter = receipt_enter,
-    .leave = receipt_leave,
-    .build = receipt_build,
+    .name = "receipt", .title_key = "receipt.title",
+    .enter = receipt_enter, .leave = receipt_leave, .build = receipt_build,
 };

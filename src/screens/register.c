@@ -148,30 +148,8 @@ static void buf_insert(char *buf, int cap, int f, const char *text)
                 *c = (char)toupper((unsigned char)*c);
         }
     }
-    size_t len = strlen(buf), count = utf8_count(buf);
-    const char *p = tmp;
-    while (*p && (int)count < cap) {
-        const char *q = p;
-        utf8_next(&q);
-        size_t n = (size_t)(q - p);
-        if (len + n >= VAL_SIZE)
-            break;
-        memcpy(buf + len, p, n);
-        len += n;
-        buf[len] = 0;
-        count++;
-        p = q;
-    }
+    utf8_append(buf, VAL_SIZE, (size_t)cap, tmp);
     util_wipe(tmp, sizeof tmp);
-}
-
-static void buf_delete(char *buf)
-{
-    size_t len = strlen(buf);
-    if (!len)
-        return;
-    size_t at = utf8_prev(buf, len);
-    util_wipe(buf + at, len - at);
 }
 
 static void focus_field(struct reg *s, int f)
@@ -223,7 +201,7 @@ static void apply(struct reg *s, struct kbd_action *act)
     if (act->text[0])
         buf_insert(buf, cap, f, act->text);
     if (act->del)
-        buf_delete(buf);
+        utf8_wipe_last(buf);
     if (act->next && s->mode == M_FORM) {
         focus_next(s);
     } else if (act->next && s->mode == M_PICKER) {
@@ -328,23 +306,12 @@ struct lay {
 static struct lay layout(struct ui *ui, SDL_Rect c)
 {
     struct lay l;
-    int W = ui_width(ui), H = ui_height(ui);
+    SDL_Rect rest;
+    l.kbd = kbd_place(ui, c, &rest);
     /* The bar under the form holds two lines of status beside 提交. */
     int bar_h = ui_px(ui, SIZE_BODY) * 3 + 24;
-    if (ui_portrait(ui)) {
-        int kh = kbd_preferred_height(ui, W - 24);
-        l.kbd = rect(12, H - kh - 12, W - 24, kh);
-        l.bar = rect(24, l.kbd.y - 12 - bar_h, W - 48, bar_h);
-        l.form = rect(24, c.y + 16, W - 48, l.bar.y - 12 - c.y - 16);
-    } else {
-        /* The keyboard takes the right half: letter keys of ~90 px, and the form keeps
-         * the full height, so several fields show above one another. */
-        int kw = W * 52 / 100;
-        l.kbd = rect(W - kw - 20, c.y + 16, kw, c.h - 32);
-        int fw = l.kbd.x - 24 - 24;
-        l.bar = rect(24, c.y + c.h - 16 - bar_h, fw, bar_h);
-        l.form = rect(24, c.y + 16, fw, l.bar.y - 12 - c.y - 16);
-    }
+    l.bar = rect(rest.x + 24, rest.y + rest.h - 16 - bar_h, rest.w - 28, bar_h);
+    l.form = rect(rest.x + 24, rest.y + 16, rest.w - 28, l.bar.y - 12 - rest.y - 16);
     return l;
 }
 
@@ -1052,8 +1019,6 @@ static void reg_build(struct app *a, struct ui *ui)
 {
     struct reg *s = state(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "home.register"));
-    if (app_top(a) != &screen_register || !s)
-        return; /* 返回 or 首页 left the screen during this build */
     if (s->mode == M_DONE) {
         build_done(a, ui, s, c);
         return;
@@ -1189,11 +1154,7 @@ static void reg_scan(struct app *a, const char *code)
 }
 
 const struct screen screen_register = {
-    .name = "register",
-    .title_key = "home.register",
-    .enter = reg_enter,
-    .leave = reg_leave,
-    .build = reg_build,
-    .event = reg_event,
-    .scan = reg_scan,
+    .name = "register", .title_key = "home.register",
+    .enter = reg_enter, .leave = reg_leave, .build = reg_build,
+    .event = reg_event, .scan = reg_scan,
 };

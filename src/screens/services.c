@@ -21,9 +21,9 @@
 #include "app/content.h"
 #include "app/receipts.h"
 #include "screens/contact_form.h"
+#include "screens/kit.h"
 
 #include "core/util.h"
-#include "ui/text.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -39,39 +39,17 @@ struct sv_arg {
     int n, index;
 };
 
-static int text_h(struct ui *ui, const char *s, int size, int bold, int w)
-{
-    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
-    int mw = 0, h = 0;
-    text_measure(ui_fonts(ui), s, &st, w, 0, &mw, &h);
-    return h;
-}
-
-static const char *fill(struct ui *ui, const char *tmpl, const char *v)
-{
-    const char *p = strstr(tmpl, "{}");
-    if (!p)
-        return tmpl;
-    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
-}
-
 /* A service row: the title, the summary (or the window) under it, the window on the
  * right when it fits beside the title, else leading the line under it. */
 static int service_row(struct app *a, struct ui *ui, const struct content_service *sv,
                        SDL_Rect r, int summary)
 {
-    const char *win = sv->window[0] ? fill(ui, app_t(a, "services.window"), sv->window) : "";
-    int ww = ui_text_width(ui, sv->window, SIZE_BODY, 1);
-    int fits = summary && sv->window[0] && ww <= r.w / 2 - 32 &&
-               32 + ui_text_width(ui, sv->title, SIZE_LARGE, 1) + 40 < r.w - 32 - ww;
-    const char *sub = !summary                   ? win
-                      : fits || !sv->window[0] ? sv->summary
-                                               : ui_strf(ui, "%s · %s", sv->window, sv->summary);
-    struct ui_opts o = {.sub = *sub ? sub : NULL, .hint = fits ? sv->window : NULL};
-    return ui_row(ui, r, sv->title, &o);
+    if (!summary)
+        return kit_row(ui, r, sv->title,
+                       sv->window[0] ? KIT_FILL(ui, app_t(a, "services.window"), sv->window) : "",
+                       NULL, 0);
+    return kit_row(ui, r, sv->title, sv->summary, sv->window, 0);
 }
-
-static int row_height(struct ui *ui) { return ui_large_text(ui) ? 210 : 170; }
 
 /* ---- the guide ----------------------------------------------------------------------- */
 
@@ -90,8 +68,7 @@ struct rows_ctx {
 static int services_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
     struct rows_ctx *rc = ctx;
-    return service_row(rc->a, ui, &rc->items[index], rect(row.x, row.y, row.w, row.h - 4),
-                       rc->summary);
+    return service_row(rc->a, ui, &rc->items[index], row, rc->summary);
 }
 
 /* The services in area: a grid showing all of them when they fit (two columns when the
@@ -106,7 +83,8 @@ static int build_services(struct app *a, struct ui *ui, SDL_Rect area,
     int cell_h = rows ? (area.h - (rows - 1) * gap) / rows : 0;
     struct rows_ctx rc = {a, items, summary};
     if (cell_h < need)
-        return ui_list(ui, area, key, ls, n, row_height(ui), services_row, &rc);
+        return kit_list(a, ui, area, key, ls, n, kit_row_h(ui, summary ? 2 : 1), services_row,
+                        &rc);
     /* Summaries take two lines; a window alone one (ui_row centres as if two). */
     int cap = summary ? need + 40 : need + 12;
     if (cell_h > cap)
@@ -114,7 +92,7 @@ static int build_services(struct app *a, struct ui *ui, SDL_Rect area,
     int hit = -1;
     for (int i = 0; i < n; i++) {
         SDL_Rect col = rect_col(area, cols, i % cols, 24);
-        SDL_Rect cell = rect(col.x, area.y + (i / cols) * (cell_h + gap), col.w, cell_h);
+        SDL_Rect cell = rect(col.x, area.y + (i / cols) * (cell_h + gap), col.w, cell_h + 4);
         if (service_row(a, ui, &items[i], cell, summary))
             hit = i;
     }
@@ -128,14 +106,14 @@ static int hotline(struct app *a, struct ui *ui, SDL_Rect r, int note, int build
 {
     const char *title = app_t(a, "services.hotline");
     int iw = r.w - 64;
-    int l1 = text_h(ui, title, SIZE_LARGE, 1, iw);
+    int l1 = ui_text_height(ui, title, SIZE_LARGE, 1, iw, 0);
     /* Sizes in px the large-text factor leaves alone: already as large as fits. */
     int px = ui_px(ui, SIZE_HUGE);
     while (px > SIZE_LARGE && ui_text_width(ui, a->cfg.hotline, px * 10 / (ui_large_text(ui) ? 13 : 10), 1) > iw)
         px -= 4;
     int size = ui_large_text(ui) ? px * 10 / 13 : px;
     int l2 = ui_px(ui, size) * 3 / 2;
-    int l3 = note ? text_h(ui, app_t(a, "services.hotline.note"), SIZE_BODY, 0, iw) : 0;
+    int l3 = note ? ui_text_height(ui, app_t(a, "services.hotline.note"), SIZE_BODY, 0, iw, 0) : 0;
     int h = 28 + l1 + l2 + l3 + 28;
     if (!build)
         return h;
@@ -159,7 +137,7 @@ static int action(struct app *a, struct ui *ui, SDL_Rect r, const char *key, con
                   int note, int build, int *hit)
 {
     int bh = ui_px(ui, SIZE_TITLE) * 2 + 20;
-    int nh = note ? text_h(ui, app_t(a, note_key), SIZE_SMALL, 0, r.w - 16) : 0;
+    int nh = note ? ui_text_height(ui, app_t(a, note_key), SIZE_SMALL, 0, r.w - 16, 0) : 0;
     if (!build)
         return bh + (nh ? 8 + nh : 0);
     struct ui_opts bo = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .max_lines = 1};
@@ -175,8 +153,6 @@ static void sg_build(struct app *a, struct ui *ui)
 {
     struct sg *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "home.services"));
-    if (app_top(a) != &screen_services || *app_slot(a) != s)
-        return;
     int portrait = ui_portrait(ui), m = portrait ? 32 : 48;
     int x = c.x + m, w = c.w - 2 * m, y = c.y + 24;
     SDL_Rect list;
@@ -239,10 +215,7 @@ static void sg_build(struct app *a, struct ui *ui)
 
 static void sg_enter(struct app *a, const void *arg)
 {
-    struct sg *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sg *s = app_new_state(a, sizeof *s);
     char err[512];
     s->n = content_services_load(a->cfg.assets_dir, &s->items, err, sizeof err);
 }
@@ -252,16 +225,12 @@ static void sg_leave(struct app *a)
     struct sg *s = *app_slot(a);
     if (s)
         free(s->items);
-    free(s);
-    *app_slot(a) = NULL;
+    app_free_state(a);
 }
 
 const struct screen screen_services = {
-    .name = "services",
-    .title_key = "home.services",
-    .enter = sg_enter,
-    .leave = sg_leave,
-    .build = sg_build,
+    .name = "services", .title_key = "home.services",
+    .enter = sg_enter, .leave = sg_leave, .build = sg_build,
 };
 
 /* ---- a service's detail -------------------------------------------------------------- */
@@ -271,82 +240,28 @@ struct sd {
     struct ui_list_state ls;
 };
 
-struct sd_ctx {
-    struct app *a;
-    const struct content_service *sv;
-    int w, build;
-    SDL_Rect view;
-};
-
-static int sd_content(struct sd_ctx *dc, struct ui *ui, int x, int y0)
+static void sd_content(struct kit_flow *f, void *ctx)
 {
-    struct app *a = dc->a;
-    const struct content_service *sv = dc->sv;
-    int w = dc->w, y = y0;
-#define VISIBLE(h_) (dc->build && y + (h_) > dc->view.y && y < dc->view.y + dc->view.h)
-    int th = text_h(ui, sv->title, SIZE_TITLE, 1, w);
-    if (VISIBLE(th)) {
-        struct ui_opts to = {.size = SIZE_TITLE, .bold = 1};
-        ui_label(ui, rect(x, y, w, th), sv->title, &to);
-    }
-    y += th + 12;
-    if (sv->window[0]) {
-        const char *where = fill(ui, app_t(a, "services.window"), sv->window);
-        int ww = ui_text_width(ui, where, SIZE_BODY, 1) + 48, wh = ui_px(ui, SIZE_BODY) * 2;
-        if (VISIBLE(wh)) {
-            struct ui_opts bo = {.role = ROLE_ACCENT, .radius = wh / 2};
-            ui_panel(ui, rect(x, y, ww, wh), &bo);
-            struct ui_opts ko = {.size = SIZE_BODY, .bold = 1, .role = ROLE_ACCENT,
-                                 .align = TEXT_CENTER, .max_lines = 1};
-            ui_label(ui, rect(x, y, ww, wh), where, &ko);
-        }
-        y += wh + 24;
-    }
-    const char *sect[][2] = {{"services.f.summary", sv->summary}, {"services.f.how", sv->how}};
-    for (int i = 0; i < 2; i++) {
-        if (!sect[i][1][0])
-            continue;
-        int hh = ui_px(ui, SIZE_LARGE) * 3 / 2;
-        if (VISIBLE(hh)) {
-            struct ui_opts ho = {.size = SIZE_LARGE, .bold = 1, .role = ROLE_ACCENT, .max_lines = 1};
-            ui_label(ui, rect(x, y, w, hh), app_t(a, sect[i][0]), &ho);
-        }
-        y += hh + 4;
-        int bh = text_h(ui, sect[i][1], SIZE_LARGE, 0, w);
-        if (VISIBLE(bh)) {
-            struct ui_opts bo = {.size = SIZE_LARGE};
-            ui_label(ui, rect(x, y, w, bh), sect[i][1], &bo);
-        }
-        y += bh + 28;
-    }
-#undef VISIBLE
-    return y - y0;
-}
-
-static int sd_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
-{
-    sd_content(ctx, ui, row.x + 40, row.y + 32);
-    return 0;
+    struct app *a = f->a;
+    const struct content_service *sv = ctx;
+    kit_flow_text(f, sv->title, SIZE_TITLE, 1, ROLE_NORMAL, 12);
+    if (sv->window[0])
+        kit_flow_pill(f, KIT_FILL(f->ui, app_t(a, "services.window"), sv->window), 24);
+    if (sv->summary[0])
+        kit_flow_section(f, app_t(a, "services.f.summary"), sv->summary, "");
+    if (sv->how[0])
+        kit_flow_section(f, app_t(a, "services.f.how"), sv->how, "");
 }
 
 static void sd_build(struct app *a, struct ui *ui)
 {
     struct sd *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "services.detail.title"));
-    if (app_top(a) != &services_detail_screen || *app_slot(a) != s)
-        return;
     const struct content_service *sv = &s->arg.items[s->arg.index];
     int m = ui_portrait(ui) ? 32 : 48, barh = 130, gap = 24;
     SDL_Rect bar = rect(c.x + m, c.y + c.h - 24 - barh, c.w - 2 * m, barh);
     SDL_Rect view = rect(c.x + m, c.y + 24, c.w - 2 * m, bar.y - 24 - c.y - 24);
-    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 24};
-    ui_panel(ui, view, &card);
-    SDL_Rect inner = rect(view.x, view.y + 8, view.w, view.h - 16);
-    struct sd_ctx dc = {a, sv, view.w - 80, 0, inner};
-    int content_h = sd_content(&dc, ui, 0, 0) + 32;
-    dc.build = 1;
-    ui_list(ui, inner, "services.detail", &s->ls, 1, content_h > inner.h ? content_h : inner.h,
-            sd_row, &dc);
+    kit_card(a, ui, view, "services.detail", &s->ls, sd_content, (void *)sv);
     struct ui_opts co = {.role = ROLE_NORMAL, .size = SIZE_TITLE, .max_lines = 1};
     struct ui_opts qo = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .max_lines = 1};
     int consult = ui_button(ui, rect_col(bar, 2, 0, gap), app_t(a, "services.consult"), &co);
@@ -360,25 +275,13 @@ static void sd_build(struct app *a, struct ui *ui)
 
 static void sd_enter(struct app *a, const void *arg)
 {
-    struct sd *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sd *s = app_new_state(a, sizeof *s);
     s->arg = *(const struct sv_arg *)arg;
 }
 
-static void sd_leave(struct app *a)
-{
-    free(*app_slot(a));
-    *app_slot(a) = NULL;
-}
-
 static const struct screen services_detail_screen = {
-    .name = "services_detail",
-    .title_key = "services.detail.title",
-    .enter = sd_enter,
-    .leave = sd_leave,
-    .build = sd_build,
+    .name = "services_detail", .title_key = "services.detail.title",
+    .enter = sd_enter, .build = sd_build,
 };
 
 /* ---- choosing a service (consultation topic, queue ticket) ----------------------------- */
@@ -405,96 +308,55 @@ static int build_pick(struct app *a, struct ui *ui, SDL_Rect c, const struct sv_
 /* ---- consultation -------------------------------------------------------------------- */
 
 struct sc {
+    struct cform_page page;          /* first: cform_screen_leave */
     struct sv_arg arg;               /* arg.index: the topic, -1 while choosing */
-    struct cform *form;
     struct ui_list_state ls;
-    const char *message;
 };
+
+static const char *consult_save(struct app *a, const void *subject, const char *name,
+                                const char *phone, char uuid[37], int *leave)
+{
+    int rc = content_consultation(a->st, subject, name, phone, app_now(a), uuid);
+    return rc == CONTENT_OK ? NULL : "contact.failed";
+}
 
 static void consult_build(struct app *a, struct ui *ui)
 {
     struct sc *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "services.consult.title"));
-    if (app_top(a) != &services_consult_screen || *app_slot(a) != s)
-        return;
     if (s->arg.index < 0) {
         int hit = build_pick(a, ui, c, &s->arg, &s->ls, "services.consult.pick", "services.topics");
-        if (hit >= 0)
+        if (hit >= 0) {
             s->arg.index = hit;
+            s->page.subject = &s->arg.items[hit];
+        }
         return;
     }
     const struct content_service *sv = &s->arg.items[s->arg.index];
-    enum cform_result r =
-        cform_build(s->form, a, ui, c, ui_strf(ui, "%s%s", app_t(a, "services.consult.for"), sv->title),
-                    app_t(a, "services.consult.detail"), s->message != NULL);
-    if (s->message) {
-        ui_modal(ui);
-        int W = ui_width(ui), H = ui_height(ui), dw = W < 1200 ? W - 96 : 1000, dh = 440;
-        SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
-        struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
-        ui_panel(ui, d, &card);
-        struct ui_opts mo = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 4};
-        ui_label(ui, rect(d.x + 60, d.y + 50, d.w - 120, 230), app_t(a, s->message), &mo);
-        struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-        if (ui_button(ui, rect(d.x + (d.w - 400) / 2, d.y + d.h - 140, 400, 100),
-                      app_t(a, "contact.ok"), &po))
-            s->message = NULL;
-        return;
-    }
-    if (r == CFORM_CANCEL) {
-        app_pop(a);
-        return;
-    }
-    if (r != CFORM_SUBMIT)
-        return;
-    char name[VALIDATE_NAME_SIZE], phone[VALIDATE_PHONE_SIZE], uuid[37];
-    if (cform_values(s->form, name, phone) < 0)
-        return;
-    int rc = content_consultation(a->st, sv, name, phone, app_now(a), uuid);
-    util_wipe(name, sizeof name);
-    util_wipe(phone, sizeof phone);
-    if (rc == CONTENT_OK) {
-        app_pop(a);
-        app_show_receipt(a, uuid);
-        return;
-    }
-    s->message = "contact.failed";
+    cform_page_build(&s->page, a, ui, c,
+                     ui_strf(ui, "%s%s", app_t(a, "services.consult.for"), sv->title),
+                     app_t(a, "services.consult.detail"));
 }
 
 static void consult_enter(struct app *a, const void *arg)
 {
-    struct sc *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sc *s = app_new_state(a, sizeof *s);
     s->arg = *(const struct sv_arg *)arg;
     if (s->arg.index >= s->arg.n)
         s->arg.index = -1;
-    s->form = cform_create(a);
-}
-
-static void consult_leave(struct app *a)
-{
-    struct sc *s = *app_slot(a);
-    if (!s)
-        return;
-    cform_destroy(s->form);
-    free(s);
-    *app_slot(a) = NULL;
+    cform_page_open(&s->page, a, NULL, NULL, NULL, consult_save,
+                    s->arg.index >= 0 ? &s->arg.items[s->arg.index] : NULL);
 }
 
 static int consult_event(struct app *a, const SDL_Event *ev)
 {
     struct sc *s = *app_slot(a);
-    return s->arg.index >= 0 && !s->message && cform_event(s->form, ev);
+    return s->arg.index >= 0 && cform_page_event(&s->page, ev);
 }
 
 static const struct screen services_consult_screen = {
-    .name = "services_consult",
-    .title_key = "services.consult.title",
-    .enter = consult_enter,
-    .leave = consult_leave,
-    .build = consult_build,
+    .name = "services_consult", .title_key = "services.consult.title",
+    .enter = consult_enter, .leave = cform_screen_leave, .build = consult_build,
     .event = consult_event,
 };
 
@@ -551,13 +413,13 @@ static void build_ticket(struct app *a, struct ui *ui, struct sq *s, SDL_Rect c)
     struct ui_opts co = {.role = ROLE_NORMAL, .radius = 36};
     ui_panel(ui, card, &co);
     int x = card.x + 40, w = card.w - 80;
-    const char *wait = fill(ui, app_t(a, "services.ticket.wait"),
-                            sv->window[0] ? sv->window : app_t(a, "services.ticket.anywindow"));
+    const char *wait = KIT_FILL(ui, app_t(a, "services.ticket.wait"),
+                                sv->window[0] ? sv->window : app_t(a, "services.ticket.anywindow"));
     const char *what = ui_strf(ui, "%s%s", app_t(a, "services.ticket.service"), sv->title);
     enum ui_role role;
     const char *words = print_words(a, ui, s, &role);
-    int l1 = ui_px(ui, SIZE_TITLE) * 3 / 2, l3 = text_h(ui, wait, SIZE_TITLE, 1, w);
-    int l4 = text_h(ui, what, SIZE_LARGE, 0, w), l5 = text_h(ui, words, SIZE_BODY, 1, w);
+    int l1 = ui_px(ui, SIZE_TITLE) * 3 / 2, l3 = ui_text_height(ui, wait, SIZE_TITLE, 1, w, 0);
+    int l4 = ui_text_height(ui, what, SIZE_LARGE, 0, w, 0), l5 = ui_text_height(ui, words, SIZE_BODY, 1, w, 0);
     /* The number takes what the lines leave, up to a size read from across the hall;
      * it is given in px the large-text factor leaves alone. */
     int room = card.h - 40 - (l1 + l3 + l4 + l5 + 4 * 16);
@@ -614,14 +476,8 @@ static void queue_build(struct app *a, struct ui *ui)
 {
     struct sq *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "services.queue.title"));
-    if (app_top(a) != &services_queue_screen || *app_slot(a) != s)
-        return;
     if (s->failed) {
-        int m = ui_portrait(ui) ? 48 : 120;
-        struct ui_opts eo = {.size = SIZE_TITLE, .align = TEXT_CENTER, .max_lines = 4,
-                             .role = ROLE_ERROR};
-        ui_label(ui, rect(c.x + m, c.y + 120, c.w - 2 * m, 320), app_t(a, "services.ticket.failed"),
-                 &eo);
+        kit_notice(ui, c, app_t(a, "services.ticket.failed"), ROLE_ERROR);
         return;
     }
     if (s->ticket[0]) {
@@ -635,10 +491,7 @@ static void queue_build(struct app *a, struct ui *ui)
 
 static void queue_enter(struct app *a, const void *arg)
 {
-    struct sq *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sq *s = app_new_state(a, sizeof *s);
     s->arg = *(const struct sv_arg *)arg;
     /* From a service's detail, 排队取号 is the choice: the ticket is taken now. */
     if (s->arg.index >= 0 && s->arg.index < s->arg.n)
@@ -648,17 +501,12 @@ static void queue_enter(struct app *a, const void *arg)
 static void queue_leave(struct app *a)
 {
     struct sq *s = *app_slot(a);
-    if (!s)
-        return;
-    receipts_free(s->rcpt);
-    free(s);
-    *app_slot(a) = NULL;
+    if (s)
+        receipts_free(s->rcpt);
+    app_free_state(a);
 }
 
 static const struct screen services_queue_screen = {
-    .name = "services_queue",
-    .title_key = "services.queue.title",
-    .enter = queue_enter,
-    .leave = queue_leave,
-    .build = queue_build,
+    .name = "services_queue", .title_key = "services.queue.title",
+    .enter = queue_enter, .leave = queue_leave, .build = queue_build,
 };

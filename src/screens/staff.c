@@ -14,6 +14,7 @@
  * Owns: its state (figures, drive list, the export job, the receipts list, the last
  * result sentence).  Never does: SQL (app/staffops.h), drawing of its own. */
 #include "app/app.h"
+#include "screens/kit.h"
 #include "app/staffops.h"
 
 #include "core/util.h"
@@ -59,15 +60,6 @@ struct staff {
 static int px(const struct ui *ui, int size) { return ui_large_text(ui) ? size * 10 / 13 : size; }
 
 static struct staff *state(struct app *a) { return *app_slot(a); }
-
-/* tmpl with its first "{}" replaced by v, in the frame arena. */
-static const char *fill(struct ui *ui, const char *tmpl, const char *v)
-{
-    const char *p = strstr(tmpl, "{}");
-    if (!p)
-        return tmpl;
-    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
-}
 
 static const char *num(struct ui *ui, long n) { return ui_strf(ui, "%ld", n); }
 
@@ -234,13 +226,13 @@ static const char *upload_line(struct app *a, struct ui *ui,
     if (!us->configured)
         return app_t(a, "staff.upload.off");
     if (us->running)
-        return fill(ui, app_t(a, "staff.upload.running"),
+        return KIT_FILL(ui, app_t(a, "staff.upload.running"),
                     ui_strf(ui, "%d / %d", us->done, us->total));
     const char *last = app_t(a, "staff.upload.never");
     if (us->have_result) {
         char hm[8];
         util_time_local(us->finished_ms, "%H:%M", hm, sizeof hm);
-        last = fill(ui, app_t(a, us->rc == 0 ? "staff.upload.last_ok" : "staff.upload.last_failed"),
+        last = KIT_FILL(ui, app_t(a, us->rc == 0 ? "staff.upload.last_ok" : "staff.upload.last_failed"),
                     hm);
         if (us->rc != 0)
             *role = ROLE_ERROR;
@@ -248,7 +240,7 @@ static const char *upload_line(struct app *a, struct ui *ui,
     if (us->periodic && us->next_ms != INT64_MAX) {
         char hm[8];
         util_time_local(us->next_ms, "%H:%M", hm, sizeof hm);
-        return ui_strf(ui, "%s  ·  %s", last, fill(ui, app_t(a, "staff.upload.next"), hm));
+        return ui_strf(ui, "%s  ·  %s", last, KIT_FILL(ui, app_t(a, "staff.upload.next"), hm));
     }
     return ui_strf(ui, "%s  ·  %s", last, app_t(a, "staff.upload.manual"));
 }
@@ -268,7 +260,7 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
                            .max_lines = 1};
     ui_label(ui, rect(x + 360, y, w - 360, 72),
              ui_strf(ui, "%s  ·  %s", s->fig.date,
-                     fill(ui, app_t(a, "staff.total"), num(ui, s->fig.total))),
+                     KIT_FILL(ui, app_t(a, "staff.total"), num(ui, s->fig.total))),
              &date);
     y += 92;
     if (!s->fig_ok) {
@@ -309,7 +301,7 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         ui_label(ui, rect(b.x + 24, b.y + 14, b.w - 48, 44), app_t(a, wkeys[i]), &lo);
         struct ui_opts no = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
         ui_label(ui, rect(b.x + 24, b.y + 62, b.w - 48, 66),
-                 fill(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
+                 KIT_FILL(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
     }
 
     /* Check-ins by activity, as many lines as fit between. */
@@ -331,7 +323,7 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     }
     int hidden = s->fig.nact - used + s->fig.more_act;
     if (hidden > 0 && used < lines - 1) {
-        ui_label(ui, rect(x, y, w, line_h), fill(ui, app_t(a, "staff.more_act"), num(ui, hidden)),
+        ui_label(ui, rect(x, y, w, line_h), KIT_FILL(ui, app_t(a, "staff.more_act"), num(ui, hidden)),
                  &mo);
         y += line_h;
     }
@@ -464,7 +456,7 @@ static const char *free_space(struct app *a, struct ui *ui, int64_t bytes)
         return "";
     double gb = (double)bytes / 1e9;
     const char *v = gb >= 1 ? ui_strf(ui, "%.1f GB", gb) : ui_strf(ui, "%.0f MB", (double)bytes / 1e6);
-    return fill(ui, app_t(a, "staff.export.free"), v);
+    return KIT_FILL(ui, app_t(a, "staff.export.free"), v);
 }
 
 static void build_drives(struct app *a, struct ui *ui, struct staff *s)
@@ -545,17 +537,12 @@ static void build_upload(struct app *a, struct ui *ui, struct staff *s)
         s->dlg = DLG_NONE; /* it goes on; the state card shows how far */
 }
 
-struct rcpt_ctx {
-    struct app *a;
-    struct staff *s;
-};
-
 static int receipt_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
 {
-    struct rcpt_ctx *rc = ctx;
-    const struct staffops_receipt *r = &rc->s->receipts[i];
-    const char *kind = app_t(rc->a, ui_strf(ui, "staff.kind.%s", r->kind));
-    const char *st = app_t(rc->a, ui_strf(ui, "staff.pstate.%s", r->state));
+    struct app *a = ctx;
+    const struct staffops_receipt *r = &state(a)->receipts[i];
+    const char *kind = app_t(a, ui_strf(ui, "staff.kind.%s", r->kind));
+    const char *st = app_t(a, ui_strf(ui, "staff.pstate.%s", r->state));
     struct ui_opts o = {.size = px(ui, SIZE_LARGE), .sub = ui_strf(ui, "%s  ·  %s  ·  %s", r->time, kind, st)};
     return ui_row(ui, row, r->receipt_no, &o);
 }
@@ -576,9 +563,8 @@ static void build_reprint(struct app *a, struct ui *ui, struct staff *s)
                              .max_lines = 2};
         ui_label(ui, rect(list.x, list.y + 60, list.w, 100), app_t(a, "staff.reprint.none"), &eo);
     } else {
-        struct rcpt_ctx rc = {a, s};
-        int hit =
-            ui_list(ui, list, "staff.receipts", &s->list, s->nreceipts, row_h, receipt_row, &rc);
+        int hit = kit_list(a, ui, list, "staff.receipts", &s->list, s->nreceipts, row_h,
+                           receipt_row, a);
         if (hit >= 0) {
             struct staffops_receipt r = s->receipts[hit];
             s->dlg = DLG_NONE;
@@ -618,8 +604,6 @@ static void staff_build(struct app *a, struct ui *ui)
 {
     struct staff *s = state(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "staff.title"));
-    if (app_top(a) != &screen_staff || state(a) != s)
-        return; /* 返回 or 首页: staff mode is over */
 
     /* An upload that ended (here or in the background) changed what waits. */
     struct staffops_upload_status us;
@@ -726,12 +710,8 @@ static void staff_scan(struct app *a, const char *code)
 }
 
 const struct screen screen_staff = {
-    .name = "staff",
-    .title_key = "staff.title",
-    .enter = staff_enter,
-    .leave = staff_leave,
-    .build = staff_build,
-    .next_timer = staff_next_timer,
-    .timer = staff_timer,
+    .name = "staff", .title_key = "staff.title",
+    .enter = staff_enter, .leave = staff_leave, .build = staff_build,
     .scan = staff_scan,
+    .next_timer = staff_next_timer, .timer = staff_timer,
 };

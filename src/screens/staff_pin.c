@@ -9,6 +9,7 @@
  * Owns: the digits typed (wiped after each try and on leave).  Never does: keep, log or
  * show a PIN; SQL (app/staffops.h). */
 #include "app/app.h"
+#include "screens/kit.h"
 #include "app/staffops.h"
 
 #include "core/util.h"
@@ -97,15 +98,6 @@ static void confirm(struct app *a, struct pin_state *s)
     }
 }
 
-/* tmpl with its first "{}" replaced by v, in the frame arena. */
-static const char *fill(struct ui *ui, const char *tmpl, const char *v)
-{
-    const char *p = strstr(tmpl, "{}");
-    if (!p)
-        return tmpl;
-    return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v, p + 2);
-}
-
 /* "4 分 30 秒" / "4 min 30 s", rounded up to the second, in the frame arena. */
 static const char *duration(struct app *a, struct ui *ui, int64_t ms)
 {
@@ -113,9 +105,9 @@ static const char *duration(struct app *a, struct ui *ui, int64_t ms)
     if (secs < 1)
         secs = 1;
     if (secs < 60)
-        return fill(ui, app_t(a, "staff.time.s"), ui_strf(ui, "%d", (int)secs));
-    const char *m = fill(ui, app_t(a, "staff.time.ms"), ui_strf(ui, "%d", (int)(secs / 60)));
-    return fill(ui, m, ui_strf(ui, "%d", (int)(secs % 60)));
+        return KIT_FILL(ui, app_t(a, "staff.time.s"), ui_strf(ui, "%d", (int)secs));
+    const char *m = KIT_FILL(ui, app_t(a, "staff.time.ms"), ui_strf(ui, "%d", (int)(secs / 60)));
+    return KIT_FILL(ui, m, ui_strf(ui, "%d", (int)(secs % 60)));
 }
 
 /* ---- layout ------------------------------------------------------------------------- */
@@ -182,7 +174,7 @@ static void build_message(struct app *a, struct ui *ui, struct pin_state *s, SDL
         const char *t = duration(a, ui, s->locked_until - app_now(a));
         const char *tmpl = app_t(a, s->msg == MSG_WRONG ? "staff.pin.wrong_locked"
                                                         : "staff.pin.locked");
-        text = fill(ui, tmpl, t);
+        text = KIT_FILL(ui, tmpl, t);
     } else if (s->msg == MSG_WRONG) {
         text = app_t(a, "staff.pin.wrong");
     } else if (s->msg == MSG_SHORT) {
@@ -196,8 +188,6 @@ static void pin_build(struct app *a, struct ui *ui)
 {
     struct pin_state *s = state(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "staff.pin.title"));
-    if (app_top(a) != &screen_staff_pin || state(a) != s)
-        return; /* 返回 or 首页 */
     struct ui_opts head = {.size = px(ui, SIZE_TITLE), .bold = 1, .align = TEXT_CENTER, .max_lines = 1};
     struct ui_opts sub = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .align = TEXT_CENTER,
                           .max_lines = 2};
@@ -286,12 +276,8 @@ static void pin_timer(struct app *a, int64_t now)
 }
 
 const struct screen screen_staff_pin = {
-    .name = "staff_pin",
-    .title_key = "staff.pin.title",
-    .enter = pin_enter,
-    .leave = pin_leave,
-    .build = pin_build,
+    .name = "staff_pin", .title_key = "staff.pin.title",
+    .enter = pin_enter, .leave = pin_leave, .build = pin_build,
     .event = pin_event,
-    .next_timer = pin_next_timer,
-    .timer = pin_timer,
+    .next_timer = pin_next_timer, .timer = pin_timer,
 };

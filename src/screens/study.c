@@ -14,6 +14,7 @@
  * Never does: SQL (app/content.h), drawing of its own. */
 #include "app/app.h"
 #include "app/content.h"
+#include "screens/kit.h"
 
 #include "core/util.h"
 #include "ui/markdown.h"
@@ -29,18 +30,6 @@
 
 static const struct screen study_list_screen, study_reader_screen;
 
-static const char *fill(struct ui *ui, const char *tmpl, const char *v1, const char *v2)
-{
-    const char *p = strstr(tmpl, "{}");
-    if (!p)
-        return tmpl;
-    const char *q = v2 ? strstr(p + 2, "{}") : NULL;
-    if (!q)
-        return ui_strf(ui, "%.*s%s%s", (int)(p - tmpl), tmpl, v1, p + 2);
-    return ui_strf(ui, "%.*s%s%.*s%s%s", (int)(p - tmpl), tmpl, v1, (int)(q - p - 2), p + 2, v2,
-                   q + 2);
-}
-
 /* ---- categories ---------------------------------------------------------------------- */
 
 struct sc {
@@ -52,8 +41,6 @@ static void sc_build(struct app *a, struct ui *ui)
 {
     struct sc *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "home.study"));
-    if (app_top(a) != &screen_study || *app_slot(a) != s)
-        return;
     int portrait = ui_portrait(ui), m = portrait ? 48 : 60;
     struct ui_opts io = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 2};
     int ih = ui_px(ui, SIZE_LARGE) * 3 / 2;
@@ -103,9 +90,8 @@ static void sc_build(struct app *a, struct ui *ui)
             utf8_next(&p);
             util_strlcpy(icon, s->cats[i].name, (size_t)(p - s->cats[i].name) + 1);
         }
-        char count[16];
-        snprintf(count, sizeof count, "%d", s->cats[i].count);
-        struct ui_opts o = {.sub = fill(ui, app_t(a, "study.count"), count, NULL),
+        struct ui_opts o = {.sub = KIT_FILL(ui, app_t(a, "study.count"),
+                                            kit_num(ui, s->cats[i].count)),
                             .icon = icon};
         if (ui_tile(ui, cell, s->cats[i].name, &o)) {
             char name[CONTENT_NAME_SIZE];
@@ -118,25 +104,13 @@ static void sc_build(struct app *a, struct ui *ui)
 
 static void sc_enter(struct app *a, const void *arg)
 {
-    struct sc *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sc *s = app_new_state(a, sizeof *s);
     s->n = content_material_categories(a->st, s->cats, MAX_CATEGORIES);
 }
 
-static void sc_leave(struct app *a)
-{
-    free(*app_slot(a));
-    *app_slot(a) = NULL;
-}
-
 const struct screen screen_study = {
-    .name = "study",
-    .title_key = "home.study",
-    .enter = sc_enter,
-    .leave = sc_leave,
-    .build = sc_build,
+    .name = "study", .title_key = "home.study",
+    .enter = sc_enter, .build = sc_build,
 };
 
 /* ---- articles of a category --------------------------------------------------------- */
@@ -172,16 +146,13 @@ struct sl_ctx {
 static int sl_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
     struct sl *s = ((struct sl_ctx *)ctx)->s;
-    struct ui_opts o = {.sub = s->leads[index]};
-    return ui_row(ui, rect(row.x, row.y, row.w, row.h - 4), s->items[index].title, &o);
+    return kit_row(ui, row, s->items[index].title, s->leads[index], NULL, 1);
 }
 
 static void sl_build(struct app *a, struct ui *ui)
 {
     struct sl *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, s->category);
-    if (app_top(a) != &study_list_screen || *app_slot(a) != s)
-        return;
     int m = ui_portrait(ui) ? 32 : 48, x = c.x + m, w = c.w - 2 * m, y = c.y + 24;
     int lh = ui_px(ui, SIZE_BODY) * 3 / 2;
     struct ui_opts no = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
@@ -192,15 +163,12 @@ static void sl_build(struct app *a, struct ui *ui)
                  &no);
         return;
     }
-    char count[16];
-    snprintf(count, sizeof count, "%d", s->n);
-    ui_label(ui, rect(x + 8, y, w - 16, lh), fill(ui, app_t(a, "study.list.intro"), count, NULL),
-             &no);
+    ui_label(ui, rect(x + 8, y, w - 16, lh),
+             KIT_FILL(ui, app_t(a, "study.list.intro"), kit_num(ui, s->n)), &no);
     y += lh + 12;
     struct sl_ctx sc = {a, s};
-    int row_h = ui_large_text(ui) ? 210 : 168;
-    int hit = ui_list(ui, rect(x, y, w, c.y + c.h - 24 - y), "study.list", &s->ls, s->n, row_h,
-                      sl_row, &sc);
+    int hit = kit_list(a, ui, rect(x, y, w, c.y + c.h - 24 - y), "study.list", &s->ls, s->n,
+                       kit_row_h(ui, 2), sl_row, &sc);
     if (hit >= 0) {
         char id[CONTENT_ID_SIZE];
         util_strlcpy(id, s->items[hit].id, sizeof id);
@@ -210,10 +178,7 @@ static void sl_build(struct app *a, struct ui *ui)
 
 static void sl_enter(struct app *a, const void *arg)
 {
-    struct sl *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sl *s = app_new_state(a, sizeof *s);
     util_strlcpy(s->category, arg ? (const char *)arg : "", sizeof s->category);
     s->items = calloc(MAX_ARTICLES, sizeof *s->items);
     s->leads = calloc(MAX_ARTICLES, sizeof *s->leads);
@@ -231,16 +196,12 @@ static void sl_leave(struct app *a)
         free(s->items);
         free(s->leads);
     }
-    free(s);
-    *app_slot(a) = NULL;
+    app_free_state(a);
 }
 
 static const struct screen study_list_screen = {
-    .name = "study_list",
-    .title_key = "home.study",
-    .enter = sl_enter,
-    .leave = sl_leave,
-    .build = sl_build,
+    .name = "study_list", .title_key = "home.study",
+    .enter = sl_enter, .leave = sl_leave, .build = sl_build,
 };
 
 /* ---- the reader ---------------------------------------------------------------------- */
@@ -312,8 +273,6 @@ static void sr_build(struct app *a, struct ui *ui)
 {
     struct sr *s = *app_slot(a);
     SDL_Rect c = app_chrome(a, ui, app_t(a, "home.study"));
-    if (app_top(a) != &study_reader_screen || *app_slot(a) != s)
-        return;
     if (s->rc != CONTENT_OK) {
         struct ui_opts eo = {.size = SIZE_TITLE, .align = TEXT_CENTER, .max_lines = 3,
                              .role = ROLE_ERROR};
@@ -341,7 +300,7 @@ static void sr_build(struct app *a, struct ui *ui)
     char cur[16], all[16];
     snprintf(cur, sizeof cur, "%d", s->page + 1);
     snprintf(all, sizeof all, "%d", n);
-    const char *counter = fill(ui, app_t(a, "study.page"), cur, all);
+    const char *counter = KIT_FILL(ui, app_t(a, "study.page"), cur, all);
     int gap = 24;
     int lw = ui_text_width(ui, app_t(a, "study.large"), SIZE_BODY, 1) + 56;
     int cw = ui_text_width(ui, counter, SIZE_LARGE, 1) + 32;
@@ -397,10 +356,7 @@ static int sr_event(struct app *a, const SDL_Event *ev)
 
 static void sr_enter(struct app *a, const void *arg)
 {
-    struct sr *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    *app_slot(a) = s;
+    struct sr *s = app_new_state(a, sizeof *s);
     s->rc = content_material_get(a->st, arg ? (const char *)arg : "", &s->m, &s->body);
     if (s->rc != CONTENT_OK)
         return;
@@ -426,15 +382,11 @@ static void sr_leave(struct app *a)
         content_images_free(s->imgs, s->nimgs);
         free(s->body);
     }
-    free(s);
-    *app_slot(a) = NULL;
+    app_free_state(a);
 }
 
 static const struct screen study_reader_screen = {
-    .name = "study_reader",
-    .title_key = "home.study",
-    .enter = sr_enter,
-    .leave = sr_leave,
-    .build = sr_build,
+    .name = "study_reader", .title_key = "home.study",
+    .enter = sr_enter, .leave = sr_leave, .build = sr_build,
     .event = sr_event,
 };

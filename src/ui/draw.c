@@ -62,21 +62,184 @@ void draw_round(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t c)
     SDL_RenderFillRects(ren, spans, n);
 }
 
-static void draw_circle(SDL_Renderer *ren, int cx, int cy, int rad, uint32_t c)
+/* The shapes below draw nothing while `fit` lays the widgets out (dc->fit set): only
+ * their text is measured then. */
+static void fill_round(struct draw_ctx *dc, SDL_Rect r, int radius, uint32_t c)
 {
-    draw_round(ren, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad, c);
+    if (!dc->fit)
+        draw_round(dc->ren, r, radius, c);
 }
 
-/* A rounded card with a 2 px border (border colour 0: none). */
-static void card(SDL_Renderer *ren, SDL_Rect r, int radius, uint32_t fill, uint32_t border,
+static void fill_rect(struct draw_ctx *dc, SDL_Rect r, uint32_t c)
+{
+    if (dc->fit)
+        return;
+    set_color(dc->ren, c);
+    SDL_RenderFillRect(dc->ren, &r);
+}
+
+static void draw_circle(struct draw_ctx *dc, int cx, int cy, int rad, uint32_t c)
+{
+    fill_round(dc, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad, c);
+}
+
+/* A rounded card with a border bw px wide (border colour 0: none). */
+static void card(struct draw_ctx *dc, SDL_Rect r, int radius, uint32_t fill, uint32_t border,
                  int bw)
 {
     if (border) {
-        draw_round(ren, r, radius, border);
-        draw_round(ren, rect_inset(r, bw), radius > bw ? radius - bw : 0, fill);
+        fill_round(dc, r, radius, border);
+        fill_round(dc, rect_inset(r, bw), radius > bw ? radius - bw : 0, fill);
     } else {
-        draw_round(ren, r, radius, fill);
+        fill_round(dc, r, radius, fill);
     }
+}
+
+/* ---- fit ------------------------------------------------------------------------- */
+
+/* One text as it lies on screen, for the overlap test at the end. */
+struct fit_text {
+    const struct ui_widget *w;
+    const char *text;
+    SDL_Rect r;
+};
+
+struct draw_fit {
+    ui_fit_fn fn;
+    void *ctx;
+    int count;
+    struct fit_text *texts;
+    int ntexts, cap;
+};
+
+static void fit_report(struct draw_ctx *dc, enum ui_fit_problem p, const char *s, SDL_Rect box,
+                       int need_w, int need_h, const struct fit_text *other)
+{
+    struct ui_fit_issue is = {p, dc->widget, s, box, need_w, need_h, other ? other->w : NULL,
+                              other ? other->text : NULL};
+    dc->fit->count++;
+    if (dc->fit->fn)
+        dc->fit->fn(dc->fit->ctx, &is);
+}
+
+/* The rectangle of s's visible ink when its surface is put at dst (0x0 when none):
+ * line boxes hold leading above and below the glyphs, so a box a little shorter than
+ * the line box loses nothing, and only ink lost is a problem. */
+static SDL_Rect ink_rect(struct draw_ctx *dc, const char *s, const struct text_style *st,
+                         int max_w, int max_lines, SDL_Rect dst)
+{
+    SDL_Rect ink = {0, 0, 0, 0};
+    SDL_Surface *sf = text_render(dc->fonts, s, st, max_w, max_lines);
+    if (!sf)
+        return ink;
+    SDL_LockSurface(sf);
+    int x0 = sf->w, y0 = sf->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < sf->h; y++) {
+        const uint32_t *row = (const uint32_t *)((const uint8_t *)sf->pixels + y * sf->pitch);
+        for (int x = 0; x < sf->w; x++) {
+            if ((row[x] >> 24) < 64) /* antialiasing fringe */
+                continue;
+            x0 = x < x0 ? x : x0;
+            x1 = x > x1 ? x : x1;
+            y0 = y < y0 ? y : y0;
+            y1 = y > y1 ? y : y1;
+        }
+    }
+    SDL_UnlockSurface(sf);
+    SDL_FreeSurface(sf);
+    if (x1 >= 0)
+        ink = rect(dst.x + x0, dst.y + y0, x1 - x0 + 1, y1 - y0 + 1);
+    return ink;
+}
+
+static int contains(SDL_Rect outer, SDL_Rect in)
+{
+    return in.x >= outer.x && in.y >= outer.y && in.x + in.w <= outer.x + outer.w &&
+           in.y + in.h <= outer.y + outer.h;
+}
+
+/* text_in's twin for `fit`: the same placement, measured instead of drawn. */
+static void draw_fit_text(struct draw_ctx *dc, const char *s, SDL_Rect r,
+                          const struct text_style *st, int max_lines, int valign_top)
+{
+    const struct ui_widget *w = dc->widget;
+    int wrap = r.w > 0 ? r.w : 1;
+    int tw = 0, th = 0, fw = 0, fh = 0;
+    text_measure(dc->fonts, s, st, wrap, max_lines, &tw, &th);
+    text_measure(dc->fonts, s, st, wrap, 0, &fw, &fh);
+    if (max_lines > 0 && fh > th && !dc->teaser)
+        fit_report(dc, UI_FIT_SHORTENED, s, r, fw, fh, NULL);
+    SDL_Rect dst = {r.x, r.y, tw, th};
+    if (st->align == TEXT_CENTER)
+        dst.x = r.x + (r.w - tw) / 2;
+    else if (st->align == TEXT_RIGHT)
+        dst.x = r.x + r.w - tw;
+    if (!valign_top && th < r.h)
+        dst.y = r.y + (r.h - th) / 2;
+    SDL_Rect screen = {0, 0, dc->w, dc->h};
+    if (r.w <= 0 || r.h <= 0) {
+        fit_report(dc, UI_FIT_CUT, s, r, fw, fh, NULL);
+        return;
+    }
+    /* Rows of a scrolling list may lie partly outside the screen: the list's window, not
+     * the screen, decides what of them shows. */
+    SDL_Rect area = w && w->has_clip ? rect(-(1 << 20), -(1 << 20), 1 << 21, 1 << 21) : screen;
+    if (!contains(r, dst) || !contains(area, dst)) {
+        SDL_Rect ink = ink_rect(dc, s, st, wrap, max_lines, dst);
+        int vert = ink.y < r.y || ink.y + ink.h > r.y + r.h;
+        int horiz = ink.x < r.x || ink.x + ink.w > r.x + r.w;
+        if (ink.w > 0 && !contains(area, ink))
+            fit_report(dc, UI_FIT_CLIPPED, s, r, fw, fh, NULL);
+        else if (ink.w > 0 && vert)
+            fit_report(dc, UI_FIT_CUT, s, r, fw, fh, NULL);
+        else if (ink.w > 0 && horiz)
+            fit_report(dc, UI_FIT_OVERFLOW, s, r, fw, fh, NULL);
+    }
+    /* What shows of it, for the overlap test: inside its box, the screen and (rows of a
+     * list) the list's window. */
+    SDL_Rect vis;
+    if (!SDL_IntersectRect(&dst, &r, &vis) || !SDL_IntersectRect(&vis, &screen, &vis))
+        return;
+    if (w && w->has_clip && !SDL_IntersectRect(&vis, &w->clip, &vis))
+        return;
+    struct draw_fit *f = dc->fit;
+    if (f->ntexts == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 64;
+        f->texts = realloc(f->texts, (size_t)f->cap * sizeof *f->texts);
+        if (!f->texts)
+            abort();
+    }
+    f->texts[f->ntexts++] = (struct fit_text){w, s, vis};
+}
+
+void draw_fit_begin(struct draw_ctx *dc, ui_fit_fn fn, void *ctx)
+{
+    dc->fit = calloc(1, sizeof *dc->fit);
+    if (!dc->fit)
+        abort();
+    dc->fit->fn = fn;
+    dc->fit->ctx = ctx;
+}
+
+int draw_fit_end(struct draw_ctx *dc)
+{
+    struct draw_fit *f = dc->fit;
+    /* Two texts on top of each other: neither can be read.  Line boxes of texts stacked
+     * one under the other touch but do not intersect. */
+    for (int i = 0; i < f->ntexts; i++)
+        for (int j = i + 1; j < f->ntexts; j++) {
+            SDL_Rect x;
+            if (!SDL_IntersectRect(&f->texts[i].r, &f->texts[j].r, &x) || x.w < 2 || x.h < 2)
+                continue;
+            dc->widget = f->texts[i].w;
+            fit_report(dc, UI_FIT_OVERLAP, f->texts[i].text, f->texts[i].r, 0, 0, &f->texts[j]);
+        }
+    dc->widget = NULL;
+    int n = f->count;
+    free(f->texts);
+    free(f);
+    dc->fit = NULL;
+    return n;
 }
 
 /* Draws text inside r: aligned horizontally, centred vertically when it fits. */
@@ -87,6 +250,10 @@ static void text_in(struct draw_ctx *dc, const char *s, SDL_Rect r, int size, in
         return;
     struct text_style st = {.size_px = dc->large ? size * 13 / 10 : size, .bold = bold,
                             .color = color, .align = align};
+    if (dc->fit) {
+        draw_fit_text(dc, s, r, &st, max_lines, valign_top);
+        return;
+    }
     int tw = 0, th = 0;
     SDL_Texture *t = textcache_get(dc->tc, s, &st, r.w, max_lines, &tw, &th);
     if (!t)
@@ -135,19 +302,19 @@ static void draw_panel(struct draw_ctx *dc, const struct ui_widget *w)
 {
     int rad = radius_of(w, 20);
     switch (w->o.role) {
-    case ROLE_BACKDROP: draw_round(dc->ren, w->r, 0, 0x00000080); break;
-    case ROLE_HEADER: draw_round(dc->ren, w->r, rad, COL_RED); break;
-    case ROLE_ACCENT: draw_round(dc->ren, w->r, rad, COL_GOLD_SOFT); break;
-    case ROLE_PRIMARY: draw_round(dc->ren, w->r, rad, COL_RED); break;
-    case ROLE_SELECTED: card(dc->ren, w->r, rad, COL_SELECTED, COL_RED, 3); break;
-    case ROLE_ERROR: card(dc->ren, w->r, rad, 0xFDECEAFF, COL_ERROR, 3); break;
-    case ROLE_OK: card(dc->ren, w->r, rad, 0xE8F5E9FF, COL_OK, 3); break;
-    case ROLE_MUTED: draw_round(dc->ren, w->r, rad, 0xEAE4D9FF); break;
+    case ROLE_BACKDROP: fill_round(dc, w->r, 0, 0x00000080); break;
+    case ROLE_HEADER: fill_round(dc, w->r, rad, COL_RED); break;
+    case ROLE_ACCENT: fill_round(dc, w->r, rad, COL_GOLD_SOFT); break;
+    case ROLE_PRIMARY: fill_round(dc, w->r, rad, COL_RED); break;
+    case ROLE_SELECTED: card(dc, w->r, rad, COL_SELECTED, COL_RED, 3); break;
+    case ROLE_ERROR: card(dc, w->r, rad, 0xFDECEAFF, COL_ERROR, 3); break;
+    case ROLE_OK: card(dc, w->r, rad, 0xE8F5E9FF, COL_OK, 3); break;
+    case ROLE_MUTED: fill_round(dc, w->r, rad, 0xEAE4D9FF); break;
     default:
         /* Lists and cards: a soft shadow, then the card. */
         if (w->o.radius >= 0)
-            draw_round(dc->ren, rect(w->r.x, w->r.y + 4, w->r.w, w->r.h), rad, 0x0000001A);
-        card(dc->ren, w->r, rad, COL_CARD, 0, 0);
+            fill_round(dc, rect(w->r.x, w->r.y + 4, w->r.w, w->r.h), rad, 0x0000001A);
+        card(dc, w->r, rad, COL_CARD, 0, 0);
     }
 }
 
@@ -185,8 +352,8 @@ static void draw_button(struct draw_ctx *dc, const struct ui_widget *w, int pres
         fg = 0x7A746BFF;
     }
     if (w->o.role != ROLE_HEADER && !pressed)
-        draw_round(dc->ren, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), rad, 0x00000022);
-    card(dc->ren, w->r, rad, fill, border, 2);
+        fill_round(dc, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), rad, 0x00000022);
+    card(dc, w->r, rad, fill, border, 2);
     text_in(dc, w->text, rect_inset(w->r, 8), w->o.size ? w->o.size : SIZE_LARGE, 1, fg,
             TEXT_CENTER, w->o.max_lines ? w->o.max_lines : 2, 0);
 }
@@ -195,21 +362,19 @@ static void draw_tile(struct draw_ctx *dc, const struct ui_widget *w, int presse
 {
     SDL_Rect r = w->r;
     uint32_t fill = pressed ? 0xF3E3DCFF : COL_CARD;
-    draw_round(dc->ren, rect(r.x, r.y + 6, r.w, r.h), 28, 0x00000024);
-    draw_round(dc->ren, r, 28, fill);
+    fill_round(dc, rect(r.x, r.y + 6, r.w, r.h), 28, 0x00000024);
+    fill_round(dc, r, 28, fill);
     /* A red band at the top edge ties the tiles to the header. */
-    draw_round(dc->ren, rect(r.x, r.y, r.w, 14), 7, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
-    set_color(dc->ren, fill);
-    SDL_Rect cover = {r.x, r.y + 7, r.w, 21};
-    SDL_RenderFillRect(dc->ren, &cover);
+    fill_round(dc, rect(r.x, r.y, r.w, 14), 7, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
+    fill_rect(dc, rect(r.x, r.y + 7, r.w, 21), fill);
     int base = r.h < r.w ? r.h : r.w;
     /* Large text takes room from the emblem, never from the words. */
     int rad = dc->large ? base / 7 : base / 5;
     if (rad > 74)
         rad = 74;
     int cx = r.x + r.w / 2, cy = r.y + 28 + rad + (dc->large ? base / 30 : base / 14);
-    draw_circle(dc->ren, cx, cy, rad, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
-    draw_circle(dc->ren, cx, cy, rad - 6, w->o.role == ROLE_ACCENT ? 0xF0C65AFF : 0xC8242CFF);
+    draw_circle(dc, cx, cy, rad, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
+    draw_circle(dc, cx, cy, rad - 6, w->o.role == ROLE_ACCENT ? 0xF0C65AFF : 0xC8242CFF);
     if (w->icon)
         text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad * 11 / 10, 1,
                 COL_WHITE, TEXT_CENTER, 1, 0);
@@ -231,12 +396,12 @@ static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int press
     text_in(dc, w->text, rect(r.x + 4, r.y, r.w - 8, lh), SIZE_BODY, 1, COL_TEXT, TEXT_LEFT, 1, 0);
     SDL_Rect box = {r.x, r.y + lh, r.w, r.h - lh - hh};
     uint32_t border = w->o.focused ? COL_RED : err ? COL_ERROR : COL_BORDER;
-    card(dc->ren, box, 14, pressed ? 0xF7F2EAFF : COL_CARD, border, w->o.focused ? 4 : 2);
+    card(dc, box, 14, pressed ? 0xF7F2EAFF : COL_CARD, border, w->o.focused ? 4 : 2);
     SDL_Rect inner = rect_inset(box, 18);
     if (w->sub && *w->sub) {
         text_in(dc, w->sub, inner, SIZE_LARGE, 0, COL_TEXT, TEXT_LEFT, 1, 0);
     }
-    if (w->o.focused) {
+    if (w->o.focused && !dc->fit) {
         /* The caret sits after the value. */
         int vw = 0, vh = 0;
         struct text_style st = {.size_px = dc->large ? SIZE_LARGE * 13 / 10 : SIZE_LARGE};
@@ -257,10 +422,10 @@ static void draw_checkbox(struct draw_ctx *dc, const struct ui_widget *w, int pr
     SDL_Rect r = w->r;
     int b = r.h < 64 ? r.h - 8 : 56;
     SDL_Rect box = {r.x, r.y + (r.h - b) / 2, b, b};
-    card(dc->ren, box, 10, pressed ? 0xEDE6DAFF : COL_CARD, w->o.selected ? COL_RED : 0x8A8276FF,
+    card(dc, box, 10, pressed ? 0xEDE6DAFF : COL_CARD, w->o.selected ? COL_RED : 0x8A8276FF,
          3);
     if (w->o.selected) {
-        draw_round(dc->ren, rect_inset(box, 9), 6, COL_RED);
+        fill_round(dc, rect_inset(box, 9), 6, COL_RED);
         text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3, 1, COL_WHITE, TEXT_CENTER, 1, 0);
     }
     text_in(dc, w->text, rect(r.x + b + 20, r.y, r.w - b - 20, r.h), w->o.size ? w->o.size : SIZE_BODY,
@@ -283,9 +448,9 @@ static void draw_key(struct draw_ctx *dc, const struct ui_widget *w, int pressed
         fg = 0xA39C90FF;
     }
     if (!pressed)
-        draw_round(dc->ren, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), 12, 0x00000030);
+        fill_round(dc, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), 12, 0x00000030);
     SDL_Rect r = pressed ? rect(w->r.x, w->r.y + 2, w->r.w, w->r.h) : w->r;
-    draw_round(dc->ren, r, 12, fill);
+    fill_round(dc, r, 12, fill);
     text_in(dc, w->text, rect_inset(r, 4), w->o.size ? w->o.size : SIZE_LARGE, 0, fg, TEXT_CENTER,
             1, 0);
 }
@@ -294,35 +459,36 @@ static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed
 {
     SDL_Rect r = w->r;
     uint32_t fill = pressed ? 0xF3E9E2FF : w->o.selected ? COL_SELECTED : COL_CARD;
-    set_color(dc->ren, fill);
-    SDL_RenderFillRect(dc->ren, &r);
-    set_color(dc->ren, 0xE6DFD3FF);
-    SDL_Rect sep = {r.x + 24, r.y + r.h - 2, r.w - 48, 2};
-    SDL_RenderFillRect(dc->ren, &sep);
-    if (w->o.selected) {
-        set_color(dc->ren, COL_RED);
-        SDL_Rect bar = {r.x, r.y, 8, r.h};
-        SDL_RenderFillRect(dc->ren, &bar);
-    }
+    fill_rect(dc, r, fill);
+    fill_rect(dc, rect(r.x + 24, r.y + r.h - 2, r.w - 48, 2), 0xE6DFD3FF);
+    if (w->o.selected)
+        fill_rect(dc, rect(r.x, r.y, 8, r.h), COL_RED);
     int title = w->o.size ? w->o.size : SIZE_LARGE;
     int tsz = dc->large ? title * 13 / 10 : title;
+    /* The title line, with the detail (one or two lines) under it, centred together. */
+    int y0 = r.y + (r.h - tsz * 3 / 2) / 2;
     if (w->sub) {
-        int ssz = dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL;
-        int total = tsz * 3 / 2 + ssz * 3 / 2 * 2;
-        int y0 = r.y + (r.h - total) / 2;
+        int ssz = dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL, sw = 0, sh = 0;
+        struct text_style st = {.size_px = ssz};
+        text_measure(dc->fonts, w->sub, &st, r.w - 64, 2, &sw, &sh);
+        int lines = sh > text_line_height(dc->fonts, &st) ? 2 : 1;
+        y0 = r.y + (r.h - tsz * 3 / 2 - ssz * 3 / 2 * lines) / 2;
         if (y0 < r.y + 8)
             y0 = r.y + 8;
         text_in(dc, w->text, rect(r.x + 32, y0, r.w - 64, tsz * 3 / 2), title, 1, COL_TEXT,
                 TEXT_LEFT, 1, 0);
+        dc->teaser = w->o.teaser;
         text_in(dc, w->sub, rect(r.x + 32, y0 + tsz * 3 / 2, r.w - 64, ssz * 3), SIZE_SMALL, 0,
                 COL_MUTED, TEXT_LEFT, 2, 1);
+        dc->teaser = 0;
     } else {
         text_in(dc, w->text, rect(r.x + 32, r.y, r.w - 64, r.h), title, 1, COL_TEXT, TEXT_LEFT,
                 1, 0);
     }
+    /* The tag, right of the title on its line. */
     if (w->hint)
-        text_in(dc, w->hint, rect(r.x + r.w / 2, r.y + 10, r.w / 2 - 32, tsz * 3 / 2),
-                SIZE_BODY, 1, COL_RED_DARK, TEXT_RIGHT, 1, 0);
+        text_in(dc, w->hint, rect(r.x + r.w / 2, y0, r.w / 2 - 32, tsz * 3 / 2), SIZE_BODY, 1,
+                COL_RED_DARK, TEXT_RIGHT, 1, 0);
 }
 
 static SDL_Texture *image_texture(struct draw_images *im, const struct ui_widget *w)
@@ -367,7 +533,7 @@ static SDL_Texture *image_texture(struct draw_images *im, const struct ui_widget
 
 static void draw_image(struct draw_ctx *dc, const struct ui_widget *w)
 {
-    if (!w->pixels || w->img_w <= 0 || w->img_h <= 0)
+    if (dc->fit || !w->pixels || w->img_w <= 0 || w->img_h <= 0)
         return;
     SDL_Texture *t = image_texture(dc->images, w);
     if (t)
@@ -377,11 +543,12 @@ static void draw_image(struct draw_ctx *dc, const struct ui_widget *w)
 void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SDL_Rect clip)
 {
     SDL_Rect c = clip;
-    if (w->has_clip) {
+    if (w->has_clip && !dc->fit) {
         if (!SDL_IntersectRect(&clip, &w->clip, &c))
             return;
         SDL_RenderSetClipRect(dc->ren, &c);
     }
+    dc->widget = w;
     switch (w->kind) {
     case UI_PANEL: draw_panel(dc, w); break;
     case UI_LABEL:
@@ -397,8 +564,9 @@ void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SD
     case UI_IMAGE: draw_image(dc, w); break;
     default: break;
     }
-    if (w->has_clip)
+    if (w->has_clip && !dc->fit)
         SDL_RenderSetClipRect(dc->ren, &clip);
+    dc->widget = NULL;
 }
 
 struct draw_images *draw_images_create(SDL_Renderer *ren)

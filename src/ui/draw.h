@@ -10,6 +10,7 @@
 
 struct textcache;
 struct draw_images;
+struct draw_fit;
 
 struct draw_ctx {
     SDL_Renderer *ren;
@@ -17,6 +18,12 @@ struct draw_ctx {
     struct draw_images *images;
     int large;
     int w, h;
+    struct text_fonts *fonts;
+    /* Set while `fit` lays the widgets out: nothing is drawn, every text is measured
+     * against the box it is drawn in and what does not fit is reported (ui_fit). */
+    struct draw_fit *fit;
+    const struct ui_widget *widget;   /* the widget being drawn */
+    int teaser;                       /* the text being drawn is an excerpt (ui_opts) */
 };
 
 /* The theme.  Colours are 0xRRGGBBAA. */
@@ -38,6 +45,13 @@ enum {
 };
 
 void draw_background(struct draw_ctx *dc, SDL_Rect clip);
+
+/* `fit`: draw_fit_begin() makes dc measure instead of draw; each draw_widget() then
+ * reports the texts of that widget that are shortened, cut, overflow or clipped, and
+ * draw_fit_end() the texts of two widgets that run into each other.  Returns how many
+ * problems were reported in all. */
+void draw_fit_begin(struct draw_ctx *dc, ui_fit_fn fn, void *ctx);
+int draw_fit_end(struct draw_ctx *dc);
 void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SDL_Rect clip);
 
 /* Fills a rounded rectangle (radius <= 0: square).  Exposed for the receipt screen's

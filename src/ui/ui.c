@@ -547,6 +547,14 @@ int ui_text_width(struct ui *ui, const char *s, int size, int bold)
     return text_width(ui->fonts, s, -1, &st);
 }
 
+int ui_text_height(struct ui *ui, const char *s, int size, int bold, int w, int max_lines)
+{
+    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
+    int mw = 0, h = 0;
+    text_measure(ui->fonts, s, &st, w, max_lines, &mw, &h);
+    return h;
+}
+
 int ui_list(struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls, int count,
             int row_h, ui_row_fn fn, void *ctx)
 {
@@ -760,7 +768,8 @@ int ui_draw(struct ui *ui, int force)
     const struct wlist *l = shown(ui);
     if (ui->canvas)
         SDL_SetRenderTarget(ui->ren, ui->canvas);
-    struct draw_ctx dc = {ui->ren, ui->tc, ui->images, ui->large, ui->w, ui->h};
+    struct draw_ctx dc = {ui->ren, ui->tc, ui->images, ui->large, ui->w, ui->h, ui->fonts,
+                          NULL, NULL, 0};
     for (int d = 0; d < ui->ndirty; d++) {
         SDL_Rect clip = ui->dirty[d];
         SDL_RenderSetClipRect(ui->ren, &clip);
@@ -787,14 +796,14 @@ int ui_draw(struct ui *ui, int force)
     return 1;
 }
 
-uint8_t *ui_read_pixels(struct ui *ui, int *w, int *h)
+static uint8_t *read_canvas(struct ui *ui, Uint32 format, int bpp, int *w, int *h)
 {
-    uint8_t *px = malloc((size_t)ui->w * (size_t)ui->h * 4);
+    uint8_t *px = malloc((size_t)ui->w * (size_t)ui->h * (size_t)bpp);
     if (!px)
         return NULL;
     if (ui->canvas)
         SDL_SetRenderTarget(ui->ren, ui->canvas);
-    int rc = SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_ABGR8888, px, ui->w * 4);
+    int rc = SDL_RenderReadPixels(ui->ren, NULL, format, px, ui->w * bpp);
     if (ui->canvas)
         SDL_SetRenderTarget(ui->ren, NULL);
     if (rc != 0) {
@@ -805,6 +814,16 @@ uint8_t *ui_read_pixels(struct ui *ui, int *w, int *h)
     *w = ui->w;
     *h = ui->h;
     return px;
+}
+
+uint8_t *ui_read_pixels(struct ui *ui, int *w, int *h)
+{
+    return read_canvas(ui, SDL_PIXELFORMAT_ABGR8888, 4, w, h);
+}
+
+uint8_t *ui_read_rgb(struct ui *ui, int *w, int *h)
+{
+    return read_canvas(ui, SDL_PIXELFORMAT_RGB24, 3, w, h);
 }
 
 /* ---- introspection ------------------------------------------------------------------------ */
@@ -827,6 +846,23 @@ const char *ui_kind_name(enum ui_kind k)
                                                      "checkbox", "key", "row", "image",
                                                      "area"};
     return k < UI_KIND_COUNT ? names[k] : "?";
+}
+
+int ui_fit(struct ui *ui, ui_fit_fn fn, void *ctx)
+{
+    struct draw_ctx dc = {ui->ren, ui->tc, ui->images, ui->large, ui->w, ui->h, ui->fonts,
+                          NULL, NULL, 0};
+    draw_fit_begin(&dc, fn, ctx);
+    SDL_Rect screen = rect(0, 0, ui->w, ui->h);
+    for (int i = 0; i < ui_visible_count(ui); i++)
+        draw_widget(&dc, ui_visible_at(ui, i), 0, screen);
+    return draw_fit_end(&dc);
+}
+
+const char *ui_fit_problem_name(enum ui_fit_problem p)
+{
+    static const char *const names[] = {"shortened", "cut", "overflows", "clipped", "overlaps"};
+    return (unsigned)p < ARRAY_LEN(names) ? names[p] : "?";
 }
 
 void ui_get_stats(const struct ui *ui, struct ui_stats *s)

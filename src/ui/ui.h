@@ -75,6 +75,7 @@ struct ui_opts {
     const char *hint;      /* field hint or error sentence */
     const char *icon;      /* a glyph drawn large on tiles */
     int radius;            /* corner radius; -1: square */
+    int teaser;            /* sub is an excerpt that may end in "…" (`fit` allows it) */
 };
 
 struct ui_widget {
@@ -172,6 +173,9 @@ void ui_set_time(struct ui *ui, int64_t now_ms);
 int64_t ui_next_wake(const struct ui *ui);
 /* Width in pixels of one line of text at a ui size (large-text factor applied). */
 int ui_text_width(struct ui *ui, const char *s, int size, int bold);
+/* Height in pixels of text wrapped at w, at most max_lines lines (0: all), at a ui size:
+ * what a label of that width needs to show it whole. */
+int ui_text_height(struct ui *ui, const char *s, int size, int bold, int w, int max_lines);
 
 /* A string that lives until the next ui_begin(). */
 const char *ui_strf(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -182,12 +186,38 @@ const char *ui_strf(struct ui *ui, const char *fmt, ...) __attribute__((format(p
 int ui_draw(struct ui *ui, int force);
 /* Reads the canvas (logical size) as RGBA pixels: malloc'd, w*4 stride; caller frees. */
 uint8_t *ui_read_pixels(struct ui *ui, int *w, int *h);
+/* The same as R,G,B bytes (w*3 stride): the screen is opaque, so a screenshot needs no
+ * alpha, and a quarter less to compress. */
+uint8_t *ui_read_rgb(struct ui *ui, int *w, int *h);
 
 /* --- introspection for script mode ------------------------------------------- */
 /* Visible widgets (top layer only when a dialog is up), in build order. */
 int ui_visible_count(const struct ui *ui);
 const struct ui_widget *ui_visible_at(const struct ui *ui, int i);
 const char *ui_kind_name(enum ui_kind k);
+/* `fit`: every visible text laid out as ui_draw() draws it, and each that does not fit
+ * reported.  A text is shortened (an ellipsis ends it: max_lines cut it), cut (lines
+ * of ink fall outside its box at the bottom), overflows (ink beyond its box's sides: a
+ * glyph wider than the box), clipped (ink off the screen), or overlaps (its lines run
+ * into another visible text).  Text cut by the edge of a scrolling list is not
+ * reported: the list shows that there is more (the browse kit's paging). */
+enum ui_fit_problem { UI_FIT_SHORTENED, UI_FIT_CUT, UI_FIT_OVERFLOW, UI_FIT_CLIPPED,
+                      UI_FIT_OVERLAP };
+struct ui_fit_issue {
+    enum ui_fit_problem problem;
+    const struct ui_widget *w;        /* the widget whose text does not fit */
+    const char *text;                 /* which of its texts (text, sub, hint, icon) */
+    SDL_Rect box;                     /* the box the text is drawn in */
+    int need_w, need_h;               /* the whole text wrapped at the box's width */
+    const struct ui_widget *other;    /* UI_FIT_OVERLAP: the widget it runs into */
+    const char *other_text;
+};
+typedef void (*ui_fit_fn)(void *ctx, const struct ui_fit_issue *issue);
+/* Checks the visible widgets (the dialog's when one is up); calls fn for each problem
+ * and returns how many there were.  Draws nothing and costs no PNG. */
+int ui_fit(struct ui *ui, ui_fit_fn fn, void *ctx);
+const char *ui_fit_problem_name(enum ui_fit_problem p);
+
 /* Frame statistics for the benchmark. */
 struct ui_stats {
     uint64_t frames, widgets_drawn, pixels_drawn;

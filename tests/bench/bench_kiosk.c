@@ -5,6 +5,7 @@
 #include "app/app.h"
 #include "app/i18n.h"
 #include "core/config.h"
+#include "core/png.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "ui/text.h"
@@ -105,6 +106,27 @@ int main(int argc, char **argv)
         t[i] = now_ms() - s;
     }
     report("home_clock_frame", t, N);
+    /* What a scenario's `shot` costs (read the canvas, write the PNG) and its `fit`. */
+    enum { NS = 30 };
+    double ts[NS];
+    char png[sizeof dir + 16];
+    snprintf(png, sizeof png, "%s/shot.png", dir);
+    for (int i = 0; i < NS; i++) {
+        double s = now_ms();
+        int w, h;
+        uint8_t *px = ui_read_rgb(ui, &w, &h);
+        if (!px || png_write_rgb(png, w, h, px, w * 3) < 0)
+            return 1;
+        free(px);
+        ts[i] = now_ms() - s;
+    }
+    report("screenshot_1920x1080", ts, NS);
+    for (int i = 0; i < NS; i++) {
+        double s = now_ms();
+        ui_fit(ui, NULL, NULL);
+        ts[i] = now_ms() - s;
+    }
+    report("fit_home", ts, NS);
     app_fini(&a);
 
     list_bench(ui, 10, "list10_scroll_frame");

@@ -2,7 +2,8 @@
  * incremental drawing gives the same pixels as a full redraw, a frame where only a
  * label changed redraws only that label, a touch fires once (its synthetic mouse events
  * are ignored), a drag scrolls a list instead of tapping a row, and a list of 10,000
- * rows builds as many widgets as a list of 10. */
+ * rows builds as many widgets as a list of 10, and `fit` reports each way text can
+ * fail to fit (cut, shortened, clipped, overflowing, overlapping) and nothing else. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -302,6 +303,86 @@ static void test_area_invisible_and_held(void **state)
     free(plain);
 }
 
+/* ---- fit ------------------------------------------------------------------------ */
+
+struct fit_seen {
+    int n[UI_FIT_OVERLAP + 1];
+    const char *text[8];
+    int ntext;
+};
+
+static void fit_note(void *ctx, const struct ui_fit_issue *is)
+{
+    struct fit_seen *fs = ctx;
+    fs->n[is->problem]++;
+    if (fs->ntext < 8)
+        fs->text[fs->ntext++] = is->text;
+}
+
+/* Builds one widget (or two) and returns what fit says about them. */
+static struct fit_seen fit_of(struct fixture *f, int which)
+{
+    struct fit_seen fs = {{0}, {0}, 0};
+    ui_begin(f->ui);
+    struct ui_opts o = {.size = SIZE_BODY};
+    switch (which) {
+    case 0: /* fits: a label as tall as its two lines */
+        ui_label(f->ui, rect(20, 20, 300, ui_text_height(f->ui, "一二三四五六七八九十一二三四五",
+                                                          SIZE_BODY, 0, 300, 0)),
+                 "一二三四五六七八九十一二三四五", &o);
+        break;
+    case 1: /* cut: two lines of text in a box one line high */
+        ui_label(f->ui, rect(20, 20, 300, 40), "一二三四五六七八九十一二三四五", &o);
+        break;
+    case 2: /* shortened: max_lines 1 */
+        o.max_lines = 1;
+        ui_label(f->ui, rect(20, 20, 300, 200), "一二三四五六七八九十一二三四五", &o);
+        break;
+    case 3: /* clipped: a button hanging off the bottom of the screen */
+        ui_button(f->ui, rect(100, H - 40, 300, 100), "知道了", &o);
+        break;
+    case 4: /* overflows: one glyph wider than its box */
+        o.size = SIZE_HUGE;
+        ui_label(f->ui, rect(20, 20, 40, 200), "国", &o);
+        break;
+    case 5: /* overlaps: two labels on top of each other */
+        ui_label(f->ui, rect(20, 20, 300, 60), "第一行", &o);
+        ui_label(f->ui, rect(20, 40, 300, 60), "第二行", &o);
+        break;
+    case 6:   /* a row whose detail is a teaser may end it in an ellipsis... */
+    case 7: { /* ...any other may not */
+        struct ui_opts r = {.sub = "很长的摘要很长的摘要很长的摘要很长的摘要很长的摘要很长的摘要很长的摘要"
+                                   "很长的摘要很长的摘要很长的摘要很长的摘要很长的摘要",
+                            .teaser = which == 6};
+        ui_row(f->ui, rect(0, 100, 400, 140), "标题", &r);
+        break;
+    }
+    }
+    ui_end(f->ui);
+    ui_fit(f->ui, fit_note, &fs);
+    return fs;
+}
+
+static void test_fit(void **state)
+{
+    struct fixture *f = *state;
+    /* Each case: how many problems in all, and of which kind (-1: none). */
+    static const struct {
+        int total, problem;
+    } want[] = {
+        {0, -1}, {1, UI_FIT_CUT}, {1, UI_FIT_SHORTENED}, {1, UI_FIT_CLIPPED},
+        {1, UI_FIT_OVERFLOW}, {1, UI_FIT_OVERLAP}, {0, -1}, {1, UI_FIT_SHORTENED},
+    };
+    for (int i = 0; i < (int)(sizeof want / sizeof want[0]); i++) {
+        struct fit_seen fs = fit_of(f, i);
+        assert_int_equal(fs.ntext, want[i].total);
+        if (want[i].problem >= 0)
+            assert_int_equal(fs.n[want[i].problem], 1);
+    }
+    /* The report names the text. */
+    assert_string_equal(fit_of(f, 3).text[0], "知道了");
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -311,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_touch_fires_once),
         cmocka_unit_test(test_list_scroll_and_virtualise),
         cmocka_unit_test(test_area_invisible_and_held),
+        cmocka_unit_test(test_fit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,452 @@
+/* kit — see kit.h. */
+#include "screens/kit.h"
+
+#include "app/app.h"
+#include "core/util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+const char *kit_fill_v(struct ui *ui, const char *tmpl, ...)
+{
+    if (!strstr(tmpl, "{}"))
+        return tmpl;
+    struct strbuf sb = {0};
+    va_list ap;
+    va_start(ap, tmpl);
+    const char *p = tmpl, *q;
+    const char *v = va_arg(ap, const char *);
+    while (v && (q = strstr(p, "{}"))) {
+        strbuf_addn(&sb, p, (size_t)(q - p));
+        strbuf_add(&sb, v);
+        p = q + 2;
+        v = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    strbuf_add(&sb, p);
+    const char *out = ui_strf(ui, "%s", sb.buf ? sb.buf : "");
+    strbuf_free(&sb);
+    return out;
+}
+
+const char *kit_num(struct ui *ui, int n) { return ui_strf(ui, "%d", n); }
+
+/* ---- paging ---------------------------------------------------------------------------- */
+
+int kit_pager_h(struct ui *ui)
+{
+    int h = ui_px(ui, SIZE_LARGE) * 3 / 2 + 32;
+    return h < 96 ? 96 : h;
+}
+
+SDL_Rect kit_view(struct ui *ui, SDL_Rect r, int content_h, int row_h)
+{
+    if (content_h <= r.h)
+        return r;
+    int h = r.h - kit_pager_h(ui) - 16;
+    if (row_h > 0 && h >= row_h)
+        h = h / row_h * row_h;
+    return rect(r.x, r.y, r.w, h > 0 ? h : 0);
+}
+
+/* Bottom of item i. */
+static int item_bottom(const struct kit_items *it, int i, int content_h)
+{
+    if (it->row_h > 0)
+        return (i + 1) * it->row_h;
+    return i + 1 < it->n ? it->tops[i + 1] : content_h;
+}
+
+static int item_top(const struct kit_items *it, int i)
+{
+    return it->row_h > 0 ? i * it->row_h : it->tops[i];
+}
+
+/* The offset a page down (dir 1) or up (-1) goes to: the first item not wholly in view
+ * comes to the top, or going up, the window ends where it began. */
+static float page_to(const struct kit_items *it, float off, int view_h, int content_h, int dir)
+{
+    int o = (int)lroundf(off), to = dir > 0 ? o + view_h * 85 / 100 : o - view_h * 85 / 100;
+    int n = it && (it->row_h > 0 || it->tops) ? it->n : 0;
+    if (dir > 0) {
+        for (int i = 0; i < n; i++)
+            if (item_bottom(it, i, content_h) > o + view_h) {
+                if (item_top(it, i) > o)
+                    to = item_top(it, i);
+                break;
+            }
+    } else {
+        for (int i = 0; i < n; i++)
+            if (item_top(it, i) >= o - view_h && item_top(it, i) < o) {
+                to = item_top(it, i);
+                break;
+            }
+    }
+    int max = content_h - view_h;
+    return (float)(to < 0 ? 0 : to > max ? max : to);
+}
+
+/* "第 5–8 条，共 49 条" for the counted items wholly in view (partly, when none is), or
+ * "第 1 屏，共 3 屏". */
+static const char *in_view(struct app *a, struct ui *ui, const struct kit_items *it, float off,
+                           int view_h, int content_h)
+{
+    int o = (int)lroundf(off);
+    if (!it || it->total <= 0) {
+        int step = view_h * 85 / 100, max = content_h - view_h;
+        if (step < 1)
+            step = 1;
+        int pages = 1 + (max + step - 1) / step;
+        int cur = o >= max ? pages : 1 + (o + step - 1) / step;
+        return KIT_FILL(ui, app_t(a, "kit.screen"), kit_num(ui, cur), kit_num(ui, pages));
+    }
+    int first = 0, last = 0, pfirst = 0, plast = 0, k = 0;
+    for (int i = 0; i < it->n; i++) {
+        if (it->counted && !it->counted[i])
+            continue;
+        k++;
+        int top = item_top(it, i), bottom = item_bottom(it, i, content_h);
+        if (bottom > o && top < o + view_h) {
+            pfirst = pfirst ? pfirst : k;
+            plast = k;
+        }
+        if (top >= o && bottom <= o + view_h) {
+            first = first ? first : k;
+            last = k;
+        }
+    }
+    if (!first) {
+        first = pfirst;
+        last = plast;
+    }
+    if (first == last)
+        return KIT_FILL(ui, app_t(a, "kit.count.one"), kit_num(ui, first), kit_num(ui, it->total));
+    return KIT_FILL(ui, app_t(a, "kit.count"), kit_num(ui, first), kit_num(ui, last),
+                    kit_num(ui, it->total));
+}
+
+void kit_pager(struct app *a, struct ui *ui, SDL_Rect r, SDL_Rect view, struct ui_list_state *ls,
+               int content_h, const struct kit_items *items)
+{
+    if (content_h <= view.h)
+        return;
+    int ph = kit_pager_h(ui), max = content_h - view.h;
+    SDL_Rect bar = rect(r.x, r.y + r.h - ph, r.w, ph);
+    const char *up = app_t(a, "kit.page_up"), *down = app_t(a, "kit.page_down");
+    int bw = ui_text_width(ui, up, SIZE_LARGE, 1), dw = ui_text_width(ui, down, SIZE_LARGE, 1);
+    bw = (bw > dw ? bw : dw) + 64;
+    if (bw < 240)
+        bw = 240;
+    /* Each button only when there is more that way; the count keeps its place. */
+    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
+    int go_up = ls->offset > 0.5f && ui_button(ui, rect(bar.x, bar.y, bw, bar.h), up, &bo);
+    int go_down = ls->offset < (float)max - 0.5f &&
+                  ui_button(ui, rect(bar.x + bar.w - bw, bar.y, bw, bar.h), down, &bo);
+    const char *count = in_view(a, ui, items, ls->offset, view.h, content_h);
+    int cw = bar.w - 2 * bw - 32;
+    struct ui_opts co = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                         .max_lines = 2};
+    ui_label(ui, rect(bar.x + bw + 16, bar.y, cw, bar.h), count, &co);
+    if (go_up || go_down) {
+        ls->offset = page_to(items, ls->offset, view.h, content_h, go_down ? 1 : -1);
+        ls->velocity = 0;
+    }
+}
+
+int kit_list(struct app *a, struct ui *ui, SDL_Rect r, const char *key, struct ui_list_state *ls,
+             int count, int row_h, ui_row_fn fn, void *ctx)
+{
+    int content_h = count * row_h;
+    SDL_Rect view = kit_view(ui, r, content_h, row_h);
+    int hit = ui_list(ui, view, key, ls, count, row_h, fn, ctx);
+    struct kit_items items = {.row_h = row_h, .n = count, .total = count};
+    kit_pager(a, ui, r, view, ls, content_h, &items);
+    return hit;
+}
+
+/* ---- rows and chips ---------------------------------------------------------------------- */
+
+int kit_row_h(struct ui *ui, int lines)
+{
+    /* ui_row's title line, the detail's lines, padding and the gap under the row. */
+    return ui_px(ui, SIZE_LARGE) * 3 / 2 + ui_px(ui, SIZE_SMALL) * 3 / 2 * lines + 28;
+}
+
+/* The row's detail line: the tag leads it when it does not fit beside the title.  *hint
+ * is the tag when it does. */
+static const char *row_sub(struct ui *ui, int w, const char *title, const char *sub,
+                           const char *tag, const char **hint)
+{
+    /* ui_row draws the tag in the row's right half, right of the title's line. */
+    int tw = tag && *tag ? ui_text_width(ui, tag, SIZE_BODY, 1) : 0;
+    int fits = !tw || (tw <= w / 2 - 32 &&
+                       32 + ui_text_width(ui, title, SIZE_LARGE, 1) + 40 < w - 32 - tw);
+    *hint = tw && fits ? tag : NULL;
+    sub = sub && *sub ? sub : NULL;
+    if (tw && !fits)
+        return sub ? ui_strf(ui, "%s · %s", tag, sub) : tag;
+    return sub;
+}
+
+int kit_row_lines(struct ui *ui, int w, const char *title, const char *sub, const char *tag)
+{
+    const char *hint, *s = row_sub(ui, w, title, sub, tag, &hint);
+    /* ui_row wraps the detail 64 px narrower than the row. */
+    return s && ui_text_height(ui, s, SIZE_SMALL, 0, w - 64, 0) > ui_px(ui, SIZE_SMALL) * 3 / 2
+               ? 2
+               : 1;
+}
+
+int kit_row(struct ui *ui, SDL_Rect r, const char *title, const char *sub, const char *tag,
+            int teaser)
+{
+    struct ui_opts o = {.teaser = teaser};
+    o.sub = row_sub(ui, r.w, title, sub, tag, &o.hint);
+    return ui_row(ui, rect(r.x, r.y, r.w, r.h - 4), title, &o);
+}
+
+int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int selected,
+              int *chosen)
+{
+    int x = r.x, y = r.y, h = ui_px(ui, SIZE_BODY) * 2 + 20, gap = 16;
+    for (int i = 0; i < n; i++) {
+        int w = ui_text_width(ui, labels[i], SIZE_BODY, 1) + 64;
+        w = w < 150 ? 150 : w > r.w ? r.w : w;
+        if (x > r.x && x + w > r.x + r.w) {
+            x = r.x;
+            y += h + gap;
+        }
+        struct ui_opts o = {.role = selected == i ? ROLE_SELECTED : ROLE_NORMAL,
+                            .size = SIZE_BODY, .radius = h / 2, .max_lines = 1};
+        if (ui_button(ui, rect(x, y, w, h), labels[i], &o))
+            *chosen = i;
+        x += w + gap;
+    }
+    return y + h - r.y;
+}
+
+/* ---- the detail card ----------------------------------------------------------------------- */
+
+int kit_flow_shows(struct kit_flow *f, int h)
+{
+    if (!f->build) {
+        if (f->ntops < KIT_FLOW_PIECES)
+            f->tops[f->ntops++] = f->y;
+        return 0;
+    }
+    int in = f->y >= f->view.y && f->y + h <= f->view.y + f->view.h;
+    int cut = h > f->view.h && f->y + h > f->view.y && f->y < f->view.y + f->view.h;
+    return in || cut;
+}
+
+void kit_flow_text(struct kit_flow *f, const char *text, int size, int bold, enum ui_role role,
+                   int gap)
+{
+    int h = ui_text_height(f->ui, text, size, bold, f->w, 0);
+    if (kit_flow_shows(f, h)) {
+        struct ui_opts o = {.size = size, .bold = bold, .role = role};
+        ui_label(f->ui, rect(f->x, f->y, f->w, h), text, &o);
+    }
+    f->y += h + gap;
+}
+
+void kit_flow_section(struct kit_flow *f, const char *heading, const char *body,
+                      const char *none)
+{
+    /* One piece: a heading never stands alone at the bottom of a page. */
+    struct ui *ui = f->ui;
+    body = body && *body ? body : none;
+    int hh = ui_text_height(ui, heading, SIZE_LARGE, 1, f->w, 0);
+    int bh = ui_text_height(ui, body, SIZE_LARGE, 0, f->w, 0);
+    if (kit_flow_shows(f, hh + 4 + bh)) {
+        struct ui_opts ho = {.size = SIZE_LARGE, .bold = 1, .role = ROLE_ACCENT};
+        ui_label(ui, rect(f->x, f->y, f->w, hh), heading, &ho);
+        struct ui_opts bo = {.size = SIZE_LARGE};
+        ui_label(ui, rect(f->x, f->y + hh + 4, f->w, bh), body, &bo);
+    }
+    f->y += hh + 4 + bh + 28;
+}
+
+int kit_pill_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 2; }
+
+int kit_pill(struct ui *ui, int x, int y, int max_w, const char *text, int build)
+{
+    int w = ui_text_width(ui, text, SIZE_BODY, 1) + 48, h = kit_pill_h(ui);
+    if (w > max_w)
+        w = max_w;
+    if (build) {
+        struct ui_opts bo = {.role = ROLE_ACCENT, .radius = h / 2};
+        ui_panel(ui, rect(x, y, w, h), &bo);
+        struct ui_opts lo = {.size = SIZE_BODY, .bold = 1, .role = ROLE_ACCENT,
+                             .align = TEXT_CENTER, .max_lines = 1};
+        ui_label(ui, rect(x, y, w, h), text, &lo);
+    }
+    return w;
+}
+
+void kit_flow_pill(struct kit_flow *f, const char *text, int gap)
+{
+    kit_pill(f->ui, f->x, f->y, f->w, text, kit_flow_shows(f, kit_pill_h(f->ui)));
+    f->y += kit_pill_h(f->ui) + gap;
+}
+
+void kit_flow_facts(struct kit_flow *f, const char *const *keys, const char *const *values,
+                    int n, int cols)
+{
+    struct ui *ui = f->ui;
+    int gap = 20, cw = (f->w - (cols - 1) * gap) / cols, kh = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    for (int row = 0; row * cols < n; row++) {
+        /* The boxes of a row are as tall as its tallest value; values line up at the top. */
+        int vh = 0;
+        for (int i = row * cols; i < n && i < (row + 1) * cols; i++) {
+            int h = ui_text_height(ui, values[i], SIZE_LARGE, 1, cw - 48, 0);
+            vh = h > vh ? h : vh;
+        }
+        int fh = 20 + kh + vh + 20;
+        for (int i = row * cols; i < n && i < (row + 1) * cols && kit_flow_shows(f, fh); i++) {
+            int fx = f->x + (i % cols) * (cw + gap);
+            struct ui_opts po = {.role = ROLE_MUTED, .radius = 18};
+            ui_panel(ui, rect(fx, f->y, cw, fh), &po);
+            struct ui_opts ko = {.size = SIZE_SMALL, .role = ROLE_MUTED};
+            ui_label(ui, rect(fx + 24, f->y + 20, cw - 48, kh), keys[i], &ko);
+            struct ui_opts vo = {.size = SIZE_LARGE, .bold = 1};
+            ui_label(ui, rect(fx + 24, f->y + 20 + kh, cw - 48,
+                              ui_text_height(ui, values[i], SIZE_LARGE, 1, cw - 48, 0)),
+                     values[i], &vo);
+        }
+        f->y += fh + gap;
+    }
+    f->y += 16;
+}
+
+void kit_flow_pairs(struct kit_flow *f, const char *const *keys, const char *const *values,
+                    const enum ui_role *roles, int n)
+{
+    struct ui *ui = f->ui;
+    int kw = 0;
+    for (int i = 0; i < n; i++) {
+        int w = ui_text_width(ui, keys[i], SIZE_BODY, 0);
+        kw = w > kw ? w : kw;
+    }
+    kw += 40;
+    int stacked = kw > f->w / 3, kh = ui_px(ui, SIZE_BODY) * 3 / 2;
+    int vw = stacked ? f->w : f->w - kw;
+    for (int i = 0; i < n; i++) {
+        int vh = ui_text_height(ui, values[i], SIZE_LARGE, 1, vw, 0);
+        int h = stacked ? kh + vh : (vh > kh ? vh : kh);
+        if (kit_flow_shows(f, h)) {
+            /* Side by side, the label sits on the value's first line. */
+            int ky = stacked ? f->y : f->y + (ui_px(ui, SIZE_LARGE) - ui_px(ui, SIZE_BODY)) / 2;
+            struct ui_opts ko = {.size = SIZE_BODY, .role = ROLE_MUTED};
+            ui_label(ui, rect(f->x, ky, stacked ? f->w : kw, kh), keys[i], &ko);
+            struct ui_opts vo = {.size = SIZE_LARGE, .bold = 1,
+                                 .role = roles ? roles[i] : ROLE_NORMAL};
+            ui_label(ui, rect(stacked ? f->x : f->x + kw, f->y + (stacked ? kh : 0), vw, vh),
+                     values[i], &vo);
+        }
+        f->y += h + 16;
+    }
+    f->y += 16;
+}
+
+struct card_ctx {
+    struct kit_flow f;
+    kit_content_fn fn;
+    void *ctx;
+};
+
+static int card_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
+{
+    struct card_ctx *cc = ctx;
+    cc->f.x = row.x + 40;
+    cc->f.y = row.y + 32;
+    cc->fn(&cc->f, cc->ctx);
+    return 0;
+}
+
+void kit_card(struct app *a, struct ui *ui, SDL_Rect view, const char *key,
+              struct ui_list_state *ls, kit_content_fn fn, void *ctx)
+{
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 24};
+    ui_panel(ui, view, &card);
+    SDL_Rect inner = rect(view.x, view.y + 8, view.w, view.h - 16);
+    struct card_ctx cc = {{a, ui, 0, 0, view.w - 80, 0, inner, {0}, 0}, fn, ctx};
+    cc.f.y = 32; /* the card's padding, as card_row places the content */
+    fn(&cc.f, ctx);
+    int content_h = cc.f.y + 8;
+    SDL_Rect win = kit_view(ui, inner, content_h, 0);
+    /* Pages begin where pieces begin (the top first; two columns interleave). */
+    int tops[KIT_FLOW_PIECES + 1] = {0}, n = 1;
+    for (int i = 0; i < cc.f.ntops; i++) {
+        int j = n++;
+        for (; j > 0 && tops[j - 1] > cc.f.tops[i]; j--)
+            tops[j] = tops[j - 1];
+        tops[j] = cc.f.tops[i];
+    }
+    cc.f.build = 1;
+    cc.f.view = win;
+    /* One tall row: the toolkit scrolls it with momentum, and only what is inside the
+     * window is built (kit_flow_shows). */
+    ui_list(ui, win, key, ls, 1, content_h > win.h ? content_h : win.h, card_row, &cc);
+    struct kit_items items = {.tops = tops, .n = n};
+    kit_pager(a, ui, rect(inner.x + 24, inner.y, inner.w - 48, inner.h - 8), win, ls, content_h,
+              &items);
+}
+
+int kit_action_bar(struct app *a, struct ui *ui, SDL_Rect c, const char *note,
+                   enum ui_role note_role, const char *button, int disabled, SDL_Rect *above)
+{
+    int portrait = ui_portrait(ui), m = portrait ? 32 : 48, barh = 130;
+    SDL_Rect bar = rect(c.x + m, c.y + c.h - 24 - barh, c.w - 2 * m, barh);
+    int bw = ui_text_width(ui, button, SIZE_TITLE, 1) + 80;
+    bw = portrait ? bar.w : bw < 520 ? 520 : bw > bar.w / 2 ? bar.w / 2 : bw;
+    /* The note beside the button when it fits there (two lines), else above the bar. */
+    int nw = portrait ? bar.w - 16 : bar.w - bw - 40;
+    int nh = note ? ui_text_height(ui, note, SIZE_BODY, 0, nw, 0) : 0;
+    int beside = !portrait && nh <= bar.h;
+    if (!beside && note && !portrait) {
+        nw = bar.w - 16;
+        nh = ui_text_height(ui, note, SIZE_BODY, 0, nw, 0);
+    }
+    int top = bar.y - (beside || !note ? 0 : nh + 16);
+    *above = rect(c.x + m, c.y + 24, c.w - 2 * m, top - 24 - c.y - 24);
+    struct ui_opts no = {.size = SIZE_BODY, .role = note_role};
+    if (note && beside)
+        ui_label(ui, rect(bar.x + 8, bar.y, nw, bar.h), note, &no);
+    else if (note)
+        ui_label(ui, rect(bar.x + 8, top, nw, nh), note, &no);
+    struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .max_lines = 1,
+                         .disabled = disabled};
+    return ui_button(ui, rect(bar.x + bar.w - bw, bar.y, bw, bar.h), button, &po) && !disabled;
+}
+
+/* ---- states and dialogs --------------------------------------------------------------------- */
+
+void kit_notice(struct ui *ui, SDL_Rect c, const char *text, enum ui_role role)
+{
+    int m = ui_portrait(ui) ? 48 : 120, w = c.w - 2 * m;
+    int h = ui_text_height(ui, text, SIZE_TITLE, 0, w, 0);
+    struct ui_opts eo = {.size = SIZE_TITLE, .align = TEXT_CENTER, .role = role};
+    ui_label(ui, rect(c.x + m, c.y + 120, w, h), text, &eo);
+}
+
+int kit_dialog(struct ui *ui, const char *text, const char *button)
+{
+    ui_modal(ui);
+    int W = ui_width(ui), H = ui_height(ui), dw = W < 1200 ? W - 96 : 1000;
+    int th = ui_text_height(ui, text, SIZE_LARGE, 0, dw - 120, 0);
+    int bh = 100, bw = ui_text_width(ui, button, SIZE_LARGE, 1) + 80;
+    bw = bw < 400 ? 400 : bw;
+    int dh = 50 + th + 40 + bh + 40;
+    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, d, &card);
+    struct ui_opts mo = {.size = SIZE_LARGE, .align = TEXT_CENTER};
+    ui_label(ui, rect(d.x + 60, d.y + 50, d.w - 120, th), text, &mo);
+    struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
+    return ui_button(ui, rect(d.x + (d.w - bw) / 2, d.y + d.h - 40 - bh, bw, bh), button, &po);
+}

@@ -10,13 +10,55 @@
 # binaries.  Header dependencies come from -MMD -MP.  Flags come from pkg-config.
 
 PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
-# Debian packages the build, the tests and a real kiosk need.  `make deps` installs the
-# missing ones (and says which); nothing happens when all are present.
-DEB_PKGS  := build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsqlite3-dev \
-             libqrencode-dev librime-dev librime-bin rime-prelude rime-essay rime-data-luna-pinyin rime-data-stroke \
-             libsodium-dev libpq-dev libpng-dev libcmocka-dev fonts-noto-cjk fonts-dejavu-core \
-             fonts-droid-fallback zbar-tools time xvfb xauth \
-             postgresql postgresql-common sqlite3
+# Debian packages, in two lists (the README's dependency table says why each is there).
+# RUNTIME_PKGS: what a running kiosk needs on a hall PC; the .deb depends on these only.
+# BUILD_PKGS: what building and testing need on top (compiler, -dev packages, test tools).
+# `make deps` installs the missing ones of both (and says which); nothing happens when all
+# are present.  tests/shell/test_deps.sh proves the lists complete: every file the kiosk
+# opens belongs to the closure of RUNTIME_PKGS, every program the tests call to that of
+# both lists.  Add your package to the right list, one a line.
+RUNTIME_PKGS := \
+  libsdl2-2.0-0 \
+  libsdl2-ttf-2.0-0 \
+  libsqlite3-0 \
+  libqrencode4 \
+  librime1 \
+  rime-prelude \
+  rime-essay \
+  rime-data-luna-pinyin \
+  libsodium23 \
+  libpq5 \
+  libpng16-16 \
+  fonts-noto-cjk \
+  fonts-dejavu-core \
+  fonts-droid-fallback \
+  tzdata \
+  cage \
+  xwayland
+BUILD_PKGS := \
+  build-essential \
+  pkg-config \
+  libsdl2-dev \
+  libsdl2-ttf-dev \
+  libsqlite3-dev \
+  libqrencode-dev \
+  librime-dev \
+  libsodium-dev \
+  libpq-dev \
+  libpng-dev \
+  libcmocka-dev \
+  sqlite3 \
+  zbar-tools \
+  postgresql \
+  postgresql-common \
+  xvfb \
+  xauth \
+  time \
+  strace \
+  apt \
+  git \
+  mawk
+DEB_PKGS  := $(BUILD_PKGS) $(RUNTIME_PKGS)
 
 CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
@@ -49,7 +91,7 @@ CENTRE_OBJ  := $(CENTRE_SRC:%.c=$(B)/%.o) $(B)/gen/central_sql.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all build run test bench deps clean unit
+.PHONY: all build run test bench deps clean unit print-packages
 .PRECIOUS: $(B)/%.o
 all: build
 
@@ -123,6 +165,11 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
 	    || { echo "apt-get failed installing:$$missing" >&2; exit 1; }; \
 	fi
+
+# For tests/shell/test_deps.sh: the two lists, one a line ("runtime: …", "build: …").
+print-packages:
+	@echo "runtime: $(strip $(RUNTIME_PKGS))"
+	@echo "build: $(strip $(BUILD_PKGS))"
 
 run: deps
 	@$(MAKE) --no-print-directory build

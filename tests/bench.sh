@@ -76,6 +76,6 @@ if [ -x "$B/bench/bench_checkin" ]; then
   $B/bench/bench_checkin
 fi
 if [ -f tests/shell/test_upload.sh ]; then
-  echo "## upload to a real PostgreSQL (10,000 records)"
+  echo "## upload to a real PostgreSQL (10,000 records; the fleet's 288,207 from 12 kiosks)"
   bash tests/shell/test_upload.sh "$B" --bench 2>&1 | grep -E '^[a-z_]+: ' || echo "upload: not measured (see tests/shell/test_upload.sh)"
 fi

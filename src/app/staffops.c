@@ -138,9 +138,22 @@ int staffops_figures(struct store *st, int64_t now_ms, struct staffops_figures *
         rc = -1;
     sqlite3_finalize(s);
 
-    out->not_collected = count(st, "SELECT count(*) FROM records WHERE collected_at IS NULL");
-    out->not_uploaded = count(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL");
-    if (out->not_collected < 0 || out->not_uploaded < 0)
+    /* A quarantined record waits for no export or upload: the centre refused it. */
+    out->not_collected = count(st, "SELECT count(*) FROM records WHERE collected_at IS NULL"
+                                   " AND quarantined_at IS NULL");
+    out->not_uploaded = count(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL"
+                                  " AND quarantined_at IS NULL");
+    out->quarantined = count(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL");
+    if (out->quarantined > 0) {
+        sqlite3_stmt *q = store_prepare(st, "SELECT quarantine_reason FROM records"
+                                            " WHERE quarantined_at IS NOT NULL"
+                                            " ORDER BY quarantined_at DESC, seq DESC LIMIT 1");
+        if (q && sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            util_strlcpy(out->quarantine_reason, (const char *)sqlite3_column_text(q, 0),
+                         sizeof out->quarantine_reason);
+        sqlite3_finalize(q);
+    }
+    if (out->not_collected < 0 || out->not_uploaded < 0 || out->quarantined < 0)
         rc = -1;
     if (rc < 0) {
         fprintf(stderr, "staffops: figures: %s\n", sqlite3_errmsg(store_db(st)));

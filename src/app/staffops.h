@@ -73,6 +73,8 @@ struct staffops_figures {
     int more_act;                           /* activities with check-ins not in act[] */
     int not_collected;                      /* any day: not yet in an exported bundle */
     int not_uploaded;                       /* any day: not yet at the centre */
+    int quarantined;                        /* any day: refused by the centre, kept here */
+    char quarantine_reason[200];            /* the latest one's, as the centre said it */
 };
 
 /* Fills *out for the local day of now_ms.  Returns 0, or -1 on a database error

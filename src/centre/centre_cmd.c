@@ -22,7 +22,9 @@ void centre_cmd_usage(FILE *f)
           "  centre add-kiosk ID --hall HALL --role LOGIN --pubkey KEY [--ticket-prefix P] [--replace]\n"
           "  centre retire-kiosk ID        the kiosk's login may no longer send\n"
           "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n"
-          "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n",
+          "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n"
+          "  centre gaps [KIOSK]           the missing ranges of each kiosk's record sequence\n"
+          "  centre conflicts [KIOSK]      records that came again with other content\n",
           f);
 }
 
@@ -289,6 +291,62 @@ static int cmd_verify(const struct config *cfg, int argc, char **argv)
     return v == RECEIPT_GENUINE ? 0 : 1;
 }
 
+/* Prints the rows of sql (one optional parameter: a kiosk id) tab-separated, under a
+ * heading; "none" when there are none.  Exit status 0, or 1 when any row came (something
+ * for staff to look at) or the query failed. */
+static int list_rows(const struct config *cfg, const char *cmd, int argc, char **argv,
+                     const char *sql, const char *heading)
+{
+    const char *w[1] = {NULL};
+    if (parse(cmd, argc, argv, 2, NULL, 0, w, 1) < 0) {
+        fprintf(stderr, "usage: kioskctl centre %s [KIOSK]\n", cmd);
+        return 2;
+    }
+    PGconn *c = connect_or_say(cfg, cmd);
+    if (!c)
+        return 1;
+    int rc = 1;
+    char err[512];
+    PGresult *r = NULL;
+    if (schema_ready(c, cmd) && (r = centre_query(c, sql, 1, w, err, sizeof err)) != NULL) {
+        if (PQntuples(r) == 0) {
+            printf("none\n");
+            rc = 0;
+        } else {
+            printf("%s\n", heading);
+            for (int i = 0; i < PQntuples(r); i++)
+                for (int k = 0; k < PQnfields(r); k++)
+                    printf("%s%s", PQgetvalue(r, i, k), k + 1 < PQnfields(r) ? "\t" : "\n");
+        }
+    } else if (!r && err[0]) {
+        fprintf(stderr, "kioskctl centre %s: %s\n", cmd, err);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
+static int cmd_gaps(const struct config *cfg, int argc, char **argv)
+{
+    return list_rows(cfg, "gaps", argc, argv,
+                     "SELECT kiosk_id, first_missing, last_missing, last_missing - first_missing + 1"
+                     " FROM kiosk_sequence_gaps WHERE $1::text IS NULL OR kiosk_id = $1"
+                     " ORDER BY kiosk_id, first_missing",
+                     "kiosk\tfirst\tlast\tmissing");
+}
+
+static int cmd_conflicts(const struct config *cfg, int argc, char **argv)
+{
+    return list_rows(cfg, "conflicts", argc, argv,
+                     "SELECT c.kiosk_id, c.record_uuid, c.kind, c.source,"
+                     " to_char(c.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),"
+                     " r.source"
+                     " FROM kiosk_conflicts c LEFT JOIN kiosk_records r"
+                     " ON r.kiosk_id = c.kiosk_id AND r.record_uuid = c.record_uuid"
+                     " WHERE $1::text IS NULL OR c.kiosk_id = $1 ORDER BY c.received_at",
+                     "kiosk\trecord\tkind\tcame by\tat\tstored one came by");
+}
+
 int centre_cmd(const struct config *cfg, int argc, char **argv)
 {
     static const struct {
@@ -298,6 +356,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
         {"migrate", cmd_migrate},           {"add-hall", cmd_add_hall},
         {"add-kiosk", cmd_add_kiosk},       {"retire-kiosk", cmd_retire_kiosk},
         {"keygen", cmd_keygen},             {"verify", cmd_verify},
+        {"gaps", cmd_gaps},                 {"conflicts", cmd_conflicts},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

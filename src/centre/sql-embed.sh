@@ -11,8 +11,8 @@ echo 'const struct centre_sql centre_sql_files[] = {'
 n=0
 for f in "$@"; do
     printf '    {"%s",\n' "$(basename "$f")"
-    awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, "");
-           printf "     \"%s\\n\"\n", $0 }' "$f"
+    tr -d '\r' <"$f" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' \
+        -e 's/^/     "/' -e 's/$/\\n"/'
     echo '    },'
     n=$((n + 1))
 done

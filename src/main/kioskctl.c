@@ -152,9 +152,13 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
     }
     printf("records_total: %d\n", scalar(st, "SELECT count(*) FROM records", NULL));
     printf("not_collected: %d\n",
-           scalar(st, "SELECT count(*) FROM records WHERE collected_at IS NULL", NULL));
+           scalar(st, "SELECT count(*) FROM records WHERE collected_at IS NULL"
+                      " AND quarantined_at IS NULL", NULL));
     printf("not_uploaded: %d\n",
-           scalar(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL", NULL));
+           scalar(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL"
+                      " AND quarantined_at IS NULL", NULL));
+    printf("quarantined: %d\n",
+           scalar(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL", NULL));
     static const char *const content[] = {"jobs", "trainings", "activities", "materials",
                                           "places"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++)
@@ -256,6 +260,28 @@ static int cmd_import(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
+/* Records the centre refused, with its reasons: kept on the kiosk, never sent again.
+ * They are for staff to look at, not a fault of the kiosk: check does not fail on them. */
+static void print_quarantine(struct store *st)
+{
+    int n = scalar(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL", NULL);
+    if (n <= 0) {
+        printf("quarantine: none\n");
+        return;
+    }
+    printf("quarantine: %d record%s refused by the centre, kept here and not sent again:\n", n,
+           n == 1 ? "" : "s");
+    sqlite3_stmt *s = store_prepare(st, "SELECT uuid, kind, created_at, quarantine_reason"
+                                        " FROM records WHERE quarantined_at IS NOT NULL"
+                                        " ORDER BY seq LIMIT 20");
+    while (s && sqlite3_step(s) == SQLITE_ROW)
+        printf("  %s %s %s: %s\n", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+               sqlite3_column_text(s, 2), sqlite3_column_text(s, 3));
+    sqlite3_finalize(s);
+    if (n > 20)
+        printf("  … and %d more\n", n - 20);
+}
+
 static int cmd_check(struct ctl *c, int argc, char **argv)
 {
     int bad = 0;
@@ -284,6 +310,7 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
         bad = 1;
     }
     identity_free(id);
+    print_quarantine(st);
     static const char *const content[] = {"places", "jobs", "trainings", "activities",
                                           "materials"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++) {

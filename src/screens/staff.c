@@ -304,11 +304,24 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
                  KIT_FILL(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
     }
 
+    /* Records the centre refused: kept here, never sent again; staff see why. */
+    int bottom = pend.y - 16;
+    if (s->fig.quarantined > 0) {
+        int qh = 2 * px(ui, SIZE_SMALL) * 3 / 2 + 8;
+        struct ui_opts qo = {.size = px(ui, SIZE_SMALL), .max_lines = 2, .role = ROLE_ERROR};
+        ui_label(ui, rect(x, bottom - qh, w, qh),
+                 ui_strf(ui, "%s%s",
+                         KIT_FILL(ui, app_t(a, "staff.quarantined"), num(ui, s->fig.quarantined)),
+                         s->fig.quarantine_reason),
+                 &qo);
+        bottom -= qh + 8;
+    }
+
     /* Check-ins by activity, as many lines as fit between. */
     struct ui_opts sh = {.size = px(ui, SIZE_LARGE), .bold = 1, .max_lines = 1};
     ui_label(ui, rect(x, y, w, 56), app_t(a, "staff.by_activity"), &sh);
     y += 62;
-    int line_h = portrait ? 58 : 50, bottom = pend.y - 16;
+    int line_h = portrait ? 58 : 50;
     struct ui_opts to = {.size = px(ui, SIZE_BODY), .max_lines = 1};
     struct ui_opts nto = {.size = px(ui, SIZE_BODY), .bold = 1, .align = TEXT_RIGHT, .max_lines = 1};
     struct ui_opts mo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};

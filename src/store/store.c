@@ -52,6 +52,10 @@ static const char *const migrations[] = {
      * would parse the JSON of every record on the kiosk. */
     "CREATE INDEX records_by_certificate ON records(kind,"
     "  json_extract(fields, '$.certificate_no'));",
+    /* 2 -> 3: a record the centre refused is quarantined with the server's reason: kept,
+     * never sent again, shown to staff (sync/upload.h). */
+    "ALTER TABLE records ADD COLUMN quarantined_at TEXT;"
+    "ALTER TABLE records ADD COLUMN quarantine_reason TEXT;",
 };
 
 int store_exec(struct store *st, const char *sql)

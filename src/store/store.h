@@ -36,7 +36,9 @@
  * Content times are local "YYYY-MM-DD HH:MM" strings, as staff typed them.
  *
  * Version 2 adds records_by_certificate ON records(kind, json_extract(fields,
- * '$.certificate_no')): check-in and registration look-ups by certificate number. */
+ * '$.certificate_no')): check-in and registration look-ups by certificate number.
+ * Version 3 adds records.quarantined_at and quarantine_reason: a record the centre
+ * refused (sync/upload.h), kept and never sent again. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -52,7 +54,7 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;

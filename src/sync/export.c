@@ -22,6 +22,9 @@
 
 #define META_SEQ_KEY "export_seq" /* "YYYYMMDD N": the last number used on that day */
 #define PROGRESS_EVERY 200
+/* The records a bundle takes: not collected yet, and not quarantined (the centre refused
+ * those; they stay on the kiosk for staff, sync/upload.h). */
+#define UNCOLLECTED "collected_at IS NULL AND quarantined_at IS NULL"
 
 /* The six record kinds of the product; the manifest lists each (0 when none) so a
  * reader at the centre need not guess whether a missing key means zero. */
@@ -290,7 +293,7 @@ static int summarise(struct exporter *x, struct summary *sum)
 {
     sqlite3_stmt *s = store_prepare(
         x->st, "SELECT count(*), min(seq), max(seq), min(created_at), max(created_at)"
-               " FROM records WHERE collected_at IS NULL");
+               " FROM records WHERE " UNCOLLECTED);
     if (!s || sqlite3_step(s) != SQLITE_ROW) {
         sqlite3_finalize(s);
         return -1;
@@ -313,7 +316,7 @@ static int summarise(struct exporter *x, struct summary *sum)
     sum->last_event = sqlite3_column_int64(s, 2);
     sqlite3_finalize(s);
 
-    s = store_prepare(x->st, "SELECT kind, count(*) FROM records WHERE collected_at IS NULL"
+    s = store_prepare(x->st, "SELECT kind, count(*) FROM records WHERE " UNCOLLECTED
                              " GROUP BY kind");
     if (!s)
         return -1;
@@ -346,7 +349,7 @@ static int write_records(struct exporter *x, struct wfile *w)
 {
     sqlite3_stmt *s = store_prepare(
         x->st, "SELECT json_set(" STORE_RECORD_JSON_SQL ", '$.seq', seq)"
-               " FROM records WHERE collected_at IS NULL ORDER BY seq");
+               " FROM records WHERE " UNCOLLECTED " ORDER BY seq");
     if (!s)
         return -1;
     struct strbuf line = {0};
@@ -452,7 +455,7 @@ static int mark_collected(struct exporter *x, const struct summary *sum, int64_t
     if (store_begin(x->st) < 0)
         return -1;
     sqlite3_stmt *s = store_prepare(x->st, "UPDATE records SET collected_at=?, bundle=?"
-                                           " WHERE collected_at IS NULL AND seq BETWEEN ? AND ?");
+                                           " WHERE " UNCOLLECTED " AND seq BETWEEN ? AND ?");
     int ok = s != NULL;
     if (ok) {
         sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
@@ -532,7 +535,7 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
 
     /* A cheap look first, so an empty export uses up no bundle number. */
     sqlite3_stmt *q = store_prepare(st, "SELECT EXISTS(SELECT 1 FROM records"
-                                        " WHERE collected_at IS NULL)");
+                                        " WHERE " UNCOLLECTED ")");
     int any = -1;
     if (q && sqlite3_step(q) == SQLITE_ROW)
         any = sqlite3_column_int(q, 0);

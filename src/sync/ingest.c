@@ -288,43 +288,103 @@ static long insert_events(PGconn *c, const struct manifest *m, const struct rows
     return ins;
 }
 
-/* Runs a command; for COMMIT also requires the tag COMMIT (a failed transaction
- * "commits" as ROLLBACK).  On failure the server's message goes to msg (may be NULL). */
-static int pg_ok(PGconn *c, const char *cmd, char *msg, size_t size)
+/* Columns of a record row (parse_jsonl with rec_sql). */
+enum { R_LINE, R_KIOSK, R_UUID, R_SEQ };
+
+struct loader {
+    PGconn *c;
+    const struct manifest *m;
+    const struct rows *rec;
+    struct ingest_result *res;
+    char msg[512];
+};
+
+static int savepoint(PGconn *c, const char *cmd)
 {
-    PGresult *r = PQexec(c, cmd);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK &&
-             (strcmp(cmd, "COMMIT") != 0 || strcmp(PQcmdStatus(r), "COMMIT") == 0);
-    if (!ok && msg)
-        upload_pg_message(c, r, msg, size);
+    char ignore[256];
+    return upload_pg_command(c, cmd, ignore, sizeof ignore);
+}
+
+/* Stores records [from, to) inside the open transaction.  A statement the server refuses
+ * over its data is split down to the one record that makes it fail, which is noted as
+ * refused (savepoints keep the rest of the transaction).  Returns 0, or -1 (L->msg) when
+ * the bundle cannot be loaded at all. */
+static int load_records(struct loader *L, long from, long to)
+{
+    struct strbuf arr = {0};
+    strbuf_add(&arr, "[");
+    for (long i = from; i < to; i++) {
+        if (i > from)
+            strbuf_add(&arr, ",");
+        strbuf_add(&arr, L->rec->v[i][R_LINE]);
+    }
+    strbuf_add(&arr, "]");
+    if (savepoint(L->c, "SAVEPOINT chunk") < 0) {
+        strbuf_free(&arr);
+        upload_pg_message(L->c, NULL, L->msg, sizeof L->msg);
+        return -1;
+    }
+    const char *vals[3] = {L->m->kiosk_id, L->m->bundle, arr.buf};
+    PGresult *r = PQexecParams(L->c,
+                               "SELECT outcome, reason FROM centre_ingest_records($1, $2, $3::jsonb)",
+                               3, NULL, vals, NULL, NULL, 0);
+    strbuf_free(&arr); /* wiped: personal data */
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+        for (int i = 0; i < PQntuples(r); i++) {
+            const char *o = PQgetvalue(r, i, 0);
+            if (!strcmp(o, "new"))
+                L->res->inserted++;
+            else if (!strcmp(o, "held"))
+                L->res->already++;
+            else if (!strcmp(o, "conflict"))
+                L->res->conflicts++;
+            else if (L->res->refused++ == 0)
+                util_strlcpy(L->res->first_refusal, PQgetvalue(r, i, 1),
+                             sizeof L->res->first_refusal);
+        }
+        PQclear(r);
+        return savepoint(L->c, "RELEASE SAVEPOINT chunk") < 0 ? -1 : 0;
+    }
+    upload_pg_message(L->c, r, L->msg, sizeof L->msg);
+    int data = upload_data_error(r);
     PQclear(r);
-    return ok;
+    if (!data || savepoint(L->c, "ROLLBACK TO SAVEPOINT chunk") < 0)
+        return -1;
+    if (to - from > 1) {
+        long mid = from + (to - from) / 2;
+        return load_records(L, from, mid) < 0 ? -1 : load_records(L, mid, to);
+    }
+    /* This record alone makes the server refuse the statement. */
+    const char *uuid = L->rec->v[from][R_UUID] ? L->rec->v[from][R_UUID] : "";
+    const char *seq = L->rec->v[from][R_SEQ];
+    const char *nv[5] = {L->m->kiosk_id, L->m->bundle, uuid, seq, L->msg};
+    r = PQexecParams(L->c, "SELECT centre_ingest_refusal($1, $2, $3, $4::bigint, $5)", 5, NULL,
+                     nv, NULL, NULL, 0);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    if (!ok)
+        return -1;
+    if (L->res->refused++ == 0)
+        util_strlcpy(L->res->first_refusal, L->msg, sizeof L->res->first_refusal);
+    return 0;
 }
 
 static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
                 const struct rows *ev, struct ingest_result *res, char *err, size_t errlen)
 {
-    char source[160], msg[512] = "";
-    snprintf(source, sizeof source, "bundle:%s", m->bundle);
-    if (!pg_ok(c, "BEGIN", msg, sizeof msg)) {
+    char msg[512] = "";
+    if (upload_pg_command(c, "BEGIN", msg, sizeof msg) < 0) {
         util_seterr(err, errlen, "nothing was loaded: %s", msg);
         return -1;
     }
-    struct upload_row *rows = malloc(sizeof *rows * INSERT_CHUNK);
-    if (!rows)
-        abort();
+    struct loader L = {.c = c, .m = m, .rec = rec, .res = res};
     int ok = 1;
     for (long i = 0; ok && i < rec->n; i += INSERT_CHUNK) {
-        int n = (int)(rec->n - i < INSERT_CHUNK ? rec->n - i : INSERT_CHUNK);
-        for (int k = 0; k < n; k++) {
-            char **v = rec->v[i + k];
-            rows[k] = (struct upload_row){v[0], v[1], v[2], v[3], v[4]};
-        }
-        long ins = upload_insert_rows(c, rows, n, source, msg, sizeof msg);
-        if (ins < 0)
+        long to = rec->n - i < INSERT_CHUNK ? rec->n : i + INSERT_CHUNK;
+        if (load_records(&L, i, to) < 0) {
             ok = 0;
-        else
-            res->inserted += ins;
+            util_strlcpy(msg, L.msg, sizeof msg);
+        }
     }
     for (long i = 0; ok && i < ev->n; i += INSERT_CHUNK) {
         int n = (int)(ev->n - i < INSERT_CHUNK ? ev->n - i : INSERT_CHUNK);
@@ -334,28 +394,27 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
         else
             res->events_inserted += ins;
     }
-    free(rows);
-    if (ok && !pg_ok(c, "COMMIT", msg, sizeof msg))
+    if (ok && upload_pg_command(c, "COMMIT", msg, sizeof msg) < 0)
         ok = 0;
     if (!ok) {
         if (PQstatus(c) == CONNECTION_OK)
-            pg_ok(c, "ROLLBACK", NULL, 0);
+            savepoint(c, "ROLLBACK");
         util_seterr(err, errlen, "nothing was loaded: %s", msg[0] ? msg : "the transaction failed");
-        res->inserted = res->events_inserted = 0;
+        res->inserted = res->already = res->conflicts = res->refused = res->events_inserted = 0;
         return -1;
     }
-    res->already = res->records - res->inserted;
     return 0;
 }
 
 int ingest_bundle(const char *bundle_dir, const char *conninfo, struct ingest_result *res,
                   char *err, size_t errlen)
 {
-    /* Each row: uuid, kiosk_id, kind, created_at, fields as JSON text. */
+    /* Each row: the line itself, and the kiosk, UUID and seq it claims (the centre checks
+     * the rest of each record and refuses what it cannot take, one by one). */
     static const char rec_sql[] =
-        "SELECT json_valid(?1) AND json_type(?1) = 'object', ?1 ->> '$.uuid',"
-        " ?1 ->> '$.kiosk_id', ?1 ->> '$.kind', ?1 ->> '$.created_at', ?1 -> '$.fields'";
-    static const int rec_req[NCOL] = {1, 1, 1, 1, 1};
+        "SELECT json_valid(?1) AND json_type(?1) = 'object', ?1, ?1 ->> '$.kiosk_id',"
+        " ?1 ->> '$.uuid', ?1 ->> '$.seq', NULL";
+    static const int rec_req[NCOL] = {1, 0, 0, 0, 0};
     static const char ev_sql[] =
         "SELECT json_valid(?1) AND json_type(?1) = 'object', ?1 ->> '$.seq', ?1 ->> '$.at',"
         " ?1 ->> '$.kind', coalesce(?1 ->> '$.detail', ''), NULL";
@@ -387,6 +446,14 @@ int ingest_bundle(const char *bundle_dir, const char *conninfo, struct ingest_re
     if (access(path, F_OK) == 0 &&
         parse_jsonl(db, path, "events.jsonl", ev_sql, ev_req, &ev, err, errlen) < 0)
         goto out;
+    /* A bundle speaks for one kiosk: a record of another is a forgery or a mix-up. */
+    for (long i = 0; i < rec.n; i++)
+        if (!rec.v[i][R_KIOSK] || strcmp(rec.v[i][R_KIOSK], m.kiosk_id) != 0) {
+            util_seterr(err, errlen, "records.jsonl:%ld: a record of kiosk %s in a bundle of"
+                                     " kiosk %s; nothing was loaded", i + 1,
+                        rec.v[i][R_KIOSK] ? rec.v[i][R_KIOSK] : "(none)", m.kiosk_id);
+            goto out;
+        }
     if (rec.n != m.record_count) {
         util_seterr(err, errlen, "manifest.json says %ld records but records.jsonl holds %ld",
                 m.record_count, rec.n);

@@ -1,7 +1,10 @@
 /* ingest — at the centre, loads a bundle folder written by export (sync/export.h) into the
- * central database: checks every checksum first, then inserts the records and the event
- * log in one transaction with ON CONFLICT DO NOTHING, so records that were uploaded
- * already, or a bundle loaded twice, are not doubled.
+ * central database: checks every checksum first and that every record is the manifest's
+ * kiosk's, then stores the records through centre_ingest_records (the centre sets the
+ * kiosk, source and time; records already there are "held", not doubled; other content
+ * under a stored UUID goes to kiosk_conflicts) and inserts the event log, in one
+ * transaction.  A record the centre refuses is noted in kiosk_refusals with the reason
+ * and the rest of the bundle still loads; the kiosk quarantines it at its next upload.
  *
  * Owns: one PGconn per call.  Never does: write into the bundle, touch a kiosk database,
  * load anything from a bundle whose checksums do not all match. */
@@ -16,6 +19,9 @@ struct ingest_result {
     long records;           /* records in the bundle */
     long inserted;          /* new at the centre */
     long already;           /* already there (uploaded, or ingested before) */
+    long conflicts;         /* the centre holds other content under the UUID */
+    long refused;           /* refused by the centre (kiosk_refusals says why) */
+    char first_refusal[256]; /* the reason of the first one */
     long events, events_inserted;
 };
 

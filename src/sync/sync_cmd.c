@@ -119,14 +119,21 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
     end_progress(&pl);
     util_wipe(c->upload_conninfo, sizeof c->upload_conninfo); /* may hold a password */
     free(c);
-    if (res.sent > 0 || rc == 0) {
-        if (res.pending == 0)
+    if (res.sent > 0 || res.quarantined > 0 || rc == 0) {
+        if (res.pending == 0 && res.quarantined == 0)
             printf("nothing to upload\n");
         else
             printf("uploaded %ld of %ld records in %d batch%s: %ld new, %ld already at the"
                    " centre; %ld still pending\n",
                    res.sent, res.pending, res.batches, res.batches == 1 ? "" : "es",
                    res.inserted, res.duplicates, res.remaining);
+        if (res.conflicts > 0)
+            printf("%ld record%s conflict%s with what the centre holds under the same UUID"
+                   " (kept apart at the centre, in kiosk_conflicts)\n", res.conflicts,
+                   res.conflicts == 1 ? "" : "s", res.conflicts == 1 ? "s" : "");
+        if (res.quarantined > 0)
+            printf("%ld record%s refused by the centre and quarantined (kioskctl check lists"
+                   " them)\n", res.quarantined, res.quarantined == 1 ? "" : "s");
     }
     if (rc < 0) {
         fprintf(stderr, "upload: %s\n", err);
@@ -143,7 +150,7 @@ int sync_cmd_ingest(struct store *st, const struct config *cfg, int argc, char *
         return 2;
     }
     if (!conninfo)
-        conninfo = cfg ? cfg->upload_conninfo : "";
+        conninfo = cfg ? cfg->centre_conninfo : "";
     printf("verifying %s\n", words[0]);
     fflush(stdout);
     struct ingest_result res;
@@ -156,5 +163,13 @@ int sync_cmd_ingest(struct store *st, const struct config *cfg, int argc, char *
            " %ld events, %ld new\n",
            res.bundle, res.kiosk_id, res.records, res.inserted, res.already, res.events,
            res.events_inserted);
+    if (res.conflicts > 0)
+        printf("%ld record%s conflict%s with what the centre holds under the same UUID (see"
+               " kiosk_conflicts)\n", res.conflicts, res.conflicts == 1 ? "" : "s",
+               res.conflicts == 1 ? "s" : "");
+    if (res.refused > 0)
+        printf("%ld record%s refused (see kiosk_refusals), the first because %s; the kiosk"
+               " quarantines %s at its next upload\n", res.refused, res.refused == 1 ? "" : "s",
+               res.first_refusal, res.refused == 1 ? "it" : "them");
     return 0;
 }

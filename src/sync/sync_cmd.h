@@ -6,7 +6,7 @@
  *
  * Owns: nothing.  The store and config belong to the caller (kioskctl), which opens the
  * store read-write for export and upload; ingest runs at the centre and needs neither
- * a store (st may be NULL) nor more of the config than [upload] conninfo.
+ * a store (st may be NULL) nor more of the config than its [centre] keys.
  * Never does: open the store or parse the config itself. */
 #ifndef KIOSK_SYNC_CMD_H
 #define KIOSK_SYNC_CMD_H
@@ -19,7 +19,7 @@ int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char *
 /* upload [--conninfo CONNINFO] — sends the pending records to the central database. */
 int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char **argv);
 /* ingest BUNDLE [--conninfo CONNINFO] — verifies and loads a bundle at the centre.
- * Without --conninfo: [upload] conninfo, and when that is empty the PG* environment. */
+ * Without --conninfo: [centre] conninfo, and when that is empty the PG* environment. */
 int sync_cmd_ingest(struct store *st, const struct config *cfg, int argc, char **argv);
 
 #endif

@@ -1,10 +1,12 @@
 /* upload — see upload.h.  The order that makes it safe: read a batch from SQLite, send it
  * in one PostgreSQL transaction, and only after COMMIT came back as COMMIT mark it in
- * SQLite.  Whatever breaks in between leaves the batch pending, and sending it again is
- * harmless because the centre keys rows by record UUID.
+ * SQLite as the centre answered.  Whatever breaks in between leaves the batch pending,
+ * and sending it again is harmless because the centre keys rows by (kiosk, UUID) and
+ * answers "held" for what it has.
  *
- * Cost per batch: one short SQLite read, one INSERT statement with 5 parameters a row,
- * three round trips (BEGIN, INSERT, COMMIT) and one SQLite write transaction. */
+ * Cost per batch: one short SQLite read, one call with the batch as one JSON array (one
+ * parameter), three round trips (BEGIN, the call, COMMIT) and one SQLite write
+ * transaction; a poisoned batch costs about log2(batch) more round trips. */
 #include "sync/upload.h"
 
 #include "core/config.h"
@@ -16,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ROWS_PER_INSERT 10000 /* 5 parameters a row stays under PostgreSQL's 65535 */
+#define MAX_ROWS_PER_CALL 10000 /* one JSON array a batch: keep a statement bounded */
 
 static int64_t wall_ms(void)
 {
@@ -104,53 +106,7 @@ PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statemen
     return c;
 }
 
-long upload_insert_rows(PGconn *c, const struct upload_row *rows, int n, const char *source,
-                        char *err, size_t errlen)
-{
-    if (n <= 0)
-        return 0;
-    if (n > MAX_ROWS_PER_INSERT) {
-        util_seterr(err, errlen, "too many rows in one insert (%d)", n);
-        return -1;
-    }
-    struct strbuf sql = {0};
-    /* No conflict target: "ON CONFLICT (record_uuid)" needs SELECT on the column, which
-     * the uploader role must not have; any unique violation is on record_uuid anyway. */
-    strbuf_add(&sql, "INSERT INTO kiosk_records"
-                     "(record_uuid, kiosk_id, kind, created_at, payload, source) VALUES ");
-    const char **vals = malloc(sizeof *vals * (size_t)(5 * n + 1));
-    if (!vals)
-        abort();
-    vals[0] = source;
-    for (int i = 0; i < n; i++) {
-        int p = 2 + 5 * i;
-        strbuf_addf(&sql, "%s($%d::uuid, $%d, $%d, $%d::timestamptz, $%d::jsonb, $1)",
-                    i ? ", " : "", p, p + 1, p + 2, p + 3, p + 4);
-        vals[p - 1] = rows[i].uuid;
-        vals[p] = rows[i].kiosk_id;
-        vals[p + 1] = rows[i].kind;
-        vals[p + 2] = rows[i].created_at;
-        vals[p + 3] = rows[i].payload;
-    }
-    strbuf_add(&sql, " ON CONFLICT DO NOTHING");
-    PGresult *r = PQexecParams(c, sql.buf, 5 * n + 1, NULL, vals, NULL, NULL, 0);
-    long inserted = -1;
-    if (PQresultStatus(r) == PGRES_COMMAND_OK) {
-        inserted = atol(PQcmdTuples(r));
-    } else {
-        char msg[512];
-        upload_pg_message(c, r, msg, sizeof msg);
-        util_seterr(err, errlen, "%s", msg);
-    }
-    PQclear(r);
-    free(vals);
-    strbuf_free(&sql);
-    return inserted;
-}
-
-/* Runs a command that returns no rows.  For COMMIT, success also requires the command
- * tag COMMIT: a transaction that failed earlier "commits" as ROLLBACK with status OK. */
-static int pg_command(PGconn *c, const char *cmd, char *msg, size_t size)
+int upload_pg_command(PGconn *c, const char *cmd, char *msg, size_t size)
 {
     PGresult *r = PQexec(c, cmd);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -164,20 +120,22 @@ static int pg_command(PGconn *c, const char *cmd, char *msg, size_t size)
 
 /* ---- the upload ---------------------------------------------------------------------- */
 
-/* One batch read from SQLite.  Strings live in `arena`, rows point into it. */
+/* One batch read from SQLite: each record as the JSON object bundles carry (with its
+ * seq), in one arena. */
 struct batch {
     struct strbuf arena;
-    size_t *offs;           /* 5 offsets a row */
-    struct upload_row *rows;
+    size_t *offs;           /* where each row's JSON starts */
+    int64_t *seq;
+    char (*uuid)[37];
     int n, cap;
-    int64_t first_seq, last_seq;
 };
 
 static void batch_free(struct batch *b)
 {
     strbuf_free(&b->arena); /* wiped: personal data */
     free(b->offs);
-    free(b->rows);
+    free(b->seq);
+    free(b->uuid);
     memset(b, 0, sizeof *b);
 }
 
@@ -186,19 +144,19 @@ static void batch_free(struct batch *b)
 static int batch_load(struct store *st, struct batch *b, int64_t after, int64_t upto, int limit)
 {
     if (b->cap < limit) {
-        b->offs = realloc(b->offs, sizeof *b->offs * 5 * (size_t)limit);
-        b->rows = realloc(b->rows, sizeof *b->rows * (size_t)limit);
-        if (!b->offs || !b->rows)
+        b->offs = realloc(b->offs, sizeof *b->offs * (size_t)limit);
+        b->seq = realloc(b->seq, sizeof *b->seq * (size_t)limit);
+        b->uuid = realloc(b->uuid, sizeof *b->uuid * (size_t)limit);
+        if (!b->offs || !b->seq || !b->uuid)
             abort();
         b->cap = limit;
     }
     b->n = 0;
     strbuf_reset(&b->arena);
     sqlite3_stmt *s = store_prepare(
-        st, "SELECT seq, uuid, kiosk_id, kind, created_at,"
-            " CASE WHEN json_valid(fields) THEN fields ELSE json_quote(fields) END"
-            " FROM records WHERE uploaded_at IS NULL AND seq > ? AND seq <= ?"
-            " ORDER BY seq LIMIT ?");
+        st, "SELECT seq, uuid, json_set(" STORE_RECORD_JSON_SQL ", '$.seq', seq)"
+            " FROM records WHERE uploaded_at IS NULL AND quarantined_at IS NULL"
+            " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?");
     if (!s)
         return -1;
     sqlite3_bind_int64(s, 1, after);
@@ -206,60 +164,228 @@ static int batch_load(struct store *st, struct batch *b, int64_t after, int64_t 
     sqlite3_bind_int(s, 3, limit);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(s, 0);
-        if (b->n == 0)
-            b->first_seq = seq;
-        b->last_seq = seq;
-        for (int k = 0; k < 5; k++) {
-            const char *v = (const char *)sqlite3_column_text(s, k + 1);
-            b->offs[5 * b->n + k] = b->arena.len;
-            strbuf_addn(&b->arena, v ? v : "", v ? strlen(v) + 1 : 1);
-        }
+        const char *u = (const char *)sqlite3_column_text(s, 1);
+        const char *j = (const char *)sqlite3_column_text(s, 2);
+        b->seq[b->n] = sqlite3_column_int64(s, 0);
+        util_strlcpy(b->uuid[b->n], u ? u : "", sizeof b->uuid[b->n]);
+        b->offs[b->n] = b->arena.len;
+        strbuf_addn(&b->arena, j ? j : "{}", j ? strlen(j) + 1 : 3);
         b->n++;
     }
     if (rc != SQLITE_DONE)
         fprintf(stderr, "upload: reading records failed: %s\n", sqlite3_errmsg(store_db(st)));
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return -1;
-    /* The arena may have moved while growing: point into it only now. */
-    for (int i = 0; i < b->n; i++) {
-        const char *a = b->arena.buf;
-        const size_t *o = b->offs + 5 * i;
-        b->rows[i] = (struct upload_row){a + o[0], a + o[1], a + o[2], a + o[3], a + o[4]};
-    }
-    return b->n;
+    return rc == SQLITE_DONE ? b->n : -1;
 }
 
-static int mark_uploaded(struct store *st, const struct batch *b)
+/* The centre's answer for one record. */
+enum outcome { OUT_NEW, OUT_HELD, OUT_CONFLICT, OUT_REFUSED };
+
+struct answer {
+    enum outcome *out;      /* per row of the batch */
+    char **reason;          /* per row, refused ones only (owned) */
+};
+
+static void answer_clear(struct answer *a, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(a->reason[i]);
+        a->reason[i] = NULL;
+    }
+}
+
+/* Quarantines one record with the reason, in the caller's transaction.  0 or -1. */
+static int quarantine(struct store *st, const char *uuid, const char *reason, const char *at)
+{
+    sqlite3_stmt *s = store_prepare(st, "UPDATE records SET quarantined_at=?, quarantine_reason=?"
+                                        " WHERE uuid=? AND quarantined_at IS NULL"
+                                        " AND uploaded_at IS NULL");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? sqlite3_changes(store_db(st)) : -1;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Marks rows [from, to) of the batch as the centre answered, in one transaction. */
+static int mark(struct store *st, const struct batch *b, int from, int to,
+                const struct answer *a, struct upload_result *res)
 {
     char at[32];
     util_time_utc(wall_ms(), at);
     if (store_begin(st) < 0)
         return -1;
-    sqlite3_stmt *s = store_prepare(st, "UPDATE records SET uploaded_at=?"
-                                        " WHERE uploaded_at IS NULL AND seq BETWEEN ? AND ?");
-    int ok = s != NULL;
-    if (ok) {
+    int ok = 1, refused = 0;
+    for (int i = from; ok && i < to; i++)
+        if (a->out[i] == OUT_REFUSED) {
+            ok = quarantine(st, b->uuid[i], a->reason[i] ? a->reason[i] : "refused", at) >= 0;
+            refused++;
+        }
+    /* Everything else of the range is held at the centre now.  The range holds exactly
+     * the batch's rows: records only ever get higher seqs than those committed. */
+    sqlite3_stmt *s = ok ? store_prepare(st, "UPDATE records SET uploaded_at=?"
+                                             " WHERE uploaded_at IS NULL AND quarantined_at IS NULL"
+                                             " AND seq BETWEEN ? AND ?")
+                         : NULL;
+    if (s) {
         sqlite3_bind_text(s, 1, at, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, b->first_seq);
-        sqlite3_bind_int64(s, 3, b->last_seq);
+        sqlite3_bind_int64(s, 2, b->seq[from]);
+        sqlite3_bind_int64(s, 3, b->seq[to - 1]);
         ok = sqlite3_step(s) == SQLITE_DONE;
         if (!ok)
             fprintf(stderr, "upload: marking failed: %s\n", sqlite3_errmsg(store_db(st)));
+        sqlite3_finalize(s);
+    } else {
+        ok = 0;
     }
-    sqlite3_finalize(s);
     if (!ok || store_commit(st) < 0) {
         store_rollback(st);
         return -1;
     }
+    for (int i = from; i < to; i++) {
+        res->inserted += a->out[i] == OUT_NEW;
+        res->duplicates += a->out[i] == OUT_HELD;
+        res->conflicts += a->out[i] == OUT_CONFLICT;
+    }
+    res->quarantined += refused;
+    res->sent += to - from - refused;
+    return 0;
+}
+
+/* How a failed call is handled. */
+enum sent { SENT_OK, SENT_DATA, SENT_FAILED };
+
+int upload_data_error(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+}
+
+/* Sends rows [from, to) in one transaction and reads the answer into a.  SENT_DATA: the
+ * server refused the statement over the data (msg says why). */
+static enum sent send_rows(PGconn *c, const struct batch *b, int from, int to,
+                           struct answer *a, char *msg, size_t size)
+{
+    struct strbuf arr = {0};
+    strbuf_add(&arr, "[");
+    for (int i = from; i < to; i++) {
+        if (i > from)
+            strbuf_add(&arr, ",");
+        strbuf_add(&arr, b->arena.buf + b->offs[i]);
+    }
+    strbuf_add(&arr, "]");
+    enum sent rc = SENT_FAILED;
+    if (upload_pg_command(c, "BEGIN", msg, size) < 0) {
+        strbuf_free(&arr);
+        return SENT_FAILED;
+    }
+    const char *vals[1] = {arr.buf};
+    PGresult *r = PQexecParams(c, "SELECT record_uuid, outcome, reason FROM kiosk_upload($1::jsonb)",
+                               1, NULL, vals, NULL, NULL, 0);
+    strbuf_free(&arr); /* wiped: personal data */
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        upload_pg_message(c, r, msg, size);
+        rc = upload_data_error(r) ? SENT_DATA : SENT_FAILED;
+        PQclear(r);
+        if (PQstatus(c) == CONNECTION_OK) {
+            char ignore[64];
+            upload_pg_command(c, "ROLLBACK", ignore, sizeof ignore);
+        }
+        return rc;
+    }
+    /* One answer per row, in order; anything else is not an answer we understand. */
+    int ok = PQntuples(r) == to - from;
+    for (int i = 0; ok && i < to - from; i++) {
+        const char *u = PQgetvalue(r, i, 0), *o = PQgetvalue(r, i, 1);
+        ok = strcmp(u, b->uuid[from + i]) == 0;
+        enum outcome oc = !strcmp(o, "new")        ? OUT_NEW
+                          : !strcmp(o, "held")     ? OUT_HELD
+                          : !strcmp(o, "conflict") ? OUT_CONFLICT
+                                                   : OUT_REFUSED;
+        ok = ok && (oc != OUT_REFUSED || !strcmp(o, "refused"));
+        a->out[from + i] = oc;
+        if (oc == OUT_REFUSED) {
+            a->reason[from + i] = strdup(PQgetisnull(r, i, 2) ? "refused" : PQgetvalue(r, i, 2));
+            if (!a->reason[from + i])
+                abort();
+        }
+    }
+    PQclear(r);
+    if (!ok) {
+        util_seterr(msg, size, "the centre's answer does not match the records sent");
+        char ignore[64];
+        upload_pg_command(c, "ROLLBACK", ignore, sizeof ignore);
+        return SENT_FAILED;
+    }
+    return upload_pg_command(c, "COMMIT", msg, size) == 0 ? SENT_OK : SENT_FAILED;
+}
+
+/* Tells the centre a record was quarantined on its server's word; best effort (the
+ * record is quarantined here whatever the answer). */
+static void report_refusal(PGconn *c, const char *uuid, int64_t seq, const char *reason)
+{
+    char seqs[24];
+    snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
+    const char *vals[3] = {uuid, seqs, reason};
+    PGresult *r = PQexecParams(c, "SELECT kiosk_report_refusal($1, $2::bigint, $3)", 3, NULL,
+                               vals, NULL, NULL, 0);
+    PQclear(r);
+}
+
+struct run {
+    PGconn *c;
+    struct store *st;
+    struct batch *b;
+    struct answer *a;
+    struct upload_result *res;
+    char msg[512];
+};
+
+/* Sends rows [from, to), splitting on data errors down to single records, which are
+ * quarantined.  Returns 0, or -1 (run->msg) when the upload must stop: the connection,
+ * permissions, or the kiosk database. */
+static int send_range(struct run *u, int from, int to)
+{
+    enum sent s = send_rows(u->c, u->b, from, to, u->a, u->msg, sizeof u->msg);
+    if (s == SENT_FAILED)
+        return -1;
+    if (s == SENT_OK) {
+        int rc = mark(u->st, u->b, from, to, u->a, u->res);
+        for (int i = from; i < to; i++) {
+            free(u->a->reason[i]);
+            u->a->reason[i] = NULL;
+        }
+        if (rc < 0)
+            util_seterr(u->msg, sizeof u->msg, "records were sent but could not be marked;"
+                                              " they will be sent again (without duplicates)");
+        return rc;
+    }
+    if (to - from > 1) {
+        int mid = from + (to - from) / 2;
+        return send_range(u, from, mid) < 0 ? -1 : send_range(u, mid, to);
+    }
+    /* This record alone makes the server refuse the statement. */
+    char at[32];
+    util_time_utc(wall_ms(), at);
+    if (store_begin(u->st) < 0 || quarantine(u->st, u->b->uuid[from], u->msg, at) < 0 ||
+        store_commit(u->st) < 0) {
+        store_rollback(u->st);
+        util_seterr(u->msg, sizeof u->msg, "a refused record could not be quarantined");
+        return -1;
+    }
+    report_refusal(u->c, u->b->uuid[from], u->b->seq[from], u->msg);
+    u->res->quarantined++;
     return 0;
 }
 
 static long count_pending(struct store *st, int64_t upto, int64_t *max_seq)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT count(*), coalesce(max(seq), 0) FROM records"
-                                        " WHERE uploaded_at IS NULL AND seq <= ?");
+                                        " WHERE uploaded_at IS NULL AND quarantined_at IS NULL"
+                                        " AND seq <= ?");
     long n = -1;
     if (s) {
         sqlite3_bind_int64(s, 1, upto);
@@ -270,6 +396,65 @@ static long count_pending(struct store *st, int64_t upto, int64_t *max_seq)
         }
     }
     sqlite3_finalize(s);
+    return n;
+}
+
+/* The login must be registered at the centre for this very kiosk; otherwise nothing is
+ * sent (and nothing quarantined: the records are fine, the set-up is not).  0 or -1. */
+static int check_registration(PGconn *c, struct store *st, char *msg, size_t size)
+{
+    PGresult *r = PQexec(c, "SELECT session_kiosk()");
+    int rc = -1;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char m[400];
+        upload_pg_message(c, r, m, sizeof m);
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (state && !strcmp(state, "42883"))
+            util_seterr(msg, size, "the centre's database is older than this kiosk (run"
+                                   " kioskctl centre migrate there)");
+        else
+            util_seterr(msg, size, "%s", m);
+    } else if (PQgetisnull(r, 0, 0)) {
+        util_seterr(msg, size, "this login is not registered at the centre for a kiosk in"
+                               " service (kioskctl centre add-kiosk)");
+    } else if (strcmp(PQgetvalue(r, 0, 0), store_kiosk_id(st)) != 0) {
+        util_seterr(msg, size, "the centre registered this login for kiosk %s, but this kiosk"
+                               " is %s", PQgetvalue(r, 0, 0), store_kiosk_id(st));
+    } else {
+        rc = 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Records the centre refused earlier (in a USB bundle, or an upload whose answer was
+ * lost) are quarantined here too, so they are not sent again and staff see why.
+ * Returns how many, or -1. */
+static long apply_refusals(PGconn *c, struct store *st)
+{
+    PGresult *r = PQexec(c, "SELECT record_uuid, reason FROM kiosk_my_refusals()");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PQclear(r);
+        return -1;
+    }
+    long n = 0;
+    if (PQntuples(r) > 0) {
+        char at[32];
+        util_time_utc(wall_ms(), at);
+        if (store_begin(st) < 0) {
+            PQclear(r);
+            return -1;
+        }
+        for (int i = 0; i < PQntuples(r) && n >= 0; i++) {
+            int k = quarantine(st, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), at);
+            n = k < 0 ? -1 : n + k;
+        }
+        if (n < 0 || store_commit(st) < 0) {
+            store_rollback(st);
+            n = -1;
+        }
+    }
+    PQclear(r);
     return n;
 }
 
@@ -309,7 +494,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         return 0;
     }
 
-    char app[96], msg[512];
+    char app[96];
     snprintf(app, sizeof app, "kiosk-upload %s", store_kiosk_id(st));
     PGconn *c = upload_connect(cfg->upload_conninfo, cfg->upload_connect_timeout_s,
                                cfg->upload_statement_timeout_ms, app, err, errlen);
@@ -318,18 +503,37 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         res->remaining = res->pending;
         return -1;
     }
+    struct run u = {.c = c, .st = st, .res = res};
+    if (check_registration(c, st, u.msg, sizeof u.msg) < 0) {
+        res->status = PQstatus(c) == CONNECTION_OK ? UPLOAD_REJECTED : UPLOAD_CONNECTION_LOST;
+        res->remaining = res->pending;
+        util_seterr(err, errlen, "the central database refused the upload: %s", u.msg);
+        PQfinish(c);
+        store_event(st, wall_ms(), "upload_failed", "status=refused");
+        return -1;
+    }
+    long earlier = apply_refusals(c, st);
+    if (earlier > 0) {
+        res->quarantined += earlier;
+        res->pending = count_pending(st, INT64_MAX, &upto);
+    }
 
     int limit = cfg->upload_batch < 1 ? 1
-              : cfg->upload_batch > MAX_ROWS_PER_INSERT ? MAX_ROWS_PER_INSERT
-                                                        : cfg->upload_batch;
+              : cfg->upload_batch > MAX_ROWS_PER_CALL ? MAX_ROWS_PER_CALL
+                                                      : cfg->upload_batch;
     struct batch b = {0};
+    struct answer a = {calloc((size_t)limit, sizeof *a.out), calloc((size_t)limit, sizeof *a.reason)};
+    if (!a.out || !a.reason)
+        abort();
+    u.b = &b;
+    u.a = &a;
     int64_t after = 0;
     int rc = 0;
     for (;;) {
         if (opts->cancel && __atomic_load_n(opts->cancel, __ATOMIC_RELAXED)) {
             res->status = UPLOAD_CANCELLED;
             util_seterr(err, errlen, "upload stopped after %ld of %ld records", res->sent,
-                    res->pending);
+                        res->pending);
             rc = -1;
             break;
         }
@@ -342,53 +546,37 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         }
         if (n == 0)
             break;
-        long ins = -1;
-        if (pg_command(c, "BEGIN", msg, sizeof msg) == 0) {
-            ins = upload_insert_rows(c, b.rows, n, "upload", msg, sizeof msg);
-            if (ins >= 0 && pg_command(c, "COMMIT", msg, sizeof msg) < 0)
-                ins = -1;
-        }
-        if (ins < 0) {
+        long before = res->sent + res->quarantined;
+        if (send_range(&u, 0, n) < 0) {
             int lost = PQstatus(c) != CONNECTION_OK;
-            if (!lost) {
-                char ignore[64];
-                pg_command(c, "ROLLBACK", ignore, sizeof ignore);
-            }
             res->status = lost ? UPLOAD_CONNECTION_LOST : UPLOAD_REJECTED;
-            util_seterr(err, errlen,
-                    "%s after %ld of %ld records; the rest stay pending: %s",
-                    lost ? "the connection to the central database was lost"
-                         : "the central database refused a batch",
-                    res->sent, res->pending, msg);
+            util_seterr(err, errlen, "%s after %ld of %ld records; the rest stay pending: %s",
+                        lost ? "the connection to the central database was lost"
+                             : "the central database refused a batch",
+                        res->sent, res->pending, u.msg);
             rc = -1;
             break;
         }
-        /* The centre has the batch now; if marking fails it is sent again next time and
-         * the centre keeps one copy. */
-        if (mark_uploaded(st, &b) < 0) {
-            res->status = UPLOAD_DB;
-            util_seterr(err, errlen, "records were sent but could not be marked uploaded;"
-                                 " they will be sent again (without duplicates)");
-            rc = -1;
-            break;
-        }
-        res->sent += n;
-        res->inserted += ins;
-        res->duplicates += n - ins;
-        res->batches++;
-        after = b.last_seq;
+        if (res->sent + res->quarantined > before)
+            res->batches++;
+        after = b.seq[n - 1];
         if (opts->progress)
-            opts->progress(opts->ctx, (int)res->sent, (int)res->pending);
+            opts->progress(opts->ctx, (int)(res->sent + res->quarantined), (int)res->pending);
     }
+    answer_clear(&a, limit);
+    free(a.out);
+    free(a.reason);
     batch_free(&b);
     PQfinish(c);
     long left = count_pending(st, upto, NULL);
     res->remaining = left < 0 ? res->pending - res->sent : left;
     if (rc == 0)
         res->status = UPLOAD_OK;
-    char detail[160];
-    snprintf(detail, sizeof detail, "status=%d sent=%ld new=%ld remaining=%ld", (int)res->status,
-             res->sent, res->inserted, res->remaining);
+    char detail[200];
+    snprintf(detail, sizeof detail,
+             "status=%d sent=%ld new=%ld conflicts=%ld quarantined=%ld remaining=%ld",
+             (int)res->status, res->sent, res->inserted, res->conflicts, res->quarantined,
+             res->remaining);
     /* The server's message stays out of the event log: it may quote a row's content. */
     store_event(st, wall_ms(), rc == 0 ? "upload" : "upload_failed", detail);
     return rc;

@@ -1,20 +1,28 @@
-/* upload — sends the records not yet uploaded to the central PostgreSQL database
- * (table kiosk_records, kiosk-config/central/) and marks them uploaded.
+/* upload — sends the records not yet uploaded to the central PostgreSQL database and
+ * marks each one as the centre answers for it.
  *
- * Each batch of cfg->upload_batch records is one transaction holding one multi-row
- * INSERT … ON CONFLICT DO NOTHING keyed by the record UUID, so a batch sent twice (a
- * lost acknowledgement, a retry, an ingested USB bundle) stores each record once.
- * Records are marked uploaded only after the server acknowledged COMMIT; a dropped
- * connection leaves the unacknowledged batch pending for the next attempt.  The
- * conflict clause has no target on purpose: naming the column needs SELECT on it,
- * and the kiosk's role may only INSERT.
+ * Each batch of cfg->upload_batch records is one transaction holding one call of
+ * kiosk_upload(rows) (kiosk-config/central/003-trust.sql): the centre stores the rows
+ * under the kiosk its login is registered for and answers, per record, new / held
+ * (already there: a batch sent twice, a lost acknowledgement, an ingested USB bundle) /
+ * conflict (the UUID is stored with other content: kept apart and reported there) /
+ * refused, with the reason.  New, held and conflicting records are marked uploaded —
+ * the centre holds them, which is what retention calls acknowledged; a refused one is
+ * quarantined with the server's reason (kept, never sent again, shown to staff), and
+ * the rest of the batch still goes.  Marks are written only after COMMIT came back as
+ * COMMIT; a dropped connection leaves the batch pending for the next attempt.
  *
- * Also here: the connection and batch-insert helpers ingest shares, and the retry
- * back-off the kiosk's periodic upload uses.
+ * When the server refuses a whole statement over a record's data (say bytes that are
+ * not UTF-8), the batch is split in halves until the record is alone; that one is
+ * quarantined with the server's message and the centre told (kiosk_report_refusal).
+ * No poison pill: one bad record never blocks the others.
+ *
+ * Also here: the connection helpers ingest shares, and the retry back-off the kiosk's
+ * periodic upload uses.
  *
  * Owns: one PGconn per call.  Uses the caller's store connection: to upload from a
  * worker thread, give it its own connection (sync/syncjob.h does).
- * Never does: UI, editing a record's content, SELECT/UPDATE/DELETE at the centre. */
+ * Never does: UI, editing a record's content, reading the centre's tables. */
 #ifndef KIOSK_UPLOAD_H
 #define KIOSK_UPLOAD_H
 
@@ -31,7 +39,8 @@ enum upload_status {
     UPLOAD_NOT_CONFIGURED,  /* [upload] conninfo is empty */
     UPLOAD_CONNECT_FAILED,  /* the server could not be reached or refused the login */
     UPLOAD_CONNECTION_LOST, /* the connection dropped during a batch */
-    UPLOAD_REJECTED,        /* the server refused a batch (permissions, bad data) */
+    UPLOAD_REJECTED,        /* the server refused the upload (login not registered,
+                             * permissions, schema too old) */
     UPLOAD_DB,              /* the kiosk database could not be read or marked */
     UPLOAD_CANCELLED,       /* stopped on request between batches */
 };
@@ -42,6 +51,8 @@ struct upload_result {
     long sent;          /* records in batches the server committed */
     long inserted;      /* of those, new at the centre */
     long duplicates;    /* of those, already there (sent before, or ingested) */
+    long conflicts;     /* of those, the centre holds other content under the UUID */
+    long quarantined;   /* refused by the centre now (or earlier, in a bundle) */
     long remaining;     /* still pending afterwards */
     int batches;        /* committed batches */
 };
@@ -80,16 +91,15 @@ PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statemen
  * last error), without libpq's "ERROR:" prefix and detail lines. */
 void upload_pg_message(PGconn *c, const PGresult *r, char *out, size_t size);
 
-/* One row for kiosk_records.  All strings are borrowed. */
-struct upload_row {
-    const char *uuid, *kiosk_id, *kind, *created_at, *payload;
-};
-/* Runs one multi-row INSERT … ON CONFLICT DO NOTHING of rows[0..n) with `source` in the
- * source column, inside whatever transaction the caller opened.  n ≤ 10000.
- * Returns the number of rows inserted (the rest were already present), or -1 with the
- * server's message in err. */
-long upload_insert_rows(PGconn *c, const struct upload_row *rows, int n, const char *source,
-                        char *err, size_t errlen);
+/* Runs a command that returns no rows.  For COMMIT, success also requires the command
+ * tag COMMIT: a transaction that failed earlier "commits" as ROLLBACK with status OK.
+ * Returns 0, or -1 with the server's message in msg. */
+int upload_pg_command(PGconn *c, const char *cmd, char *msg, size_t size);
+
+/* 1 when a failed result r is about the data sent (SQLSTATE classes 22 and 23), which
+ * splitting a batch can isolate; 0 for the connection, permissions, a missing function,
+ * a timeout. */
+int upload_data_error(const PGresult *r);
 
 /* ---- retry back-off for the periodic upload ----------------------------------------- */
 

@@ -75,13 +75,13 @@ t_migrate_again() {
 }
 check "a second migrate applies nothing" t_migrate_again
 t_new_kinds() {
-    SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload) VALUES
-           (gen_random_uuid(), 'OLD01', 'training_waitlist', now(), '{}'),
-           (gen_random_uuid(), 'OLD01', 'evaluation', now(), '{}'),
-           (gen_random_uuid(), 'OLD01', 'help_request', now(), '{}'),
-           (gen_random_uuid(), 'OLD01', 'study_view', now(), '{}')" &&
-        ! SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload)
-                 VALUES (gen_random_uuid(), 'OLD01', 'bogus', now(), '{}')" 2>/dev/null
+    SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload, received_by) VALUES
+           (gen_random_uuid(), 'OLD01', 'training_waitlist', now(), '{}', 'test'),
+           (gen_random_uuid(), 'OLD01', 'evaluation', now(), '{}', 'test'),
+           (gen_random_uuid(), 'OLD01', 'help_request', now(), '{}', 'test'),
+           (gen_random_uuid(), 'OLD01', 'study_view', now(), '{}', 'test')" &&
+        ! SU -c "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload, received_by)
+                 VALUES (gen_random_uuid(), 'OLD01', 'bogus', now(), '{}', 'test')" 2>/dev/null
 }
 check "the kind check takes every kind of the product, and only those" t_new_kinds
 t_fresh_db() {
@@ -115,7 +115,12 @@ echo "== kiosks and their identities"
 # Three kiosks: K1 and K2 in the community station, K3 in the other street centre.
 for k in 1 2 3; do
     mkdir -p "$WORK/k$k"
-    sed -e "s|^id = .*|id = LD0$k|" kiosk-config/kiosk.ini >"$WORK/k$k.ini"
+    # Only [upload] conninfo is set: the kiosk's own login (the [centre] keys stay empty).
+    awk -v id="LD0$k" -v conn="host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_ld0$k password=pw-$k connect_timeout=5" '
+        /^\[/ { sec = $0 }
+        sec == "[kiosk]" && /^id = / { $0 = "id = " id }
+        sec == "[upload]" && /^conninfo =/ { $0 = "conninfo = " conn }
+        { print }' kiosk-config/kiosk.ini >"$WORK/k$k.ini"
     SU -c "CREATE ROLE kiosk_ld0$k LOGIN PASSWORD 'pw-$k' IN ROLE kiosk_uploader"
 done
 kctl() { # kctl N OUTNAME ARGS… — kioskctl for kiosk N
@@ -241,6 +246,87 @@ t_retire() {
         has "$WORK/ret4.out" "back in service" && eq "$(as_kiosk 2 "SELECT session_kiosk()")" LD02
 }
 check "a retired kiosk's login maps to no kiosk; --replace brings it back" t_retire
+echo "== rows the centre can trust"
+# What kiosk N's login can do at the centre, beside what its kiosk sends.
+as_kiosk() { psql "host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_ld0$1 password=pw-$1" -X -q -At -c "$2" 2>&1; }
+row() { # row UUID KIOSK [EXTRA JSON] — one record as a kiosk sends it
+    printf '{"uuid":"%s","kiosk_id":"%s","kind":"queue_ticket","created_at":"2026-12-01T01:00:00.000Z","seq":1,"fields":{"ticket_no":"Z999"}%s}' \
+        "$1" "$2" "${3:+,$3}"
+}
+held1() { SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD01' AND record_uuid = '$1'"; }
+T1=$(sqlite3 "$WORK/k1/kiosk.db" "SELECT uuid FROM records WHERE kind = 'queue_ticket' LIMIT 1")
+t_other_kiosk() {
+    local out
+    out=$(as_kiosk 2 "SELECT outcome || ': ' || reason FROM kiosk_upload('[$(row "$T1" LD01)]')")
+    [[ "$out" == "refused: the record names another kiosk (LD01)" ]] || { echo "        $out"; return 1; }
+    [[ "$(as_kiosk 2 "INSERT INTO kiosk_records(record_uuid, kiosk_id, kind, created_at, payload)
+          VALUES ('$T1', 'LD01', 'checkin', now(), '{}')")" == *"permission denied"* ]] &&
+        eq "$(held1 "$T1")" 0
+}
+check "a kiosk login cannot store a row for another kiosk (refused, nothing stored)" t_other_kiosk
+t_squat() {
+    # LD02 takes LD01's UUID (printed in LD01's receipt) and claims to have received it
+    # long ago from a bundle: stored as LD02's own row, with the centre's own stamps.
+    eq "$(as_kiosk 2 "SELECT outcome FROM kiosk_upload('[$(row "$T1" LD02 '"received_at":"2001-01-01T00:00:00Z","received_by":"kiosk_ld01","source":"bundle:x"')]')")" new &&
+        eq "$(SU -c "SELECT received_by || ' ' || source || ' ' || (received_at > now() - interval '1 hour')
+                     FROM kiosk_records WHERE kiosk_id = 'LD02' AND record_uuid = '$T1'")" "kiosk_ld02 upload true" &&
+        kctl 1 up1 upload && has "$WORK/up1.out" "uploaded 1 of 1 records" && has "$WORK/up1.out" "1 new" &&
+        eq "$(held1 "$T1")" 1 &&
+        eq "$(SU -c "SELECT received_by || ' ' || kind FROM kiosk_records WHERE kiosk_id = 'LD01' AND record_uuid = '$T1'")" \
+            "kiosk_ld01 queue_ticket" &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE uploaded_at IS NULL")" 0
+}
+check "a squatted UUID and forged stamps are neutralised: the genuine record still arrives" t_squat
+t_conflict() {
+    local t2=$T1
+    eq "$(as_kiosk 1 "SELECT outcome FROM kiosk_upload('[$(row "$t2" LD01)]')")" conflict &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_conflicts WHERE kiosk_id = 'LD01' AND record_uuid = '$t2'")" 1 &&
+        eq "$(SU -c "SELECT payload->>'ticket_no' <> 'Z999' FROM kiosk_records WHERE kiosk_id = 'LD01' AND record_uuid = '$t2'")" t &&
+        eq "$(as_kiosk 1 "SELECT outcome FROM kiosk_upload('[$(row "$t2" LD01)]')")" conflict &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_conflicts WHERE record_uuid = '$t2'")" 1 &&
+        refused cf1 "" conflicts LD01 && has "$WORK/cf1.out" "LD01	$t2	queue_ticket	upload"
+}
+check "a UUID stored with other content goes to the conflicts table, never merged" t_conflict
+t_unregistered() {
+    SU -c "CREATE ROLE stray LOGIN PASSWORD 'x' IN ROLE kiosk_uploader" &&
+        [[ "$(psql "host=$PGHOST port=$PGPORT dbname=kiosk user=stray password=x" -X -q -At \
+              -c "SELECT * FROM kiosk_upload('[]')" 2>&1)" == *"not registered for a kiosk"* ]]
+}
+check "a login registered for no kiosk can send nothing" t_unregistered
+# One record the centre refuses (an unknown kind) and one the server cannot even read
+# (bytes that are not UTF-8), between good ones.
+start 1 ticket && start 1 ticket
+sqlite3 "$WORK/k1/kiosk.db" "UPDATE records SET kind = 'party' WHERE seq = (SELECT max(seq) - 1 FROM records)
+    ; INSERT INTO records(uuid, kiosk_id, kind, created_at, local_date, fields)
+      VALUES ('0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e0e', 'LD01', 'consultation', '2026-12-01T02:00:00.000Z',
+              '2026-12-01', CAST(x'7b226e616d65223a22ff227d' AS TEXT))"
+start 1 ticket
+t_poison() {
+    local n
+    n=$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records")
+    kctl 1 up2 upload && has "$WORK/up2.out" "2 records refused by the centre and quarantined" &&
+        has "$WORK/up2.out" "2 new" &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD01'")" 3 &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records")" "$n" &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL")" 2 &&
+        { kctl 1 chk check || true; } && has "$WORK/chk.out" "quarantine: 2 records refused by the centre" &&
+        has "$WORK/chk.out" 'unknown record kind "party"' && has "$WORK/chk.out" "UTF8" &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_refusals WHERE kiosk_id = 'LD01'")" 2 &&
+        kctl 1 up3 upload && has "$WORK/up3.out" "nothing to upload"
+}
+check "poisoned records are quarantined with the server's reason; the others arrive" t_poison
+t_gaps() {
+    # LD01's sequence at the centre: 1, 3 and 5 stored, 2 and 4 refused: no gap.  Then
+    # the centre loses 2 and 3 (as if a bundle had gone missing).
+    eq "$(SU -c "SELECT string_agg(kiosk_seq::text, ' ' ORDER BY kiosk_seq) FROM kiosk_records WHERE kiosk_id = 'LD01'")" "1 3 5" &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_sequence_gaps WHERE kiosk_id = 'LD01'")" 0 &&
+        SU -c "DELETE FROM kiosk_records WHERE kiosk_id = 'LD01' AND kiosk_seq = 3;
+               DELETE FROM kiosk_refusals WHERE kiosk_id = 'LD01' AND kiosk_seq = 2" &&
+        eq "$(SU -c "SELECT first_missing || '-' || last_missing FROM kiosk_sequence_gaps WHERE kiosk_id = 'LD01'")" 2-3 &&
+        refused g1 "" gaps && has "$WORK/g1.out" "LD01	2	3	2" && centre g2 gaps LD03 && has "$WORK/g2.out" none
+}
+check "the kiosk's sequence is kept and a missing range is listed" t_gaps
+
 t_keygen() {
     centre kg keygen "$WORK/centre.key" && [ "$(stat -c %a "$WORK/centre.key")" = 600 ] &&
         has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/centre.key" &&

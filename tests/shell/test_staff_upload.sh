@@ -29,6 +29,11 @@ SU() { psql -X -q -At -v ON_ERROR_STOP=1 -d kiosk "$@"; }
 createdb kiosk || exit 1
 PGDATABASE=kiosk "$KIOSKCTL" centre migrate >/dev/null || { echo "centre migrate failed"; exit 1; }
 SU -c "CREATE ROLE kiosk_staff LOGIN PASSWORD 'ks-secret-3' IN ROLE kiosk_uploader" || exit 1
+# The kiosk's login is registered at the centre for it (the centre stores its rows only).
+PGDATABASE=kiosk "$KIOSKCTL" centre add-hall H1 --name 测试服务中心 --level district >/dev/null &&
+    PGDATABASE=kiosk "$KIOSKCTL" centre keygen "$WORK/demo.key" >"$WORK/demo.pub" &&
+    PGDATABASE=kiosk "$KIOSKCTL" centre add-kiosk LD-DEMO-01 --hall H1 --role kiosk_staff \
+        --pubkey "$(sed -n 's/^public_key: //p' "$WORK/demo.pub")" >/dev/null || exit 1
 CONN="host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_staff password=ks-secret-3 connect_timeout=5"
 central() { SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD-DEMO-01'"; }
 events() { sqlite3 "$1/kiosk.db" "SELECT count(*) FROM events WHERE kind = '$2'"; }

@@ -148,7 +148,13 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcentre.a $(B)/libkiosk.a
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
 
-unit: $(UNIT_BIN)
+# The shell tests' driver of the day's-end code (tests/shell/test_upload.sh).
+$(B)/tests/sync_helper: $(B)/tests/shell/sync_helper.o $(B)/libcentre.a $(B)/libkiosk.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(B)/tests/sync_helper
 
 $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
@@ -181,7 +187,7 @@ test: deps
 	tests/run-all.sh build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin
+	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper
 	@tests/bench.sh build/release
 
 clean:

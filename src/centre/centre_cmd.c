@@ -3,6 +3,7 @@
 #include "centre/centre_cmd.h"
 
 #include "centre/centre.h"
+#include "centre/ingest.h"
 #include "centre/migrate.h"
 #include "centre/registry.h"
 #include "core/config.h"
@@ -17,7 +18,8 @@
 
 void centre_cmd_usage(FILE *f)
 {
-    fputs("  centre migrate                create or bring forward the central schema\n"
+    fputs("  ingest BUNDLE                 verify a kiosk's USB bundle and load it\n"
+          "  centre migrate                create or bring forward the central schema\n"
           "  centre add-hall ID --name NAME --level district|street|community [--parent ID]\n"
           "  centre add-kiosk ID --hall HALL --role LOGIN --pubkey KEY [--ticket-prefix P] [--replace]\n"
           "  centre retire-kiosk ID        the kiosk's login may no longer send\n"
@@ -345,6 +347,39 @@ static int cmd_conflicts(const struct config *cfg, int argc, char **argv)
                      " ON r.kiosk_id = c.kiosk_id AND r.record_uuid = c.record_uuid"
                      " WHERE $1::text IS NULL OR c.kiosk_id = $1 ORDER BY c.received_at",
                      "kiosk\trecord\tkind\tcame by\tat\tstored one came by");
+}
+
+int centre_cmd_ingest(const struct config *cfg, int argc, char **argv)
+{
+    struct opt o[] = {{"--conninfo", 0, NULL}};
+    const char *w[1];
+    if (parse("ingest", argc, argv, 1, o, 1, w, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl ingest BUNDLE [--conninfo CONNINFO]\n");
+        return 2;
+    }
+    struct ingest_opts io = {o[0].value ? o[0].value : cfg->centre_conninfo,
+                             cfg->centre_secret_key_file};
+    printf("verifying %s\n", w[0]);
+    fflush(stdout);
+    struct ingest_result res;
+    char err[768];
+    if (ingest_bundle(w[0], &io, &res, err, sizeof err) < 0) {
+        fprintf(stderr, "ingest: %s\n", err);
+        return 1;
+    }
+    printf("bundle %s (kiosk %s, signed with key %s): %ld records, %ld new, %ld already"
+           " present; %ld events, %ld new\n",
+           res.bundle, res.kiosk_id, res.key_id, res.records, res.inserted, res.already,
+           res.events, res.events_inserted);
+    if (res.conflicts > 0)
+        printf("%ld record%s conflict%s with what the centre holds under the same UUID (see"
+               " centre conflicts)\n", res.conflicts, res.conflicts == 1 ? "" : "s",
+               res.conflicts == 1 ? "s" : "");
+    if (res.refused > 0)
+        printf("%ld record%s refused (kiosk_refusals), the first because %s; the kiosk"
+               " quarantines %s at its next upload\n", res.refused, res.refused == 1 ? "" : "s",
+               res.first_refusal, res.refused == 1 ? "it" : "them");
+    return 0;
 }
 
 int centre_cmd(const struct config *cfg, int argc, char **argv)

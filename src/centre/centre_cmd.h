@@ -13,6 +13,10 @@
 struct config;
 
 int centre_cmd(const struct config *cfg, int argc, char **argv);
+/* `kioskctl ingest BUNDLE [--conninfo CONNINFO]`: verifies and loads a kiosk's bundle at
+ * the centre ([centre] conninfo, or the PG* environment; [centre] secret_key_file opens
+ * the sealed fields).  argv from "ingest" on. */
+int centre_cmd_ingest(const struct config *cfg, int argc, char **argv);
 /* The subcommands' usage lines, for kioskctl's usage. */
 void centre_cmd_usage(FILE *f);
 

@@ -91,10 +91,16 @@ int identity_load(const char *path, struct identity **out, char *err, size_t err
         errno = EPERM;
         return -1;
     }
-    char text[160];
-    ssize_t n = read(fd, text, sizeof text - 1);
+    char buf[1024];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
-    text[n > 0 ? n : 0] = 0;
+    buf[n > 0 ? n : 0] = 0;
+    /* Lines starting with '#' before the key are comments (the demo key says what it is). */
+    char *text = buf;
+    while (*text == '#') {
+        char *nl = strchr(text, '\n');
+        text = nl ? nl + 1 : text + strlen(text);
+    }
 
     char kid[IDENTITY_KEY_ID_LEN + 2], b64[SEED_TEXT + 2];
     uint8_t seed[crypto_sign_SEEDBYTES];
@@ -105,7 +111,7 @@ int identity_load(const char *path, struct identity **out, char *err, size_t err
              sodium_base642bin(seed, sizeof seed, b64, strlen(b64), NULL, &bin_len, &end,
                                sodium_base64_VARIANT_ORIGINAL) == 0 &&
              bin_len == sizeof seed && end == b64 + strlen(b64);
-    util_wipe(text, sizeof text);
+    util_wipe(buf, sizeof buf);
     util_wipe(b64, sizeof b64);
     struct identity *id = ok ? from_seed(seed) : NULL;
     util_wipe(seed, sizeof seed);

@@ -7,7 +7,8 @@
  * with `kioskctl centre keygen FILE`), whose public key kiosks hold as
  * [centre] public_key.
  *
- *   key file        one line "LDID1 <key id> <base64 of the 32-byte seed>", mode 0600.
+ *   key file        one line "LDID1 <key id> <base64 of the 32-byte seed>", mode 0600,
+ *                   after any comment lines starting with '#'.
  *                   Refused when group or others may access it, when it is a symlink or
  *                   not a regular file, and when the id does not match the key (damage).
  *   public key      standard base64 of the 32 bytes (44 characters, e.g. what
@@ -44,6 +45,12 @@
 #define IDENTITY_SIG_BYTES 64
 #define IDENTITY_SIG_TEXT 87        /* 86 base64url characters + NUL */
 #define IDENTITY_KEY_ID_LEN 8       /* hex digits */
+
+/* The DEMO centre key pair, kiosk-config/demo-centre.key: for the demo configuration and
+ * the tests only.  Its secret half is public, so whatever is sealed to it is readable by
+ * anyone; `kioskctl check` fails on a kiosk configured with it outside the shipped demo
+ * configurations. */
+#define IDENTITY_DEMO_CENTRE_KEY "x8o4ckvzVof6XslH5rLPsJUP582hD3TtZ2myeZYyXno="
 
 /* A public key, parsed and checked, with its id and text form. */
 struct identity_pub {

@@ -41,7 +41,7 @@ static void usage(FILE *f)
           "  import jobs|trainings|activities|materials|places PATH\n"
           "  export DIR                    write a bundle of uncollected records into DIR\n"
           "  upload                        send pending records to the central database\n"
-          "  ingest BUNDLE                 (centre) load an exported bundle\n"
+
           "  set-pin                       read a new staff PIN from standard input\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
@@ -260,6 +260,46 @@ static int cmd_import(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
+/* 1 when path is one of the demo configurations shipped in the source tree
+ * (kiosk-config/kiosk.ini, kiosk-config/portrait.ini): the only ones allowed to carry the
+ * demo centre key.  An installed kiosk reads its own config file. */
+static int shipped_demo_config(const char *path)
+{
+    static const char *const demo[] = {"kiosk-config/kiosk.ini", "kiosk-config/portrait.ini"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < ARRAY_LEN(demo); i++) {
+        size_t k = strlen(demo[i]);
+        if (n >= k && strcmp(path + n - k, demo[i]) == 0 && (n == k || path[n - k - 1] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+/* [centre] public_key: USB bundles are sealed to it, so the demo key (whose secret half
+ * is public) in a real kiosk would put personal data on every stick for anyone. */
+static int check_centre_key(struct ctl *c)
+{
+    const char *k = c->cfg.centre_public_key;
+    if (!k[0]) {
+        printf("centre key: none (USB export is off: nothing personal leaves in clear)\n");
+        return 0;
+    }
+    struct identity_pub pk, demo;
+    if (identity_pub_parse(k, &pk) == 0 &&
+        identity_pub_parse(IDENTITY_DEMO_CENTRE_KEY, &demo) == 0 && strcmp(pk.id, demo.id) == 0) {
+        if (shipped_demo_config(c->config_path)) {
+            printf("centre key: the DEMO key (%s; for the demo and tests only)\n", pk.id);
+            return 0;
+        }
+        printf("centre key: FAILED -- [centre] public_key is the DEMO key %s, whose secret half"
+               " is public: every USB bundle of this kiosk would be readable by anyone. Put the"
+               " centre's own key there (kioskctl centre keygen, at the centre)\n", pk.id);
+        return -1;
+    }
+    printf("centre key: ok (%s)\n", pk.id);
+    return 0;
+}
+
 /* Records the centre refused, with its reasons: kept on the kiosk, never sent again.
  * They are for staff to look at, not a fault of the kiosk: check does not fail on them. */
 static void print_quarantine(struct store *st)
@@ -311,6 +351,8 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     }
     identity_free(id);
     print_quarantine(st);
+    if (check_centre_key(c) < 0)
+        bad = 1;
     static const char *const content[] = {"places", "jobs", "trainings", "activities",
                                           "materials"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++) {
@@ -459,7 +501,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "upload"))
         return with_store(&c, sync_cmd_upload, n, rest);
     if (!strcmp(cmd, "ingest"))
-        return sync_cmd_ingest(NULL, &c.cfg, n, rest);
+        return centre_cmd_ingest(&c.cfg, n, rest);
     if (!strcmp(cmd, "verify"))
         return receipt_cmd_verify(&c.cfg, n, rest);
     if (!strcmp(cmd, "receipt"))

@@ -7,7 +7,9 @@
  * hashed while it is written, four fsyncs of files and two of directories. */
 #include "sync/export.h"
 
+#include "core/config.h"
 #include "core/util.h"
+#include "receipt/sign.h"
 #include "store/store.h"
 
 #include <dirent.h>
@@ -32,7 +34,9 @@ static const char *const known_kinds[] = {"registration",    "checkin",      "jo
                                           "training_signup", "consultation", "queue_ticket"};
 
 static const char *const bundle_files[] = {"records.jsonl", "events.jsonl", "manifest.json",
-                                           "SHA256SUMS"};
+                                           "SHA256SUMS", BUNDLE_SIGNATURE_FILE};
+
+static const char *const clear_fields[] = {EXPORT_CLEAR_FIELDS};
 
 /* One file of the bundle being written: buffered, hashed as it goes, fsync'd at close. */
 struct wfile {
@@ -46,6 +50,7 @@ struct wfile {
 
 struct exporter {
     struct store *st;
+    const struct export_keys *keys;
     const struct export_opts *opts;
     struct export_result *res;
     char tmp[4200];         /* target/<name>.tmp */
@@ -91,6 +96,9 @@ const char *export_status_text(enum export_status status, int zh)
         return zh ? "写入U盘出错，记录未标记，请重试" : "Writing to the drive failed; nothing was marked, try again";
     case EXPORT_DB: return zh ? "读取本机记录出错" : "The kiosk database could not be read";
     case EXPORT_CANCELLED: return zh ? "导出已取消" : "Export cancelled";
+    case EXPORT_NO_KEY:
+        return zh ? "缺少签名密钥或中心公钥，无法安全导出，请联系工作人员"
+                  : "No signing key or centre key: nothing can be exported safely; call the technician";
     }
     return "?";
 }
@@ -102,7 +110,8 @@ static int wfile_open(struct wfile *w, const char *path, int64_t *budget)
     memset(w, 0, offsetof(struct wfile, buf));
     w->budget = budget;
     crypto_hash_sha256_init(&w->sha);
-    w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    /* Private: the stick may be plugged into a machine other people use. */
+    w->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (w->fd < 0) {
         w->err = errno;
         return -1;
@@ -345,18 +354,60 @@ static int summarise(struct exporter *x, struct summary *sum)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The SELECT that gives, per uncollected record, its bundle line with only the clear
+ * fields, and the JSON of the rest (or, for fields that are not JSON, the whole text as
+ * a JSON string).  Built once from EXPORT_CLEAR_FIELDS. */
+static void records_sql(struct strbuf *sql)
+{
+    struct strbuf rm = {0};
+    for (size_t i = 0; i < ARRAY_LEN(clear_fields); i++)
+        strbuf_addf(&rm, ", '$.%s'", clear_fields[i]);
+    /* personal = fields without the clear keys (json_remove keeps every value's type);
+     * clear = fields patched with {"personal key": null …}, which removes exactly those. */
+    strbuf_addf(sql,
+                "WITH r AS (SELECT seq, uuid, kiosk_id, kind, created_at, local_date, fields,"
+                " json_valid(fields) AS ok,"
+                " CASE WHEN json_valid(fields) THEN json_remove(fields%s) END AS personal"
+                " FROM records WHERE " UNCOLLECTED ")"
+                " SELECT json_object('uuid', uuid, 'kiosk_id', kiosk_id, 'kind', kind,"
+                " 'created_at', created_at, 'local_date', local_date, 'seq', seq, 'fields',"
+                " CASE WHEN ok THEN json_patch(fields, (SELECT json_group_object(key, NULL)"
+                " FROM json_each(personal))) END),"
+                " CASE WHEN NOT ok THEN json_quote(fields) WHEN personal <> '{}' THEN personal END"
+                " FROM r ORDER BY seq",
+                rm.buf);
+    strbuf_free(&rm);
+}
+
 static int write_records(struct exporter *x, struct wfile *w)
 {
-    sqlite3_stmt *s = store_prepare(
-        x->st, "SELECT json_set(" STORE_RECORD_JSON_SQL ", '$.seq', seq)"
-               " FROM records WHERE " UNCOLLECTED " ORDER BY seq");
+    struct strbuf sql = {0};
+    records_sql(&sql);
+    sqlite3_stmt *s = store_prepare(x->st, sql.buf);
+    strbuf_free(&sql);
     if (!s)
         return -1;
     struct strbuf line = {0};
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && !w->err && !cancelled(x)) {
+        const char *obj = col(s, 0);
+        size_t n = strlen(obj);
         strbuf_reset(&line);
-        strbuf_add(&line, col(s, 0));
+        if (sqlite3_column_type(s, 1) == SQLITE_NULL || n < 2) {
+            strbuf_add(&line, obj);
+        } else {
+            const char *personal = col(s, 1);
+            char *sealed = identity_seal(&x->keys->centre, personal, strlen(personal));
+            if (!sealed) {
+                rc = SQLITE_ERROR;
+                break;
+            }
+            strbuf_addn(&line, obj, n - 1); /* the object without its closing brace */
+            strbuf_add(&line, ",\"sealed\":\"");
+            strbuf_add(&line, sealed);
+            strbuf_add(&line, "\"}");
+            free(sealed);
+        }
         strbuf_add(&line, "\n");
         wfile_write(w, line.buf, line.len);
         x->res->records++;
@@ -404,6 +455,8 @@ static void build_manifest(struct exporter *x, const struct summary *sum, int64_
     strbuf_add_json_str(m, store_kiosk_id(x->st));
     strbuf_addf(m, ",\n  \"created_at\": \"%s\",\n  \"schema_version\": %d,\n", created,
                 STORE_SCHEMA_VERSION);
+    strbuf_addf(m, "  \"signed_by\": \"%s\",\n  \"sealed_to\": \"%s\",\n",
+                identity_key_id(x->keys->kiosk), x->keys->centre.id);
     strbuf_addf(m, "  \"record_count\": %d,\n  \"event_count\": %d,\n", x->res->records,
                 x->res->events);
     strbuf_addf(m, "  \"counts\": {%s},\n", sum->counts.buf ? sum->counts.buf : "");
@@ -418,7 +471,8 @@ static void build_manifest(struct exporter *x, const struct summary *sum, int64_
     strbuf_addf(m,
                 "  \"files\": [{\"name\": \"records.jsonl\", \"bytes\": %lld},"
                 " {\"name\": \"events.jsonl\", \"bytes\": %lld},"
-                " {\"name\": \"manifest.json\"}, {\"name\": \"SHA256SUMS\"}]\n}\n",
+                " {\"name\": \"manifest.json\"}, {\"name\": \"SHA256SUMS\"},"
+                " {\"name\": \"" BUNDLE_SIGNATURE_FILE "\"}]\n}\n",
                 (long long)sizes[0], (long long)sizes[1]);
 }
 
@@ -485,21 +539,60 @@ static int mark_collected(struct exporter *x, const struct summary *sum, int64_t
     return 0;
 }
 
-int export_bundle(struct store *st, const char *target_dir, int64_t now_ms,
-                  struct export_result *res, export_progress_fn progress, void *ctx,
-                  char *err, size_t errlen)
+int export_keys_load(const struct config *cfg, struct store *st, struct export_keys *keys,
+                     char *err, size_t errlen)
 {
-    struct export_opts o = {.progress = progress, .ctx = ctx};
-    return export_bundle_ex(st, target_dir, now_ms, &o, res, err, errlen);
+    memset(keys, 0, sizeof *keys);
+    enum sign_identity_state state;
+    if (sign_identity_open(cfg->data_dir, st, 0, &keys->kiosk, &state, err, errlen) < 0)
+        return -1;
+    if (!cfg->centre_public_key[0] ||
+        identity_pub_parse(cfg->centre_public_key, &keys->centre) < 0) {
+        util_seterr(err, errlen, "[centre] public_key is not set: the personal fields of a"
+                                 " bundle are sealed to it, so nothing can be exported");
+        return -1;
+    }
+    keys->has_centre = 1;
+    return 0;
 }
 
-int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
-                     const struct export_opts *opts, struct export_result *res, char *err,
-                     size_t errlen)
+void export_keys_clear(struct export_keys *keys)
+{
+    identity_free(keys->kiosk);
+    memset(keys, 0, sizeof *keys);
+}
+
+/* SIGNATURE: the kiosk's signature of the format, its id and the checksum list. */
+static int write_signature(struct exporter *x, const char *sums, size_t n, struct wfile *w)
+{
+    struct strbuf msg = {0}, line = {0};
+    strbuf_addf(&msg, BUNDLE_FORMAT "\n%s\n", store_kiosk_id(x->st));
+    strbuf_addn(&msg, sums, n);
+    char sig[IDENTITY_SIG_TEXT], hex[65];
+    identity_sign_text(x->keys->kiosk, msg.buf, msg.len, sig);
+    strbuf_addf(&line, BUNDLE_SIGNATURE_MAGIC " %s %s %s\n", store_kiosk_id(x->st),
+                identity_key_id(x->keys->kiosk), sig);
+    int rc = write_small(x, BUNDLE_SIGNATURE_FILE, line.buf, line.len, hex, w);
+    strbuf_free(&msg);
+    strbuf_free(&line);
+    return rc;
+}
+
+int export_bundle(struct store *st, const struct export_keys *keys, const char *target_dir,
+                  int64_t now_ms, struct export_result *res, export_progress_fn progress,
+                  void *ctx, char *err, size_t errlen)
+{
+    struct export_opts o = {.progress = progress, .ctx = ctx};
+    return export_bundle_ex(st, keys, target_dir, now_ms, &o, res, err, errlen);
+}
+
+int export_bundle_ex(struct store *st, const struct export_keys *keys, const char *target_dir,
+                     int64_t now_ms, const struct export_opts *opts, struct export_result *res,
+                     char *err, size_t errlen)
 {
     static const struct export_opts no_opts;
-    struct exporter x = {.st = st, .opts = opts ? opts : &no_opts, .res = res, .err = err,
-                         .errlen = errlen};
+    struct exporter x = {.st = st, .keys = keys, .opts = opts ? opts : &no_opts, .res = res,
+                         .err = err, .errlen = errlen};
     struct summary sum = {0};
     struct wfile *w = NULL;
     char hex[3][65], sums[512];
@@ -512,6 +605,13 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
     if (err && errlen)
         err[0] = 0;
     x.budget = x.opts->fail_after_bytes ? x.opts->fail_after_bytes : -1;
+    if (!keys || !keys->kiosk || !keys->has_centre) {
+        res->status = EXPORT_NO_KEY;
+        util_seterr(err, errlen, "%s", !keys || !keys->kiosk
+                                           ? "the kiosk has no signing key: nothing was exported"
+                                           : "[centre] public_key is not set: nothing was exported");
+        return -1;
+    }
     if (sodium_init() < 0) {
         res->status = EXPORT_IO;
         util_seterr(err, errlen, "the hashing library could not start");
@@ -550,7 +650,7 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
 
     if (reserve_name(&x, target_dir, now_ms) < 0)
         goto db_fail;
-    if (mkdir(x.tmp, 0755) < 0)
+    if (mkdir(x.tmp, 0700) < 0)
         return fail_io(&x, errno, "cannot create");
 
     /* One read transaction: the rows written are exactly the rows the summary counted
@@ -615,7 +715,8 @@ int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
     int n = snprintf(sums, sizeof sums, "%s  records.jsonl\n%s  events.jsonl\n%s  manifest.json\n",
                      hex[0], hex[1], hex[2]);
     char sums_hex[65];
-    if (write_small(&x, "SHA256SUMS", sums, (size_t)n, sums_hex, w) < 0)
+    if (write_small(&x, "SHA256SUMS", sums, (size_t)n, sums_hex, w) < 0 ||
+        write_signature(&x, sums, (size_t)n, w) < 0)
         goto io_fail;
     if (fsync_dir(x.tmp) < 0)
         goto io_fail;

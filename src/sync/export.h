@@ -1,7 +1,22 @@
 /* export — day's-end collection onto a removable drive: writes the records and the event
  * log not yet collected as a bundle folder `<kiosk id>-<YYYYMMDD>-<NNN>` holding
- * records.jsonl, events.jsonl, manifest.json and SHA256SUMS (`sha256sum -c` format),
- * and lists the drives a bundle can go to.
+ * records.jsonl, events.jsonl, manifest.json, SHA256SUMS (`sha256sum -c` format) and
+ * SIGNATURE, and lists the drives a bundle can go to.
+ *
+ * Signed and sealed (format kiosk-bundle/2): SIGNATURE is one line
+ *     LDSIG1 <kiosk id> <key id> <signature>
+ * the kiosk's Ed25519 signature (core/identity.h, base64url) of
+ *     "kiosk-bundle/2\n" <kiosk id> "\n" <the bytes of SHA256SUMS>
+ * so every file of the bundle is covered through its checksum, and the centre checks it
+ * against the key registered for that kiosk (kioskctl ingest).  In records.jsonl each
+ * record's personal fields — everything but the few kept in clear (EXPORT_CLEAR_FIELDS:
+ * which activity, job, training or service, ticket number, station …) — are taken out of
+ * "fields" and sealed to the centre's public key ([centre] public_key) as
+ *     "sealed": <base64url crypto_box_seal of the JSON object of those fields>
+ * (a record whose fields are not JSON at all has "fields": null and the whole text
+ * sealed).  Only the holder of the centre's secret key reads them: no name, ID number,
+ * phone or certificate number is on the stick in clear.  Files are mode 0600, the folder
+ * 0700: not readable by other users of a machine the stick is plugged into.
  *
  * Crash safety: everything is written into `<name>.tmp/`, each file fsync'd, the folder
  * fsync'd, renamed to its final name and the target directory fsync'd; only then are the
@@ -18,11 +33,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/identity.h"
+
+struct config;
 struct store;
 
 /* manifest.json "format": the bundle layout's version, raised only when the layout of
  * the files changes (not with the kiosk database's schema_version). */
-#define BUNDLE_FORMAT "kiosk-bundle/1"
+#define BUNDLE_FORMAT "kiosk-bundle/2"
+#define BUNDLE_SIGNATURE_FILE "SIGNATURE"
+#define BUNDLE_SIGNATURE_MAGIC "LDSIG1"
+
+/* The record fields that stay readable in a bundle: what was asked for or taken, never
+ * who.  Everything else is sealed to the centre. */
+#define EXPORT_CLEAR_FIELDS                                                                 \
+    "activity_id", "activity_title", "method", "local_time", "job_id", "job_title",         \
+        "job_employer", "job_area", "training_id", "training_title", "training_starts_at",  \
+        "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
+        "community_id", "community_name", "station", "consent", "is_update", "material_id", \
+        "seconds", "errand_uuid", "errand_kind", "grade", "screen", "verified"
 
 /* What happened, for a screen to say in the staff's language (export_status_text). */
 enum export_status {
@@ -34,7 +63,23 @@ enum export_status {
     EXPORT_IO,          /* any other write error */
     EXPORT_DB,          /* the kiosk database could not be read or marked */
     EXPORT_CANCELLED,   /* stopped on request; nothing marked */
+    EXPORT_NO_KEY,      /* no kiosk key to sign with or no centre key to seal to */
 };
+
+/* What signs and seals a bundle: the kiosk's identity and the centre's public key.
+ * export_keys_load fills it from the configuration and the data directory. */
+struct export_keys {
+    struct identity *kiosk;         /* owned */
+    struct identity_pub centre;
+    int has_centre;
+};
+
+/* Loads the kiosk's identity (never made here) and parses [centre] public_key.  Returns
+ * 0 when both are there, -1 with a sentence in err otherwise (keys holds what loaded;
+ * export_keys_clear it either way). */
+int export_keys_load(const struct config *cfg, struct store *st, struct export_keys *keys,
+                     char *err, size_t errlen);
+void export_keys_clear(struct export_keys *keys);
 
 struct export_result {
     enum export_status status;
@@ -57,7 +102,9 @@ struct export_opts {
     int64_t fail_after_bytes;
 };
 
-/* Writes a bundle of every record and event not yet collected into target_dir, named
+/* Writes a bundle of every record and event not yet collected into target_dir, signed
+ * with keys->kiosk and its personal fields sealed to keys->centre (EXPORT_NO_KEY when
+ * either is missing: nothing personal ever goes out in clear), named
  * from the store's kiosk id, the local date of now_ms and the next sequence number of
  * that day (kept in meta, so numbers never repeat even when folders are deleted).
  * progress(ctx, done, total) reports rows written.
@@ -65,13 +112,13 @@ struct export_opts {
  * nothing new (res->records == 0, EXPORT_NOTHING, no folder made); -1 with a sentence in
  * err and res->status telling why, nothing marked and no folder under the final name.
  * Events alone do not make a bundle: they travel with the next one that has records. */
-int export_bundle(struct store *st, const char *target_dir, int64_t now_ms,
-                  struct export_result *res, export_progress_fn progress, void *ctx,
-                  char *err, size_t errlen);
+int export_bundle(struct store *st, const struct export_keys *keys, const char *target_dir,
+                  int64_t now_ms, struct export_result *res, export_progress_fn progress,
+                  void *ctx, char *err, size_t errlen);
 /* The same with options (cancel flag, test hook); opts may be NULL. */
-int export_bundle_ex(struct store *st, const char *target_dir, int64_t now_ms,
-                     const struct export_opts *opts, struct export_result *res, char *err,
-                     size_t errlen);
+int export_bundle_ex(struct store *st, const struct export_keys *keys, const char *target_dir,
+                     int64_t now_ms, const struct export_opts *opts, struct export_result *res,
+                     char *err, size_t errlen);
 
 /* A short sentence for a status, zh != 0 for Chinese.  Static storage. */
 const char *export_status_text(enum export_status status, int zh);

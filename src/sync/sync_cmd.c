@@ -1,12 +1,11 @@
-/* sync_cmd — see sync_cmd.h.  Thin: argument checking and printing around export_,
- * upload_ and ingest_, which do the work and return the sentences printed here. */
+/* sync_cmd — see sync_cmd.h.  Thin: argument checking and printing around export_ and
+ * upload_, which do the work and return the sentences printed here. */
 #include "sync/sync_cmd.h"
 
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "sync/export.h"
-#include "sync/ingest.h"
 #include "sync/upload.h"
 
 #include <stdio.h>
@@ -83,8 +82,13 @@ int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char *
     }
     struct progress_line pl = {.verb = "exporting", .tty = isatty(STDOUT_FILENO)};
     struct export_result res;
+    struct export_keys keys;
     char err[512];
-    int rc = export_bundle(st, argv[1], wall_ms(), &res, print_progress, &pl, err, sizeof err);
+    int rc = -1;
+    if (export_keys_load(cfg, st, &keys, err, sizeof err) == 0)
+        rc = export_bundle(st, &keys, argv[1], wall_ms(), &res, print_progress, &pl, err,
+                           sizeof err);
+    export_keys_clear(&keys);
     end_progress(&pl);
     if (rc < 0) {
         fprintf(stderr, "export: %s\n", err);
@@ -139,37 +143,5 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
         fprintf(stderr, "upload: %s\n", err);
         return 1;
     }
-    return 0;
-}
-
-int sync_cmd_ingest(struct store *st, const struct config *cfg, int argc, char **argv)
-{
-    const char *conninfo = NULL, *words[1];
-    if (split_args(argc, argv, &conninfo, words, 1) != 1) {
-        fprintf(stderr, "usage: kioskctl ingest BUNDLE [--conninfo CONNINFO]\n");
-        return 2;
-    }
-    if (!conninfo)
-        conninfo = cfg ? cfg->centre_conninfo : "";
-    printf("verifying %s\n", words[0]);
-    fflush(stdout);
-    struct ingest_result res;
-    char err[768];
-    if (ingest_bundle(words[0], conninfo, &res, err, sizeof err) < 0) {
-        fprintf(stderr, "ingest: %s\n", err);
-        return 1;
-    }
-    printf("bundle %s (kiosk %s): %ld records, %ld new, %ld already present;"
-           " %ld events, %ld new\n",
-           res.bundle, res.kiosk_id, res.records, res.inserted, res.already, res.events,
-           res.events_inserted);
-    if (res.conflicts > 0)
-        printf("%ld record%s conflict%s with what the centre holds under the same UUID (see"
-               " kiosk_conflicts)\n", res.conflicts, res.conflicts == 1 ? "" : "s",
-               res.conflicts == 1 ? "s" : "");
-    if (res.refused > 0)
-        printf("%ld record%s refused (see kiosk_refusals), the first because %s; the kiosk"
-               " quarantines %s at its next upload\n", res.refused, res.refused == 1 ? "" : "s",
-               res.first_refusal, res.refused == 1 ? "it" : "them");
     return 0;
 }

@@ -48,8 +48,13 @@ static void *run(void *arg)
     if (store_open(j->cfg.data_dir, j->cfg.kiosk_id, &st, s.err, sizeof s.err) == 0) {
         if (j->kind == JOB_EXPORT) {
             struct export_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
-            s.rc = export_bundle_ex(st, j->target, j->now_ms, &o, &s.export_res, s.err,
-                                    sizeof s.err);
+            struct export_keys keys;
+            if (export_keys_load(&j->cfg, st, &keys, s.err, sizeof s.err) == 0)
+                s.rc = export_bundle_ex(st, &keys, j->target, j->now_ms, &o, &s.export_res,
+                                        s.err, sizeof s.err);
+            else
+                s.export_res.status = EXPORT_NO_KEY;
+            export_keys_clear(&keys);
         } else {
             struct upload_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
             s.rc = upload_pending_ex(st, &j->cfg, &o, &s.upload_res, s.err, sizeof s.err);

@@ -8,14 +8,18 @@
  *   sync_helper pending DATADIR              print the number not yet uploaded
  *   sync_helper unmark DATADIR               forget every upload mark
  *   sync_helper upload DATADIR CONNINFO BATCH
- *   sync_helper export DATADIR TARGET
- *   sync_helper ingest BUNDLE CONNINFO
+ *   sync_helper identity DATADIR             make the kiosk's key (once), print it
+ *   sync_helper export DATADIR TARGET        sealed to $CENTRE_PUBLIC_KEY (default: demo)
+ *   sync_helper ingest BUNDLE CONNINFO       opened with $CENTRE_SECRET_KEY_FILE
  *   sync_helper job-upload DATADIR CONNINFO BATCH EXTRA
  *                                            upload on a worker; meanwhile add EXTRA records
  *   sync_helper backoff                      check the back-off sequence
  * The kiosk id is $KIOSK_ID (default LD01). */
+#include "centre/centre_cmd.h"
 #include "core/config.h"
+#include "core/identity.h"
 #include "core/util.h"
+#include "receipt/sign.h"
 #include "store/store.h"
 #include "sync/sync_cmd.h"
 #include "sync/syncjob.h"
@@ -87,6 +91,9 @@ static void make_config(struct config *c, const char *dir, const char *conninfo,
     util_strlcpy(c->upload_conninfo, conninfo, sizeof c->upload_conninfo);
     c->upload_batch = atoi(batch);
     c->upload_connect_timeout_s = 5;
+    const char *pk = getenv("CENTRE_PUBLIC_KEY");
+    util_strlcpy(c->centre_public_key, pk && *pk ? pk : IDENTITY_DEMO_CENTRE_KEY,
+                 sizeof c->centre_public_key);
 }
 
 static int job_upload(const char *dir, const char *conninfo, const char *batch, long extra)
@@ -196,11 +203,27 @@ int main(int argc, char **argv)
         store_close(st);
         return rc;
     }
+    if (strcmp(cmd, "identity") == 0) {
+        struct store *st = open_store(argv[2]);
+        struct identity *id = NULL;
+        enum sign_identity_state state;
+        char err[512];
+        int rc = sign_identity_open(argv[2], st, 1, &id, &state, err, sizeof err);
+        if (rc == 0)
+            printf("%s\n", identity_public(id)->text);
+        else
+            fprintf(stderr, "sync_helper: %s\n", err);
+        identity_free(id);
+        store_close(st);
+        return rc ? 1 : 0;
+    }
     if (strcmp(cmd, "ingest") == 0 && argc == 4) {
         struct config cfg;
         config_defaults(&cfg);
+        const char *sk = getenv("CENTRE_SECRET_KEY_FILE");
+        util_strlcpy(cfg.centre_secret_key_file, sk ? sk : "", sizeof cfg.centre_secret_key_file);
         char *av[] = {"ingest", argv[2], "--conninfo", argv[3], NULL};
-        return sync_cmd_ingest(NULL, &cfg, 4, av);
+        return centre_cmd_ingest(&cfg, 4, av);
     }
     if (strcmp(cmd, "job-upload") == 0 && argc == 6)
         return job_upload(argv[2], argv[3], argv[4], atol(argv[5]));

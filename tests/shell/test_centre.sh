@@ -327,9 +327,80 @@ t_gaps() {
 }
 check "the kiosk's sequence is kept and a missing range is listed" t_gaps
 
+echo "== signed, sealed bundles"
+# LD03's hall has no network: its records travel on a USB stick.
+printf '%s\n' "press 报到登记" "press 姓名" "text 王五" "press 下一项" "text 341102198511200025" \
+    "press 下一项" "text 13712345678" "press 下一项" "text LD-2025-0007" "press 下一项" "press 下一项" \
+    "press 下一项" "press 下一项" "text 花园" "press 紫金街道花园社区外来党员服务站" "press 下一项" \
+    "press 我已阅读并同意" "press 提交" "expect 登记成功" >"$WORK/register.script"
+SU -c "CREATE ROLE centre_ingest LOGIN PASSWORD 'ci-pw' IN ROLE kiosk_ingest"
+cp kiosk-config/demo-centre.key "$WORK/centre.key" && chmod 600 "$WORK/centre.key"
+INGEST_CFG=$WORK/ingest.ini
+awk -v conn="host=$PGHOST port=$PGPORT dbname=kiosk user=centre_ingest password=ci-pw" -v key="$WORK/centre.key" '
+    /^\[/ { sec = $0 }
+    sec == "[centre]" && /^conninfo =/ { $0 = "conninfo = " conn }
+    sec == "[centre]" && /^secret_key_file =/ { $0 = "secret_key_file = " key }
+    { print }' kiosk-config/kiosk.ini >"$INGEST_CFG"
+ingest() { # ingest OUTNAME BUNDLE — at the centre, as its ingest operator
+    "$KIOSKCTL" --config "$INGEST_CFG" ingest "$2" >"$WORK/$1.out" 2>"$WORK/$1.err"
+}
+held3() { SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD03'"; }
+mkdir -p "$WORK/usb/1" "$WORK/usb/2"
+start 3 register && kctl 3 ex1 export "$WORK/usb/1"
+start 3 ticket && kctl 3 ex2 export "$WORK/usb/2"
+B1=$(ls -d "$WORK"/usb/1/LD03-*)
+B2=$(ls -d "$WORK"/usb/2/LD03-*)
+t_sealed() {
+    [ -d "$B1" ] && [ -d "$B2" ] && has "$WORK/ex1.out" "2 records" &&
+        ! grep -rqF -e 341102198511200025 -e 13712345678 -e 王五 -e LD-2025-0007 "$WORK/usb" &&
+        [ "$(stat -c %a "$B1")" = 700 ] &&
+        [ -z "$(find "$B1" "$B2" -type f ! -perm 600)" ]
+}
+check "no ID number, phone, name or certificate in clear in any bundle file; files private" t_sealed
+refused_bundle() { # refused_bundle NAME SENTENCE — the copy is refused, nothing loaded
+    ! ingest "$1" "$WORK/$1" && has "$WORK/$1.err" "$2" && has "$WORK/$1.err" "nothing was loaded" &&
+        eq "$(wc -l <"$WORK/$1.err")" 1 && eq "$(held3)" 0
+}
+t_tampered() {
+    cp -r "$B1" "$WORK/tampered" && sed -i 's/"kind":"queue_ticket"/"kind":"checkin"/' "$WORK/tampered/records.jsonl" &&
+        (cd "$WORK/tampered" && sha256sum records.jsonl events.jsonl manifest.json >SHA256SUMS) &&
+        refused_bundle tampered "signature does not match"
+}
+check "a changed record with recomputed checksums is refused" t_tampered
+t_unsigned() { cp -r "$B1" "$WORK/unsigned" && rm "$WORK/unsigned/SIGNATURE" && refused_bundle unsigned "not signed"; }
+check "an unsigned bundle is refused" t_unsigned
+t_uncovered() { cp -r "$B1" "$WORK/uncovered" && echo '{}' >"$WORK/uncovered/more.jsonl" &&
+    refused_bundle uncovered "more.jsonl is not part of a kiosk bundle (SHA256SUMS does not cover it)"; }
+check "a file not covered by the checksums is refused" t_uncovered
+t_symlink() { cp -r "$B1" "$WORK/linked" && mv "$WORK/linked/events.jsonl" "$WORK/events.jsonl" &&
+    ln -s "$WORK/events.jsonl" "$WORK/linked/events.jsonl" && refused_bundle linked "events.jsonl is a symbolic link"; }
+check "a symlink in a bundle is refused" t_symlink
+t_gap_then_whole() {
+    ingest in2 "$B2" && has "$WORK/in2.out" "1 records, 1 new" && eq "$(held3)" 1 &&
+        refused gp1 "" gaps LD03 && has "$WORK/gp1.out" "LD03	1	2	2" &&
+        ingest in1 "$B1" && has "$WORK/in1.out" "2 records, 2 new" && eq "$(held3)" 3 &&
+        centre gp2 gaps LD03 && has "$WORK/gp2.out" none &&
+        eq "$(SU -c "SELECT (payload->>'id_number') || ' ' || (payload->>'name') || ' ' || received_by || ' ' || source
+                     FROM kiosk_records WHERE kiosk_id = 'LD03' AND kind = 'registration'")" \
+            "341102198511200025 王五 centre_ingest bundle:$(basename "$B1")"
+}
+check "a bundle arriving before the one lost shows a gap, which closes when the other comes" t_gap_then_whole
+t_acknowledged() {
+    kctl 3 up3 upload && has "$WORK/up3.out" "0 new, 3 already at the centre" && eq "$(held3)" 3 &&
+        eq "$(sqlite3 "$WORK/k3/kiosk.db" "SELECT count(*) FROM records WHERE uploaded_at IS NULL")" 0
+}
+check "a later upload learns the centre holds the ingested records" t_acknowledged
+t_demo_key() {
+    # The kiosks' configs are copies of kiosk.ini outside the source tree, as in a hall.
+    ! kctl 1 dk check && has "$WORK/dk.out" "centre key: FAILED" && has "$WORK/dk.out" "DEMO key" &&
+        { "$KIOSKCTL" --data-dir "$WORK/k1" check >"$WORK/dk2.out" 2>&1 || true; } &&
+        has "$WORK/dk2.out" "the DEMO key (05627cbc; for the demo and tests only)"
+}
+check "check fails loudly on a kiosk configured with the demo centre key" t_demo_key
+
 t_keygen() {
-    centre kg keygen "$WORK/centre.key" && [ "$(stat -c %a "$WORK/centre.key")" = 600 ] &&
-        has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/centre.key" &&
+    centre kg keygen "$WORK/new-centre.key" && [ "$(stat -c %a "$WORK/new-centre.key")" = 600 ] &&
+        has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/new-centre.key" &&
         has "$WORK/kg2.err" "already there"
 }
 check "the centre's key pair: made once, private" t_keygen

@@ -1,5 +1,6 @@
-/* Tests for sync/export (and the checksum half of sync/ingest): a bundle that
- * `sha256sum -c` accepts, a manifest that counts right, nothing new → no folder, new
+/* Tests for sync/export: a bundle that `sha256sum -c` accepts, signed, its personal
+ * fields sealed (centre/ingest's checks of it: test_ingest.c), private files, a manifest
+ * that counts right, no export without the keys, nothing new → no folder, new
  * records only in the next bundle, numbering that survives deleted folders, and failed
  * writes (a drive that fills up, a read-only drive, a missing drive, a cancel) that mark
  * nothing and leave no bundle under its final name.
@@ -26,14 +27,16 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "core/identity.h"
+#include "receipt/sign.h"
 #include "sync/export.h"
-#include "sync/ingest.h"
 #include "sync/syncjob.h"
 
 struct fixture {
     char dir[64];           /* kiosk data */
     char target[64];        /* the "USB drive" */
     struct store *st;
+    struct export_keys keys; /* the kiosk's identity, the demo centre key */
     int64_t now;            /* 2026-12-01 09:00 in Lishui */
     int mounted;
 };
@@ -59,6 +62,10 @@ static int setup(void **state)
     char err[256] = "";
     if (store_open(f->dir, "LD01", &f->st, err, sizeof err) != 0)
         fail_msg("store_open: %s", err);
+    enum sign_identity_state ks;
+    assert_int_equal(sign_identity_open(f->dir, f->st, 1, &f->keys.kiosk, &ks, err, sizeof err), 0);
+    assert_int_equal(identity_pub_parse(IDENTITY_DEMO_CENTRE_KEY, &f->keys.centre), 0);
+    f->keys.has_centre = 1;
     assert_int_equal(util_parse_iso("2026-12-01T09:00:00+08:00", &f->now), 0);
     *state = f;
     return 0;
@@ -67,6 +74,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    export_keys_clear(&f->keys);
     store_close(f->st);
     if (f->mounted)
         umount2(f->target, MNT_DETACH);
@@ -195,7 +203,7 @@ static void on_progress(void *ctx, int done, int total)
 
 static int export(struct fixture *f, struct export_result *res, char *err, size_t errlen)
 {
-    return export_bundle(f->st, f->target, f->now, res, NULL, NULL, err, errlen);
+    return export_bundle(f->st, &f->keys, f->target, f->now, res, NULL, NULL, err, errlen);
 }
 
 /* ---- tests ---- */
@@ -212,7 +220,8 @@ static void test_export_writes_verified_bundle(void **state)
     struct export_result res;
     struct progress_seen ps = {0};
     char err[512] = "";
-    int rc = export_bundle(f->st, f->target, f->now, &res, on_progress, &ps, err, sizeof err);
+    int rc = export_bundle(f->st, &f->keys, f->target, f->now, &res, on_progress, &ps, err,
+                           sizeof err);
     if (rc != 0)
         fail_msg("export: %s", err);
     assert_int_equal(res.status, EXPORT_OK);
@@ -222,15 +231,25 @@ static void test_export_writes_verified_bundle(void **state)
     assert_true(ps.calls >= 1);
     assert_int_equal(ps.last_done, ps.last_total);
 
-    /* Exactly one folder, under the final name, with the four files. */
+    /* Exactly one folder, under the final name, with the five files, none of them
+     * readable by others. */
     assert_int_equal(entries(f->target), 1);
     char p[4400];
     pj(p, sizeof p, f->target, "LD01-20261201-001");
     assert_string_equal(res.path, p);
-    assert_int_equal(entries(p), 4);
+    assert_int_equal(entries(p), 5);
     assert_true(sha256sum_ok(p));
-    char e2[256];
-    assert_int_equal(ingest_verify(p, e2, sizeof e2), 0);
+    char e2[4400];
+    struct stat sb;
+    assert_int_equal(stat(p, &sb), 0);
+    assert_int_equal(sb.st_mode & 077, 0);
+    static const char *const names[] = {"records.jsonl", "events.jsonl", "manifest.json",
+                                        "SHA256SUMS", "SIGNATURE"};
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        pj(e2, sizeof e2, p, names[i]);
+        assert_int_equal(stat(e2, &sb), 0);
+        assert_int_equal(sb.st_mode & 077, 0);
+    }
 
     char rec[4400], man[4400];
     pj(rec, sizeof rec, p, "records.jsonl");
@@ -244,7 +263,9 @@ static void test_export_writes_verified_bundle(void **state)
     char ver[16];
     snprintf(ver, sizeof ver, "%d", STORE_SCHEMA_VERSION);
     assert_json(f, man, "$.schema_version", ver);
-    assert_json(f, man, "$.format", "kiosk-bundle/1");
+    assert_json(f, man, "$.format", "kiosk-bundle/2");
+    assert_json(f, man, "$.signed_by", identity_key_id(f->keys.kiosk));
+    assert_json(f, man, "$.sealed_to", f->keys.centre.id);
     assert_json(f, man, "$.record_count", "3");
     assert_json(f, man, "$.event_count", "2");
     assert_json(f, man, "$.counts.checkin", "2");
@@ -256,22 +277,27 @@ static void test_export_writes_verified_bundle(void **state)
     assert_json(f, man, "$.time_span.last", "2026-12-01T00:00:00.001Z");
     assert_json(f, man, "$.files[0].name", "records.jsonl");
 
-    /* Each line carries the record with its fields object as stored. */
+    /* Each line carries the record with its clear fields; the name is sealed. */
     char *t = util_read_file(rec, NULL);
     assert_non_null(t);
+    assert_null(strstr(t, "张三"));
     char *nl = strchr(t, '\n');
     *nl = 0;
     sqlite3_stmt *s = store_prepare(f->st, "SELECT ?1 ->> '$.uuid', ?1 ->> '$.kind',"
                                            " ?1 ->> '$.fields.name', ?1 ->> '$.kiosk_id',"
-                                           " ?1 ->> '$.local_date', json_type(?1, '$.fields')");
+                                           " ?1 ->> '$.local_date', json_type(?1, '$.fields'),"
+                                           " ?1 ->> '$.fields.n', ?1 ->> '$.sealed', ?1 ->> '$.seq'");
     sqlite3_bind_text(s, 1, t, -1, SQLITE_TRANSIENT);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     assert_string_equal(sqlite3_column_text(s, 0), ck[0]);
     assert_string_equal(sqlite3_column_text(s, 1), "checkin");
-    assert_string_equal(sqlite3_column_text(s, 2), "张三");
+    assert_null(sqlite3_column_text(s, 2));
     assert_string_equal(sqlite3_column_text(s, 3), "LD01");
     assert_string_equal(sqlite3_column_text(s, 4), "2026-12-01");
     assert_string_equal(sqlite3_column_text(s, 5), "object");
+    assert_null(sqlite3_column_text(s, 6)); /* not on the clear list: sealed too */
+    assert_true(strlen((const char *)sqlite3_column_text(s, 7)) > 40);
+    assert_string_equal(sqlite3_column_text(s, 8), "1");
     sqlite3_finalize(s);
     free(t);
 
@@ -388,7 +414,8 @@ static void assert_failed_cleanly(struct fixture *f, int total)
     assert_non_null(mkdtemp(good));
     struct export_result res;
     char err[512];
-    assert_int_equal(export_bundle(f->st, good, f->now, &res, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(
+        export_bundle(f->st, &f->keys, good, f->now, &res, NULL, NULL, err, sizeof err), 0);
     assert_int_equal(res.records, total);
     assert_true(sha256sum_ok(res.path));
     rm_tree(good);
@@ -402,7 +429,7 @@ static void test_full_drive_hook_marks_nothing(void **state)
     struct export_opts o = {.fail_after_bytes = 5000};
     struct export_result res;
     char err[512] = "";
-    assert_int_equal(export_bundle_ex(f->st, f->target, f->now, &o, &res, err, sizeof err), -1);
+    assert_int_equal(export_bundle_ex(f->st, &f->keys, f->target, f->now, &o, &res, err, sizeof err), -1);
     assert_int_equal(res.status, EXPORT_NO_SPACE);
     assert_non_null(strstr(err, "No space left"));
     assert_non_null(strstr(err, "nothing was marked"));
@@ -428,7 +455,7 @@ static void test_failure_in_last_file_marks_nothing(void **state)
     char err[512] = "";
     assert_int_equal(store_open(dir2, "LD01", &copy, err, sizeof err), 0);
     struct export_result res;
-    assert_int_equal(export_bundle(copy, probe, f->now, &res, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(export_bundle(copy, &f->keys, probe, f->now, &res, NULL, NULL, err, sizeof err), 0);
     store_close(copy);
     snprintf(cmd, sizeof cmd, "du -cb '%s'/*/* | tail -n1 | cut -f1", probe);
     FILE *pp = popen(cmd, "r");
@@ -441,7 +468,7 @@ static void test_failure_in_last_file_marks_nothing(void **state)
     assert_true(total > 200);
 
     struct export_opts o = {.fail_after_bytes = total - 60};
-    assert_int_equal(export_bundle_ex(f->st, f->target, f->now, &o, &res, err, sizeof err), -1);
+    assert_int_equal(export_bundle_ex(f->st, &f->keys, f->target, f->now, &o, &res, err, sizeof err), -1);
     assert_int_equal(res.status, EXPORT_NO_SPACE);
     assert_failed_cleanly(f, 3);
 }
@@ -500,41 +527,43 @@ static void test_missing_drive_and_cancel(void **state)
     add(f, "queue_ticket", 4, NULL);
     struct export_result res;
     char err[512] = "";
-    assert_int_equal(export_bundle(f->st, "/nonexistent/usb0", f->now, &res, NULL, NULL, err,
-                                   sizeof err),
+    assert_int_equal(export_bundle(f->st, &f->keys, "/nonexistent/usb0", f->now, &res, NULL, NULL,
+                                   err, sizeof err),
                      -1);
     assert_int_equal(res.status, EXPORT_NO_TARGET);
     assert_non_null(strstr(err, "/nonexistent/usb0"));
 
     int cancel = 1;
     struct export_opts o = {.cancel = &cancel};
-    assert_int_equal(export_bundle_ex(f->st, f->target, f->now, &o, &res, err, sizeof err), -1);
+    assert_int_equal(export_bundle_ex(f->st, &f->keys, f->target, f->now, &o, &res, err, sizeof err), -1);
     assert_int_equal(res.status, EXPORT_CANCELLED);
     assert_failed_cleanly(f, 4);
 }
 
-static void test_damaged_bundle_is_refused(void **state)
+/* Without the centre's key nothing is exported: personal data never leaves in clear. */
+static void test_no_keys_no_export(void **state)
 {
     struct fixture *f = *state;
-    add(f, "consultation", 3, NULL);
+    add(f, "registration", 2, NULL);
+    struct export_keys none = {f->keys.kiosk, {{0}, "", ""}, 0};
     struct export_result res;
-    char err[512];
-    assert_int_equal(export(f, &res, err, sizeof err), 0);
-    char p[4400];
-    pj(p, sizeof p, res.path, "records.jsonl");
-    FILE *fp = fopen(p, "a");
-    assert_non_null(fp);
-    fputs("{}\n", fp);
-    fclose(fp);
-    assert_false(sha256sum_ok(res.path));
-    assert_int_equal(ingest_verify(res.path, err, sizeof err), -1);
-    assert_non_null(strstr(err, "records.jsonl does not match"));
-
-    pj(p, sizeof p, res.path, "events.jsonl");
-    assert_int_equal(unlink(p), 0);
-    pj(p, sizeof p, res.path, "records.jsonl");
-    assert_int_equal(truncate(p, 0), 0);
-    assert_int_equal(ingest_verify(res.path, err, sizeof err), -1);
+    char err[512] = "";
+    assert_int_equal(export_bundle(f->st, &none, f->target, f->now, &res, NULL, NULL, err,
+                                   sizeof err), -1);
+    assert_int_equal(res.status, EXPORT_NO_KEY);
+    assert_non_null(strstr(err, "[centre] public_key"));
+    assert_int_equal(entries(f->target), 0);
+    struct config cfg;
+    config_defaults(&cfg);
+    util_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+    struct export_keys k;
+    assert_int_equal(export_keys_load(&cfg, f->st, &k, err, sizeof err), -1);
+    export_keys_clear(&k);
+    util_strlcpy(cfg.centre_public_key, IDENTITY_DEMO_CENTRE_KEY, sizeof cfg.centre_public_key);
+    assert_int_equal(export_keys_load(&cfg, f->st, &k, err, sizeof err), 0);
+    assert_string_equal(identity_key_id(k.kiosk), identity_key_id(f->keys.kiosk));
+    export_keys_clear(&k);
+    assert_failed_cleanly(f, 2);
 }
 
 static void test_list_drives(void **state)
@@ -592,6 +621,7 @@ static void test_export_on_worker_thread(void **state)
     config_defaults(&cfg);
     util_strlcpy(cfg.kiosk_id, "LD01", sizeof cfg.kiosk_id);
     util_strlcpy(cfg.data_dir, f->dir, sizeof cfg.data_dir);
+    util_strlcpy(cfg.centre_public_key, IDENTITY_DEMO_CENTRE_KEY, sizeof cfg.centre_public_key);
     struct syncjob *job;
     int notes = 0;
     char err[512] = "";
@@ -643,7 +673,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_full_tmpfs_marks_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_drive_marks_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_drive_and_cancel, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_damaged_bundle_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_keys_no_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_drives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_on_worker_thread, setup, teardown),
     };

@@ -3,6 +3,7 @@
 
 #include "core/util.h"
 #include "ui/textcache.h"
+#include "ui/theme.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -276,21 +277,8 @@ static void text_in(struct draw_ctx *dc, const char *s, SDL_Rect r, int size, in
 
 void draw_background(struct draw_ctx *dc, SDL_Rect clip)
 {
-    set_color(dc->ren, COL_BG);
+    set_color(dc->ren, theme_background());
     SDL_RenderFillRect(dc->ren, &clip);
-}
-
-static uint32_t role_text(enum ui_role role)
-{
-    switch (role) {
-    case ROLE_PRIMARY:
-    case ROLE_HEADER: return COL_WHITE;
-    case ROLE_MUTED: return COL_MUTED;
-    case ROLE_ERROR: return COL_ERROR;
-    case ROLE_OK: return COL_OK;
-    case ROLE_ACCENT: return COL_RED_DARK;
-    default: return COL_TEXT;
-    }
 }
 
 static int radius_of(const struct ui_widget *w, int def)
@@ -301,90 +289,52 @@ static int radius_of(const struct ui_widget *w, int def)
 static void draw_panel(struct draw_ctx *dc, const struct ui_widget *w)
 {
     int rad = radius_of(w, 20);
-    switch (w->o.role) {
-    case ROLE_BACKDROP: fill_round(dc, w->r, 0, 0x00000080); break;
-    case ROLE_HEADER: fill_round(dc, w->r, rad, COL_RED); break;
-    case ROLE_ACCENT: fill_round(dc, w->r, rad, COL_GOLD_SOFT); break;
-    case ROLE_PRIMARY: fill_round(dc, w->r, rad, COL_RED); break;
-    case ROLE_SELECTED: card(dc, w->r, rad, COL_SELECTED, COL_RED, 3); break;
-    case ROLE_ERROR: card(dc, w->r, rad, 0xFDECEAFF, COL_ERROR, 3); break;
-    case ROLE_OK: card(dc, w->r, rad, 0xE8F5E9FF, COL_OK, 3); break;
-    case ROLE_MUTED: fill_round(dc, w->r, rad, 0xEAE4D9FF); break;
-    default:
-        /* Lists and cards: a soft shadow, then the card. */
-        if (w->o.radius >= 0)
-            fill_round(dc, rect(w->r.x, w->r.y + 4, w->r.w, w->r.h), rad, 0x0000001A);
-        card(dc, w->r, rad, COL_CARD, 0, 0);
-    }
+    struct theme_look l = theme_panel(w->o.role);
+    /* Plain cards and lists: a soft shadow under the card. */
+    if (w->o.role == ROLE_NORMAL && w->o.radius >= 0)
+        fill_round(dc, rect(w->r.x, w->r.y + 4, w->r.w, w->r.h), rad, 0x0000001A);
+    card(dc, w->r, w->o.role == ROLE_BACKDROP ? 0 : rad, l.fill, l.border, l.border_w);
 }
 
 static void draw_button(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
 {
     int rad = radius_of(w, 16);
-    uint32_t fill = COL_CARD, border = COL_BORDER, fg = COL_TEXT;
-    switch (w->o.role) {
-    case ROLE_PRIMARY:
-        fill = pressed ? COL_RED_DARK : COL_RED;
-        border = 0;
-        fg = COL_WHITE;
-        break;
-    case ROLE_HEADER:
-        fill = pressed ? COL_RED_DARK : 0xFFFFFF26;
-        border = 0xFFFFFFB0;
-        fg = COL_WHITE;
-        break;
-    case ROLE_SELECTED:
-        fill = pressed ? 0xF6D3CFFF : COL_SELECTED;
-        border = COL_RED;
-        fg = COL_RED_DARK;
-        break;
-    case ROLE_ACCENT:
-        fill = pressed ? 0xD9A22BFF : COL_GOLD;
-        border = 0;
-        fg = 0x3A2500FF;
-        break;
-    default:
-        fill = pressed ? 0xEDE6DAFF : COL_CARD;
-    }
-    if (w->o.disabled) {
-        fill = COL_DISABLED;
-        border = 0;
-        fg = 0x7A746BFF;
-    }
-    if (w->o.role != ROLE_HEADER && !pressed)
+    struct theme_look l = theme_button(w->o.role, pressed, w->o.disabled);
+    /* A raised shadow says "press me"; pressed and disabled buttons lie flat. */
+    if (w->o.role != ROLE_HEADER && !pressed && !w->o.disabled)
         fill_round(dc, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), rad, 0x00000022);
-    card(dc, w->r, rad, fill, border, 2);
-    text_in(dc, w->text, rect_inset(w->r, 8), w->o.size ? w->o.size : SIZE_LARGE, 1, fg,
+    card(dc, w->r, rad, l.fill, l.border, l.border_w);
+    text_in(dc, w->text, rect_inset(w->r, 8), w->o.size ? w->o.size : SIZE_LARGE, 1, l.text,
             TEXT_CENTER, w->o.max_lines ? w->o.max_lines : 2, 0);
 }
 
 static void draw_tile(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
 {
     SDL_Rect r = w->r;
-    uint32_t fill = pressed ? 0xF3E3DCFF : COL_CARD;
+    struct theme_look l = theme_tile(w->o.role == ROLE_ACCENT, pressed);
     fill_round(dc, rect(r.x, r.y + 6, r.w, r.h), 28, 0x00000024);
-    fill_round(dc, r, 28, fill);
-    /* A red band at the top edge ties the tiles to the header. */
-    fill_round(dc, rect(r.x, r.y, r.w, 14), 7, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
-    fill_rect(dc, rect(r.x, r.y + 7, r.w, 21), fill);
+    fill_round(dc, r, 28, l.fill);
+    /* A band at the top edge ties the tiles to the header. */
+    fill_round(dc, rect(r.x, r.y, r.w, 14), 7, l.line);
+    fill_rect(dc, rect(r.x, r.y + 7, r.w, 21), l.fill);
     int base = r.h < r.w ? r.h : r.w;
     /* Large text takes room from the emblem, never from the words. */
     int rad = dc->large ? base / 7 : base / 5;
     if (rad > 74)
         rad = 74;
     int cx = r.x + r.w / 2, cy = r.y + 28 + rad + (dc->large ? base / 30 : base / 14);
-    draw_circle(dc, cx, cy, rad, w->o.role == ROLE_ACCENT ? COL_GOLD : COL_RED);
-    draw_circle(dc, cx, cy, rad - 6, w->o.role == ROLE_ACCENT ? 0xF0C65AFF : 0xC8242CFF);
+    draw_circle(dc, cx, cy, rad, l.border);
+    draw_circle(dc, cx, cy, rad - 6, l.accent);
     if (w->icon)
         text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad * 11 / 10, 1,
-                COL_WHITE, TEXT_CENTER, 1, 0);
+                l.accent_text, TEXT_CENTER, 1, 0);
     int ty = cy + rad + (dc->large ? base / 40 : base / 18);
     int title = w->o.size ? w->o.size : SIZE_TITLE;
     int th = (dc->large ? title * 13 / 10 : title) * 3 / 2;
-    text_in(dc, w->text, rect(r.x + 16, ty, r.w - 32, th), title, 1, COL_TEXT, TEXT_CENTER, 1, 0);
+    text_in(dc, w->text, rect(r.x + 16, ty, r.w - 32, th), title, 1, l.text, TEXT_CENTER, 1, 0);
     if (w->sub)
         text_in(dc, w->sub, rect(r.x + 24, ty + th, r.w - 48, r.y + r.h - ty - th - 12),
-                SIZE_SMALL, 0, COL_MUTED, TEXT_CENTER, 2, 1);
+                SIZE_SMALL, 0, l.sub, TEXT_CENTER, 2, 1);
 }
 
 static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
@@ -393,14 +343,23 @@ static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int press
     int lh = (dc->large ? SIZE_BODY * 13 / 10 : SIZE_BODY) * 3 / 2;
     int hh = w->hint ? (dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL) * 3 / 2 : 0;
     int err = w->o.role == ROLE_ERROR;
-    text_in(dc, w->text, rect(r.x + 4, r.y, r.w - 8, lh), SIZE_BODY, 1, COL_TEXT, TEXT_LEFT, 1, 0);
+    struct theme_look l = theme_field(w->o.focused, err, pressed);
+    text_in(dc, w->text, rect(r.x + 4, r.y, r.w - 8, lh), SIZE_BODY, 1, l.text, TEXT_LEFT, 1, 0);
     SDL_Rect box = {r.x, r.y + lh, r.w, r.h - lh - hh};
-    uint32_t border = w->o.focused ? COL_RED : err ? COL_ERROR : COL_BORDER;
-    card(dc, box, 14, pressed ? 0xF7F2EAFF : COL_CARD, border, w->o.focused ? 4 : 2);
+    card(dc, box, 14, l.fill, l.border, l.border_w);
     SDL_Rect inner = rect_inset(box, 18);
-    if (w->sub && *w->sub) {
-        text_in(dc, w->sub, inner, SIZE_LARGE, 0, COL_TEXT, TEXT_LEFT, 1, 0);
+    /* An error says so by a badge too, not by colour alone: a red disc with "!" at the
+     * box's right end. */
+    if (err) {
+        int d = inner.h < 56 ? inner.h : 56;
+        SDL_Rect badge = {box.x + box.w - 14 - d, box.y + (box.h - d) / 2, d, d};
+        fill_round(dc, badge, d / 2, l.accent);
+        text_in(dc, "!", badge, d * 3 / 4 * 10 / (dc->large ? 13 : 10), 1, l.accent_text,
+                TEXT_CENTER, 1, 0);
+        inner.w -= d + 8;
     }
+    if (w->sub && *w->sub)
+        text_in(dc, w->sub, inner, SIZE_LARGE, 0, l.text, TEXT_LEFT, 1, 0);
     if (w->o.focused && !dc->fit) {
         /* The caret sits after the value. */
         int vw = 0, vh = 0;
@@ -408,61 +367,48 @@ static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int press
         if (w->sub && *w->sub)
             textcache_get(dc->tc, w->sub, &st, inner.w, 1, &vw, &vh);
         int chh = st.size_px * 5 / 4;
-        set_color(dc->ren, COL_RED);
-        SDL_Rect caret = {inner.x + vw + 3, inner.y + (inner.h - chh) / 2, 4, chh};
-        SDL_RenderFillRect(dc->ren, &caret);
+        fill_rect(dc, rect(inner.x + vw + 3, inner.y + (inner.h - chh) / 2, 4, chh),
+                  theme_caret());
     }
     if (w->hint)
-        text_in(dc, w->hint, rect(r.x + 4, r.y + r.h - hh, r.w - 8, hh), SIZE_SMALL, err,
-                err ? COL_ERROR : COL_MUTED, TEXT_LEFT, 1, 0);
+        text_in(dc, w->hint, rect(r.x + 4, r.y + r.h - hh, r.w - 8, hh), SIZE_SMALL, err, l.sub,
+                TEXT_LEFT, 1, 0);
 }
 
 static void draw_checkbox(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
 {
     SDL_Rect r = w->r;
+    struct theme_look l = theme_checkbox(w->o.selected, pressed);
     int b = r.h < 64 ? r.h - 8 : 56;
     SDL_Rect box = {r.x, r.y + (r.h - b) / 2, b, b};
-    card(dc, box, 10, pressed ? 0xEDE6DAFF : COL_CARD, w->o.selected ? COL_RED : 0x8A8276FF,
-         3);
+    card(dc, box, 10, l.fill, l.border, l.border_w);
     if (w->o.selected) {
-        fill_round(dc, rect_inset(box, 9), 6, COL_RED);
-        text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3, 1, COL_WHITE, TEXT_CENTER, 1, 0);
+        fill_round(dc, rect_inset(box, 9), 6, l.accent);
+        text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3, 1, l.accent_text, TEXT_CENTER, 1, 0);
     }
-    text_in(dc, w->text, rect(r.x + b + 20, r.y, r.w - b - 20, r.h), w->o.size ? w->o.size : SIZE_BODY,
-            1, COL_TEXT, TEXT_LEFT, 2, 0);
+    text_in(dc, w->text, rect(r.x + b + 20, r.y, r.w - b - 20, r.h),
+            w->o.size ? w->o.size : SIZE_BODY, 1, l.text, TEXT_LEFT, 2, 0);
 }
 
 static void draw_key(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
 {
-    uint32_t fill = pressed ? COL_GOLD : COL_CARD, fg = COL_TEXT;
-    if (w->o.role == ROLE_PRIMARY) {
-        fill = pressed ? COL_RED_DARK : COL_RED;
-        fg = COL_WHITE;
-    } else if (w->o.role == ROLE_MUTED) {
-        fill = pressed ? COL_GOLD : 0xE3DCCFFF;
-    } else if (w->o.selected) {
-        fill = pressed ? COL_GOLD : COL_GOLD_SOFT;
-    }
-    if (w->o.disabled) {
-        fill = 0xE6E1D8FF;
-        fg = 0xA39C90FF;
-    }
+    struct theme_look l = theme_key(w->o.role, w->o.selected, pressed, w->o.disabled);
     if (!pressed)
         fill_round(dc, rect(w->r.x, w->r.y + 3, w->r.w, w->r.h), 12, 0x00000030);
     SDL_Rect r = pressed ? rect(w->r.x, w->r.y + 2, w->r.w, w->r.h) : w->r;
-    fill_round(dc, r, 12, fill);
-    text_in(dc, w->text, rect_inset(r, 4), w->o.size ? w->o.size : SIZE_LARGE, 0, fg, TEXT_CENTER,
-            1, 0);
+    fill_round(dc, r, 12, l.fill);
+    text_in(dc, w->text, rect_inset(r, 4), w->o.size ? w->o.size : SIZE_LARGE, 0, l.text,
+            TEXT_CENTER, 1, 0);
 }
 
 static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed)
 {
     SDL_Rect r = w->r;
-    uint32_t fill = pressed ? 0xF3E9E2FF : w->o.selected ? COL_SELECTED : COL_CARD;
-    fill_rect(dc, r, fill);
-    fill_rect(dc, rect(r.x + 24, r.y + r.h - 2, r.w - 48, 2), 0xE6DFD3FF);
+    struct theme_look l = theme_row(w->o.selected, pressed);
+    fill_rect(dc, r, l.fill);
+    fill_rect(dc, rect(r.x + 24, r.y + r.h - 2, r.w - 48, 2), l.line);
     if (w->o.selected)
-        fill_rect(dc, rect(r.x, r.y, 8, r.h), COL_RED);
+        fill_rect(dc, rect(r.x, r.y, 8, r.h), l.border);
     int title = w->o.size ? w->o.size : SIZE_LARGE;
     int tsz = dc->large ? title * 13 / 10 : title;
     /* The title line, with the detail (one or two lines) under it, centred together. */
@@ -475,20 +421,20 @@ static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed
         y0 = r.y + (r.h - tsz * 3 / 2 - ssz * 3 / 2 * lines) / 2;
         if (y0 < r.y + 8)
             y0 = r.y + 8;
-        text_in(dc, w->text, rect(r.x + 32, y0, r.w - 64, tsz * 3 / 2), title, 1, COL_TEXT,
+        text_in(dc, w->text, rect(r.x + 32, y0, r.w - 64, tsz * 3 / 2), title, 1, l.text,
                 TEXT_LEFT, 1, 0);
         dc->teaser = w->o.teaser;
         text_in(dc, w->sub, rect(r.x + 32, y0 + tsz * 3 / 2, r.w - 64, ssz * 3), SIZE_SMALL, 0,
-                COL_MUTED, TEXT_LEFT, 2, 1);
+                l.sub, TEXT_LEFT, 2, 1);
         dc->teaser = 0;
     } else {
-        text_in(dc, w->text, rect(r.x + 32, r.y, r.w - 64, r.h), title, 1, COL_TEXT, TEXT_LEFT,
+        text_in(dc, w->text, rect(r.x + 32, r.y, r.w - 64, r.h), title, 1, l.text, TEXT_LEFT,
                 1, 0);
     }
     /* The tag, right of the title on its line. */
     if (w->hint)
         text_in(dc, w->hint, rect(r.x + r.w / 2, y0, r.w / 2 - 32, tsz * 3 / 2), SIZE_BODY, 1,
-                COL_RED_DARK, TEXT_RIGHT, 1, 0);
+                l.accent, TEXT_RIGHT, 1, 0);
 }
 
 static SDL_Texture *image_texture(struct draw_images *im, const struct ui_widget *w)
@@ -553,7 +499,7 @@ void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SD
     case UI_PANEL: draw_panel(dc, w); break;
     case UI_LABEL:
         text_in(dc, w->text, w->r, w->o.size ? w->o.size : SIZE_BODY, w->o.bold,
-                role_text(w->o.role), w->o.align, w->o.max_lines, 0);
+                theme_label(w->o.role), w->o.align, w->o.max_lines, 0);
         break;
     case UI_BUTTON: draw_button(dc, w, pressed); break;
     case UI_TILE: draw_tile(dc, w, pressed); break;

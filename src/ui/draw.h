@@ -1,5 +1,5 @@
-/* draw — turns widgets into pixels: the theme's colours, rounded cards, text through the
- * text cache, images.  Only ui.c calls it, during ui_draw(), with the clip rectangle of
+/* draw — turns widgets into pixels: the theme's colours (ui/theme.h), rounded cards, text
+ * through the text cache, images.  Only ui.c calls it, during ui_draw(), with the clip rectangle of
  * the dirty area already set.  Never decides layout or what is dirty. */
 #ifndef KIOSK_DRAW_H
 #define KIOSK_DRAW_H
@@ -24,24 +24,6 @@ struct draw_ctx {
     struct draw_fit *fit;
     const struct ui_widget *widget;   /* the widget being drawn */
     int teaser;                       /* the text being drawn is an excerpt (ui_opts) */
-};
-
-/* The theme.  Colours are 0xRRGGBBAA. */
-enum {
-    COL_BG = 0xF4F0E8FF,
-    COL_CARD = 0xFFFFFFFF,
-    COL_BORDER = 0xD8D0C2FF,
-    COL_TEXT = 0x1F1F1FFF,
-    COL_MUTED = 0x5A5550FF,
-    COL_RED = 0xB3141CFF,
-    COL_RED_DARK = 0x86090FFF,
-    COL_GOLD = 0xE8B53CFF,
-    COL_GOLD_SOFT = 0xFBEFD0FF,
-    COL_OK = 0x1E7B34FF,
-    COL_ERROR = 0xC0161FFF,
-    COL_SELECTED = 0xFCE9E7FF,
-    COL_DISABLED = 0xC9C3B9FF,
-    COL_WHITE = 0xFFFFFFFF,
 };
 
 void draw_background(struct draw_ctx *dc, SDL_Rect clip);

@@ -440,19 +440,73 @@ int app_frame(struct app *a)
     return ui_draw(a->ui, force);
 }
 
+/* ---- the header ---------------------------------------------------------------------- */
+
+int app_header_slot_w(struct app *a, struct ui *ui)
+{
+    /* As wide as 呼叫工作人员 / Call staff needs on a header button at this text size. */
+    return ui_text_width(ui, app_t(a, "chrome.call_staff"), SIZE_LARGE, 1) + 56;
+}
+
+void app_header_slot(struct app *a, struct ui *ui, SDL_Rect slot)
+{
+    /* Empty until 呼叫工作人员 (issue 14) is built here: the header keeps its room. */
+    (void)a;
+    (void)ui;
+    (void)slot;
+}
+
+/* A header button as wide as its words need, at least min. */
+static int header_button_w(struct ui *ui, const char *text, int min)
+{
+    int w = ui_text_width(ui, text, SIZE_LARGE, 1) + 56;
+    return w < min ? min : w;
+}
+
+int app_large_text_button(struct app *a, struct ui *ui, SDL_Rect r, enum ui_role role)
+{
+    struct ui_opts o = {.role = ui_large_text(ui) ? ROLE_SELECTED : role, .size = SIZE_LARGE,
+                        .max_lines = 1};
+    if (!ui_button(ui, r, app_t(a, "home.large_text"), &o))
+        return 0;
+    ui_set_large_text(ui, !ui_large_text(ui));
+    a->need_full_redraw = 1;
+    return 1;
+}
+
 SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title)
 {
-    int W = ui_width(ui), H = ui_height(ui);
-    int hh = ui_portrait(ui) ? 150 : 130;
+    int W = ui_width(ui), H = ui_height(ui), m = 16, gap = 12, bh = 90, top = 20;
+    const char *back_t = app_t(a, "nav.back"), *home_t = app_t(a, "nav.home");
+    int bw = header_button_w(ui, back_t, 160), hw = header_button_w(ui, home_t, 160);
+    int lw = header_button_w(ui, app_t(a, "home.large_text"), 180);
+    int sw = app_header_slot_w(a, ui);
+    /* 返回 at the left; 首页 at the right with 大字模式 and the slot before it; the title
+     * between them when it fits there on one line, else on a line of its own under the
+     * buttons (portrait, long English titles). */
+    int left = m + bw + 24, right = W - m - hw - gap - lw - gap - sw - 24;
+    int tw = ui_text_width(ui, title, SIZE_TITLE, 1);
+    int one_row = tw <= right - left;
+    int th = ui_text_height(ui, title, SIZE_TITLE, 1, W - 2 * m - 48, 0);
+    int hh = one_row ? top + bh + top : top + bh + 8 + th + 16;
     struct ui_opts band = {.role = ROLE_HEADER, .radius = -1};
     ui_panel(ui, rect(0, 0, W, hh), &band);
-    struct ui_opts bo = {.role = ROLE_HEADER, .size = SIZE_LARGE};
-    int bw = ui_large_text(ui) ? 210 : 180, bh = hh - 40;
-    int back = ui_button(ui, rect(24, 20, bw, bh), app_t(a, "nav.back"), &bo);
-    int home = ui_button(ui, rect(W - 24 - bw, 20, bw, bh), app_t(a, "nav.home"), &bo);
-    struct ui_opts to = {.role = ROLE_HEADER, .size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER,
-                         .max_lines = 1};
-    ui_label(ui, rect(48 + bw, 0, W - 2 * (48 + bw), hh), title, &to);
+    struct ui_opts bo = {.role = ROLE_HEADER, .size = SIZE_LARGE, .max_lines = 1};
+    int back = ui_button(ui, rect(m, top, bw, bh), back_t, &bo);
+    int home = ui_button(ui, rect(W - m - hw, top, hw, bh), home_t, &bo);
+    SDL_Rect lr = rect(W - m - hw - gap - lw, top, lw, bh);
+    app_large_text_button(a, ui, lr, ROLE_HEADER);
+    app_header_slot(a, ui, rect(lr.x - gap - sw, top, sw, bh));
+    struct ui_opts to = {.role = ROLE_HEADER, .size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER};
+    if (one_row) {
+        /* Centred on the screen when that leaves the buttons clear, else in the gap. */
+        int x = (W - tw) / 2;
+        if (x < left || x + tw > right)
+            x = left + (right - left - tw) / 2;
+        ui_label(ui, rect(x - 8, 0, tw + 16, hh), title, &to);
+    } else {
+        ui_label(ui, rect(m + 24, top + bh + 8, W - 2 * m - 48, th), title, &to);
+    }
     if (home || back)
         a->nav = home ? 2 : 1;
     return rect(0, hh, W, H - hh);

@@ -14,6 +14,7 @@
 
 #include "app/i18n.h"
 #include "core/config.h"
+#include "ui/ui.h"
 #include "receipt/printer.h"
 
 struct identity;
@@ -128,10 +129,20 @@ void app_tick(struct app *a);
 /* Rebuilds the widgets (until stable) and draws what changed.  Returns 1 if drawn. */
 int app_frame(struct app *a);
 
-/* Builds the header shared by every screen but Home: title, 返回, 首页.  Returns the
- * content area below it.  Handles the two buttons: the screen goes after this build,
- * so the build goes on as if nothing happened. */
+/* Builds the header shared by every screen but Home: 返回, the title, the header slot,
+ * 大字模式 and 首页.  Returns the content area below it (the header is taller when the
+ * title needs a line of its own).  Handles the buttons: 返回 and 首页 act after this
+ * build, so the build goes on as if nothing happened; 大字模式 switches at once. */
 SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title);
+/* 大字模式 / Large text in r (every screen has one: the header's, Home's bar): switched
+ * for the rest of the visit, back to [display] large_text at the idle reset.  role: its
+ * look when off.  Returns 1 when it was pressed. */
+int app_large_text_button(struct app *a, struct ui *ui, SDL_Rect r, enum ui_role role);
+/* The header's slot for a button every public screen shows beside 大字模式, kept as wide
+ * as 呼叫工作人员 / Call staff needs (issue 14 fills it): its width at this text size,
+ * and the call that builds it in slot (Home calls it for its bar too). */
+int app_header_slot_w(struct app *a, struct ui *ui);
+void app_header_slot(struct app *a, struct ui *ui, SDL_Rect slot);
 
 /* The receipt screen for the committed record uuid: pushed after a registration (and
  * wherever an errand ends with a receipt); it lays the receipt out and starts printing.

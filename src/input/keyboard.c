@@ -94,7 +94,7 @@ struct kbd {
     int latin_run;           /* a hardware capital began a Latin word on the pinyin page */
     struct fit {             /* text sizes that fit the word keys, remembered */
         const char *text;
-        int w, px, size;
+        int w, px, size, lines; /* px: the large-text flag it was measured for */
     } fit[24];
     int nfit;
 };
@@ -363,35 +363,58 @@ static int row_tenths(const struct keydef *row)
     return t;
 }
 
-/* The largest of the word keys' sizes at which text fits a key w px wide ("Next field"
- * in large text would otherwise end in an ellipsis).  Remembered per catalogue string,
- * width and text factor, so a steady frame measures nothing. */
-static int fit_size(struct kbd *k, struct ui *ui, const char *text, int w)
+/* The size of a word key's text in a key w px wide: in normal text the largest of the
+ * word keys' sizes at which it fits on one line; in large text the largest that fits and
+ * is no smaller than that, else two lines at that size ("Next field" in large text once
+ * shrank to 23 px: no text is ever smaller in large-text mode than in normal).  *lines:
+ * 1 or 2.  Remembered per catalogue string, width and text factor, so a steady frame
+ * measures nothing. */
+static int fit_size(struct kbd *k, struct ui *ui, const char *text, int w, int *lines)
 {
     static const int sizes[] = {SIZE_BODY, SIZE_SMALL, 22, 18};
-    int px0 = ui_px(ui, SIZE_BODY);
+    int large = ui_large_text(ui);
     for (int i = 0; i < k->nfit; i++)
-        if (k->fit[i].text == text && k->fit[i].w == w && k->fit[i].px == px0)
+        if (k->fit[i].text == text && k->fit[i].w == w && k->fit[i].px == large) {
+            *lines = k->fit[i].lines;
             return k->fit[i].size;
-    int size = sizes[ARRAY_LEN(sizes) - 1];
+        }
+    int normal = sizes[ARRAY_LEN(sizes) - 1];
     for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
-        struct text_style st = {.size_px = ui_px(ui, sizes[i])};
+        struct text_style st = {.size_px = sizes[i]};
         if (text_width(ui_fonts(ui), text, -1, &st) <= w - 16) {
-            size = sizes[i];
+            normal = sizes[i];
             break;
+        }
+    }
+    int size = normal;
+    *lines = 1;
+    if (large) {
+        /* Two lines at the normal size unless one line fits at a larger one. */
+        size = (normal * 10 + 12) / 13;
+        *lines = 2;
+        for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+            struct text_style st = {.size_px = ui_px(ui, sizes[i])};
+            if (st.size_px < normal)
+                break;
+            if (text_width(ui_fonts(ui), text, -1, &st) <= w - 16) {
+                size = sizes[i];
+                *lines = 1;
+                break;
+            }
         }
     }
     if (k->nfit == (int)ARRAY_LEN(k->fit))
         k->nfit = 0; /* layouts changed many times: start over */
-    k->fit[k->nfit++] = (struct fit){text, w, px0, size};
+    k->fit[k->nfit++] = (struct fit){text, w, large, size, *lines};
     return size;
 }
 
 static int key_size(struct kbd *k, struct ui *ui, const struct keydef *d, const char *text,
-                    int w)
+                    int w, int *lines)
 {
+    *lines = 1;
     if (d->op != OP_CHAR)
-        return fit_size(k, ui, text, w);
+        return fit_size(k, ui, text, w, lines);
     return 44;
 }
 
@@ -406,7 +429,9 @@ static int build_row(struct kbd *k, struct ui *ui, const struct keydef *row, SDL
     for (const struct keydef *d = row; d->op != OP_END; d++) {
         int w = d->tenths * (unit + GAP) / 10 - GAP;
         const char *text = d->op == OP_CHAR ? d->s : tr(k, d->s);
-        struct ui_opts o = {.size = key_size(k, ui, d, text, w)};
+        int lines;
+        struct ui_opts o = {.size = key_size(k, ui, d, text, w, &lines)};
+        o.max_lines = lines;
         if (d->op == OP_NEXT)
             o.role = ROLE_PRIMARY;
         else if (d->op != OP_CHAR)
@@ -504,14 +529,17 @@ static int build_candidates(struct kbd *k, struct ui *ui, SDL_Rect bar, int rows
     SDL_Rect prev = rect(nx, cands_y, nav_w, CAND_H);
     SDL_Rect next = rows >= 2 ? rect(nx, cands_y + CAND_H + GAP, nav_w, CAND_H)
                               : rect(nx + nav_w + GAP, cands_y, nav_w, CAND_H);
-    struct ui_opts po = {.size = fit_size(k, ui, tr(k, "kbd.prev"), nav_w), .role = ROLE_MUTED,
+    int pl, nl;
+    struct ui_opts po = {.size = fit_size(k, ui, tr(k, "kbd.prev"), nav_w, &pl), .role = ROLE_MUTED,
                          .disabled = !pinyin_has_prev(k->py)};
+    po.max_lines = pl;
     if (ui_key(ui, prev, tr(k, "kbd.prev"), &po)) {
         pinyin_page_prev(k->py);
         return 0;
     }
-    struct ui_opts no = {.size = fit_size(k, ui, tr(k, "kbd.next"), nav_w), .role = ROLE_MUTED,
+    struct ui_opts no = {.size = fit_size(k, ui, tr(k, "kbd.next"), nav_w, &nl), .role = ROLE_MUTED,
                          .disabled = !pinyin_has_next(k->py)};
+    no.max_lines = nl;
     if (ui_key(ui, next, tr(k, "kbd.next"), &no))
         pinyin_page_next(k->py);
     return 0;
@@ -561,14 +589,17 @@ static int build_pad(struct kbd *k, struct ui *ui, SDL_Rect area, struct kbd_act
         }
     }
     int cx = x0 + 3 * (kw + GAP);
-    struct ui_opts del = {.size = fit_size(k, ui, tr(k, "kbd.delete"), kw), .role = ROLE_MUTED};
+    int dl, xl;
+    struct ui_opts del = {.size = fit_size(k, ui, tr(k, "kbd.delete"), kw, &dl), .role = ROLE_MUTED};
+    del.max_lines = dl;
     struct keydef dd = {OP_DEL, "kbd.delete", 10};
     if (ui_key(ui, rect(cx, y0, kw, 2 * kh + GAP), tr(k, "kbd.delete"), &del) && !fired) {
         do_op(k, &dd, act);
         fired = 1;
     }
-    struct ui_opts nx = {.size = fit_size(k, ui, tr(k, "kbd.next_field"), kw),
+    struct ui_opts nx = {.size = fit_size(k, ui, tr(k, "kbd.next_field"), kw, &xl),
                          .role = ROLE_PRIMARY};
+    nx.max_lines = xl;
     struct keydef dn = {OP_NEXT, "kbd.next_field", 10};
     if (ui_key(ui, rect(cx, y0 + 2 * (kh + GAP), kw, 2 * kh + GAP), tr(k, "kbd.next_field"), &nx)
         && !fired) {

@@ -256,8 +256,10 @@ static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect di
         SDL_Rect row = rect_row(digits, 4, i / 3, 16);
         SDL_Rect cell = rect_col(row, 3, i % 3, 16);
         if (dk[i]) {
-            /* Large text must still fit the key's height. */
-            if (key(ui, cell, dk[i], ui_large_text(ui) ? 56 : SIZE_HUGE, ROLE_NORMAL))
+            /* As large as the key allows: the large-text factor is taken back (the
+             * digits keep, never go below, their normal size). */
+            if (key(ui, cell, dk[i], ui_large_text(ui) ? SIZE_HUGE * 10 / 13 : SIZE_HUGE,
+                    ROLE_NORMAL))
                 type_text(s, dk[i]);
         } else if (key(ui, cell, app_t(a, "checkin.key.backspace"), SIZE_TITLE, ROLE_MUTED)) {
             backspace(s);

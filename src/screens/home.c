@@ -134,31 +134,33 @@ static void home_build(struct app *a, struct ui *ui)
         }
     }
 
-    /* Bottom bar: hint for scanning, hotline, the two switches. */
+    /* Bottom bar: hint for scanning, hotline, the header slot and the two switches. */
     int by = H - bottom + 20, bh = portrait ? 96 : 100;
-    struct ui_opts sw = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
-    struct ui_opts lt = sw;
-    lt.role = ui_large_text(ui) ? ROLE_SELECTED : ROLE_NORMAL;
+    struct ui_opts sw = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
     struct ui_opts hint = {.role = ROLE_MUTED, .size = SIZE_BODY, .max_lines = 2};
     const char *hotline = ui_strf(ui, "%s %s", app_t(a, "home.hotline"), a->cfg.hotline);
-    SDL_Rect bsw1, bsw2;
+    SDL_Rect bsw1, bsw2, slot;
+    int slot_w = app_header_slot_w(a, ui);
     if (portrait) {
-        bsw1 = rect(60, by, (W - 160) / 2, bh);
-        bsw2 = rect(100 + (W - 160) / 2, by, (W - 160) / 2, bh);
+        int bw = (W - 120 - 2 * 24 - slot_w) / 2;
+        slot = rect(60, by, slot_w, bh);
+        bsw1 = rect(60 + slot_w + 24, by, bw, bh);
+        bsw2 = rect(W - 60 - bw, by, bw, bh);
         ui_label(ui, rect(60, by + bh + 14, W - 120, 50), app_t(a, "home.scan_hint"), &hint);
         ui_label(ui, rect(60, by + bh + 64, W - 120, 50), hotline, &hint);
     } else {
         bsw1 = rect(W - 60 - 2 * 300 - 30, by, 300, bh);
         bsw2 = rect(W - 60 - 300, by, 300, bh);
-        ui_label(ui, rect(70, by, W - 800, bh / 2), app_t(a, "home.scan_hint"), &hint);
-        ui_label(ui, rect(70, by + bh / 2, W - 800, bh / 2), hotline, &hint);
+        slot = rect(bsw1.x - 30 - slot_w, by, slot_w, bh);
+        ui_label(ui, rect(70, by, slot.x - 100, bh / 2), app_t(a, "home.scan_hint"), &hint);
+        ui_label(ui, rect(70, by + bh / 2, slot.x - 100, bh / 2), hotline, &hint);
     }
+    app_header_slot(a, ui, slot);
     if (ui_button(ui, bsw1, app_t(a, "home.lang_switch"), &sw)) {
         app_set_lang(a, a->lang == LANG_ZH ? LANG_EN : LANG_ZH);
         return;
     }
-    if (ui_button(ui, bsw2, app_t(a, "home.large_text"), &lt))
-        ui_set_large_text(ui, !ui_large_text(ui));
+    app_large_text_button(a, ui, bsw2, ROLE_NORMAL);
 }
 
 const struct screen screen_home = {

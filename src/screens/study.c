@@ -4,7 +4,7 @@
  * time in large, well-spaced text with its pictures, 上一页 / 下一页 and the page count.
  *
  * The reader is meant for someone who reads slowly and without glasses: body text at
- * 40 px (52 px in large-text mode, which the reader itself can switch), a line every
+ * 40 px (52 px in large-text mode, switched in the header as on every screen), a line every
  * 1.8 em, at most about 35 characters a line, and whole pages instead of
  * scrolling.  Pages come from ui/markdown.h, laid out once per text size and screen;
  * switching the size keeps the reader at the same place in the article.
@@ -295,32 +295,24 @@ static void sr_build(struct app *a, struct ui *ui)
     ui_panel(ui, rect(tx, ty + t1 + t2 + 8, tw, 3), &rule);
     md_build_page(ui, s->pages, s->page, L.column.x, L.column.y, s->m.id);
 
-    /* The bar: 大字 on the left, 上一页 · 第 2 / 5 页 · 下一页 in the middle (landscape) or
-     * sharing the rest of the width (portrait), each as wide as its words need. */
+    /* The bar: 上一页 · 第 2 / 5 页 · 下一页 in the middle, each as wide as its words need
+     * (大字模式 is in the header, as on every screen: the pages are laid out again for it
+     * and the reader stays at the same place). */
     char cur[16], all[16];
     snprintf(cur, sizeof cur, "%d", s->page + 1);
     snprintf(all, sizeof all, "%d", n);
     const char *counter = KIT_FILL(ui, app_t(a, "study.page"), cur, all);
     int gap = 24;
-    int lw = ui_text_width(ui, app_t(a, "study.large"), SIZE_BODY, 1) + 56;
     int cw = ui_text_width(ui, counter, SIZE_LARGE, 1) + 32;
     int bw = ui_text_width(ui, app_t(a, "study.prev"), SIZE_LARGE, 1) + 64;
     int bw2 = ui_text_width(ui, app_t(a, "study.next"), SIZE_LARGE, 1) + 64;
     bw = bw2 > bw ? bw2 : bw;
-    lw = lw < 220 ? 220 : lw;
     bw = bw < 240 ? 240 : bw;
-    int mid;
+    int mid = L.bar.x + (L.bar.w - (2 * bw + cw + 2 * gap)) / 2;
     if (ui_portrait(ui)) {
-        bw = (L.bar.w - lw - cw - 3 * gap) / 2;
-        mid = L.bar.x + lw + gap;
-    } else {
-        mid = L.bar.x + (L.bar.w - (2 * bw + cw + 2 * gap)) / 2;
-        if (mid < L.bar.x + lw + gap)
-            mid = L.bar.x + lw + gap;
+        bw = (L.bar.w - cw - 2 * gap) / 2;
+        mid = L.bar.x;
     }
-    struct ui_opts lo = {.role = ui_large_text(ui) ? ROLE_SELECTED : ROLE_NORMAL,
-                         .size = SIZE_BODY, .max_lines = 1};
-    int large = ui_button(ui, rect(L.bar.x, L.bar.y, lw, L.bar.h), app_t(a, "study.large"), &lo);
     struct ui_opts po = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .disabled = s->page == 0,
                          .max_lines = 1};
     int prev = ui_button(ui, rect(mid, L.bar.y, bw, L.bar.h), app_t(a, "study.prev"), &po);
@@ -334,8 +326,6 @@ static void sr_build(struct app *a, struct ui *ui)
         s->page--;
     else if (next && s->page + 1 < n)
         s->page++;
-    else if (large)
-        ui_set_large_text(ui, !ui_large_text(ui)); /* the next build lays out again */
 }
 
 /* Page keys on a keyboard, for the rare kiosk that has one. */

@@ -398,7 +398,7 @@ static void draw_key(struct draw_ctx *dc, const struct ui_widget *w, int pressed
     SDL_Rect r = pressed ? rect(w->r.x, w->r.y + 2, w->r.w, w->r.h) : w->r;
     fill_round(dc, r, 12, l.fill);
     text_in(dc, w->text, rect_inset(r, 4), w->o.size ? w->o.size : SIZE_LARGE, 0, l.text,
-            TEXT_CENTER, 1, 0);
+            TEXT_CENTER, w->o.max_lines ? w->o.max_lines : 1, 0);
 }
 
 static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed)

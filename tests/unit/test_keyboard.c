@@ -3,8 +3,9 @@
  * the keyboard, not overlapping; each key's text its character), pinyin with candidates,
  * space, backspace and paging, punctuation finishing the pinyin, the numeric pads per
  * field kind, the hardware keyboard and input-method text, the variant switch and reset,
- * a keyboard without an engine, and every character of assets/rare-names.txt reachable
- * by pages and the 繁/异体 switch. */
+ * a keyboard without an engine, every character of assets/rare-names.txt reachable
+ * by pages and the 繁/异体 switch, and in large-text mode no key's words smaller than in
+ * normal mode or cut. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/i18n.h"
 #include "core/util.h"
 #include "input/keyboard.h"
 #include "input/pinyin.h"
@@ -610,6 +612,72 @@ static void test_rare_names(void **state)
     assert_true(by_variant >= 1);
 }
 
+/* ---- large text -------------------------------------------------------------------- */
+
+struct cat_lang {
+    struct i18n *cat;
+    enum lang lang;
+};
+
+static const char *tr_cat(void *ctx, const char *key)
+{
+    struct cat_lang *cl = ctx;
+    return i18n_get(cl->cat, cl->lang, key);
+}
+
+/* Every key of every pad and first page, in both languages and on both screens: in
+ * large-text mode no key's words are smaller than in normal mode, and none is cut or
+ * shortened (`fit`). */
+static void test_large_text_keys(void **state)
+{
+    struct fixture *f = *state;
+    char err[256];
+    struct cat_lang cl = {i18n_load("assets/i18n", err, sizeof err), LANG_ZH};
+    assert_non_null(cl.cat);
+    for (int lang = 0; lang < 2; lang++)
+        for (int scr = 0; scr < 2; scr++)
+            for (int kind = 0; kind < KBD_KIND_COUNT; kind++) {
+                cl.lang = (enum lang)lang;
+                f->cur = scr ? &f->port : &f->land;
+                struct kbd *k = kbd_create(f->py, tr_cat, &cl);
+                kbd_set_kind(k, (enum kbd_kind)kind);
+                struct {
+                    char text[64];
+                    int px;
+                } normal[80];
+                int n = 0;
+                for (int large = 0; large < 2; large++) {
+                    struct ui *ui = f->cur->ui;
+                    ui_set_large_text(ui, large);
+                    struct kbd_action act;
+                    ui_begin(ui);
+                    kbd_build(k, ui, f->cur->kbd, "姓名", &act);
+                    ui_end(ui);
+                    for (int i = 0; i < ui_visible_count(ui); i++) {
+                        const struct ui_widget *w = ui_visible_at(ui, i);
+                        if (w->kind != UI_KEY || !w->text[0])
+                            continue;
+                        int px = ui_px(ui, w->o.size ? w->o.size : SIZE_LARGE);
+                        if (!large && n < 80) {
+                            util_strlcpy(normal[n].text, w->text, sizeof normal[n].text);
+                            normal[n++].px = px;
+                        }
+                        for (int j = 0; large && j < n; j++)
+                            if (!strcmp(normal[j].text, w->text) && px < normal[j].px) {
+                                printf("%s %s kind %d: \"%s\" %d px in large text, %d px in normal\n",
+                                       lang ? "en" : "zh", scr ? "portrait" : "landscape", kind,
+                                       w->text, px, normal[j].px);
+                                fail();
+                            }
+                    }
+                    assert_int_equal(ui_fit(ui, NULL, NULL), 0);
+                }
+                ui_set_large_text(f->cur->ui, 0);
+                kbd_destroy(k);
+            }
+    i18n_free(cl.cat);
+}
+
 int main(void)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
@@ -625,6 +693,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_variant_switch_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_engine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rare_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_text_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -501,10 +501,10 @@ static void jd_build(struct app *a, struct ui *ui)
                    s->rc < 0 ? ROLE_ERROR : ROLE_NORMAL);
         return;
     }
-    SDL_Rect view;
+    SDL_Rect view, pager;
     int interest = kit_action_bar(a, ui, c, app_t(a, "jobs.interest.note"), ROLE_MUTED,
-                                  app_t(a, "jobs.interest"), 0, &view);
-    kit_card(a, ui, view, "jobs.detail", &s->ls, detail_content, s);
+                                  app_t(a, "jobs.interest"), 0, &view, &pager);
+    kit_card(a, ui, view, "jobs.detail", &s->ls, detail_content, s, pager);
     if (interest)
         app_push(a, &jobs_interest_screen, &s->d.job); /* the detail outlives the form */
 }

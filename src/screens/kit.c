@@ -3,6 +3,7 @@
 
 #include "app/app.h"
 #include "core/util.h"
+#include "ui/text.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -135,22 +136,40 @@ void kit_pager(struct app *a, struct ui *ui, SDL_Rect r, SDL_Rect view, struct u
     if (content_h <= view.h)
         return;
     int ph = kit_pager_h(ui), max = content_h - view.h;
-    SDL_Rect bar = rect(r.x, r.y + r.h - ph, r.w, ph);
     const char *up = app_t(a, "kit.page_up"), *down = app_t(a, "kit.page_down");
     int bw = ui_text_width(ui, up, SIZE_LARGE, 1), dw = ui_text_width(ui, down, SIZE_LARGE, 1);
     bw = (bw > dw ? bw : dw) + 64;
     if (bw < 240)
         bw = 240;
-    /* Each button only when there is more that way; the count keeps its place. */
-    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
-    int go_up = ls->offset > 0.5f && ui_button(ui, rect(bar.x, bar.y, bw, bar.h), up, &bo);
-    int go_down = ls->offset < (float)max - 0.5f &&
-                  ui_button(ui, rect(bar.x + bar.w - bw, bar.y, bw, bar.h), down, &bo);
     const char *count = in_view(a, ui, items, ls->offset, view.h, content_h);
-    int cw = bar.w - 2 * bw - 32;
     struct ui_opts co = {.size = SIZE_BODY, .role = ROLE_MUTED, .align = TEXT_CENTER,
                          .max_lines = 2};
-    ui_label(ui, rect(bar.x + bw + 16, bar.y, cw, bar.h), count, &co);
+    /* A bar: 上一屏 · count · 下一屏 along the bottom of r; in a narrow column (the
+     * side of a detail) the count over the two buttons. */
+    SDL_Rect bar = rect(r.x, r.y + r.h - ph, r.w, ph), cr, ur, dr;
+    int stacked = r.w < 2 * bw + 200 && r.h >= 2 * ph;
+    if (stacked && 2 * bw + 16 <= r.w) {
+        /* The count over the two buttons side by side. */
+        int ch = ui_text_height(ui, count, SIZE_BODY, 0, r.w, 2);
+        cr = rect(r.x, bar.y - 8 - ch, r.w, ch);
+        ur = rect(bar.x, bar.y, (r.w - 16) / 2, ph);
+        dr = rect(bar.x + bar.w - ur.w, bar.y, ur.w, ph);
+    } else if (stacked) {
+        /* Too narrow for both: 上一屏 over 下一屏, the count over them. */
+        int ch = ui_text_height(ui, count, SIZE_BODY, 0, r.w, 2);
+        ur = rect(r.x, bar.y - 12 - ph, r.w, ph);
+        dr = rect(r.x, bar.y, r.w, ph);
+        cr = rect(r.x, ur.y - 8 - ch, r.w, ch);
+    } else {
+        cr = rect(bar.x + bw + 16, bar.y, bar.w - 2 * bw - 32, bar.h);
+        ur = rect(bar.x, bar.y, bw, ph);
+        dr = rect(bar.x + bar.w - bw, bar.y, bw, ph);
+    }
+    /* Each button only when there is more that way; the count keeps its place. */
+    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
+    int go_up = ls->offset > 0.5f && ui_button(ui, ur, up, &bo);
+    int go_down = ls->offset < (float)max - 0.5f && ui_button(ui, dr, down, &bo);
+    ui_label(ui, cr, count, &co);
     if (go_up || go_down) {
         ls->offset = page_to(items, ls->offset, view.h, content_h, go_down ? 1 : -1);
         ls->velocity = 0;
@@ -231,10 +250,12 @@ int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int s
 
 /* ---- the detail card ----------------------------------------------------------------------- */
 
-int kit_flow_shows(struct kit_flow *f, int h)
+/* A piece at f->y of height h: measuring, notes where it begins (snap: a page may begin
+ * there); building, whether it shows. */
+static int piece(struct kit_flow *f, int h, int snap)
 {
     if (!f->build) {
-        if (f->ntops < KIT_FLOW_PIECES)
+        if (snap && f->ntops < KIT_FLOW_PIECES)
             f->tops[f->ntops++] = f->y;
         return 0;
     }
@@ -243,32 +264,54 @@ int kit_flow_shows(struct kit_flow *f, int h)
     return in || cut;
 }
 
+int kit_flow_shows(struct kit_flow *f, int h) { return piece(f, h, 1); }
+
+/* text as lines, each a piece of its own, so a page ends at a line, never in one, and a
+ * long paragraph starts on this page instead of leaving it half empty.  keep: the first
+ * line stays with what comes before it (a heading).  Returns the height. */
+static int flow_lines(struct kit_flow *f, const char *text, int size, int bold,
+                      enum ui_role role, int keep_first)
+{
+    struct ui *ui = f->ui;
+    struct text_style st = {.size_px = ui_px(ui, size), .bold = bold};
+    struct text_line lines[128];
+    int n = text_break(ui_fonts(ui), text, &st, f->w, lines, (int)ARRAY_LEN(lines));
+    if (n > (int)ARRAY_LEN(lines))
+        n = (int)ARRAY_LEN(lines); /* longer than any detail: the rest is not shown */
+    int lh = text_line_height(ui_fonts(ui), &st), y0 = f->y;
+    struct ui_opts o = {.size = size, .bold = bold, .role = role, .max_lines = 1};
+    for (int i = 0; i < n; i++) {
+        f->y = y0 + i * lh;
+        if (piece(f, lh, !(keep_first && i == 0)) && lines[i].len > 0)
+            ui_label(ui, rect(f->x, f->y, f->w, lh),
+                     ui_strf(ui, "%.*s", lines[i].len, text + lines[i].start), &o);
+    }
+    f->y = y0;
+    return n * lh;
+}
+
 void kit_flow_text(struct kit_flow *f, const char *text, int size, int bold, enum ui_role role,
                    int gap)
 {
-    int h = ui_text_height(f->ui, text, size, bold, f->w, 0);
-    if (kit_flow_shows(f, h)) {
-        struct ui_opts o = {.size = size, .bold = bold, .role = role};
-        ui_label(f->ui, rect(f->x, f->y, f->w, h), text, &o);
-    }
-    f->y += h + gap;
+    f->y += flow_lines(f, text, size, bold, role, 0) + gap;
 }
 
 void kit_flow_section(struct kit_flow *f, const char *heading, const char *body,
                       const char *none)
 {
-    /* One piece: a heading never stands alone at the bottom of a page. */
+    /* The heading never stands alone at the bottom of a page: it shows only with the
+     * body's first line under it, and a page may not begin between the two. */
     struct ui *ui = f->ui;
     body = body && *body ? body : none;
     int hh = ui_text_height(ui, heading, SIZE_LARGE, 1, f->w, 0);
-    int bh = ui_text_height(ui, body, SIZE_LARGE, 0, f->w, 0);
-    if (kit_flow_shows(f, hh + 4 + bh)) {
+    struct text_style st = {.size_px = ui_px(ui, SIZE_LARGE)};
+    int first = text_line_height(ui_fonts(ui), &st);
+    if (piece(f, hh + 4 + first, 1)) {
         struct ui_opts ho = {.size = SIZE_LARGE, .bold = 1, .role = ROLE_ACCENT};
         ui_label(ui, rect(f->x, f->y, f->w, hh), heading, &ho);
-        struct ui_opts bo = {.size = SIZE_LARGE};
-        ui_label(ui, rect(f->x, f->y + hh + 4, f->w, bh), body, &bo);
     }
-    f->y += hh + 4 + bh + 28;
+    f->y += hh + 4;
+    f->y += flow_lines(f, body, SIZE_LARGE, 0, ROLE_NORMAL, 1) + 28;
 }
 
 int kit_pill_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 2; }
@@ -294,11 +337,44 @@ void kit_flow_pill(struct kit_flow *f, const char *text, int gap)
     f->y += kit_pill_h(f->ui) + gap;
 }
 
+/* Width of the widest word of s that a line may not break: a run of letters, digits and
+ * signs (Chinese breaks between any two characters). */
+static int widest_word(struct ui *ui, const char *s, int size, int bold)
+{
+    int best = 0;
+    while (*s) {
+        const char *e = s, *p = s;
+        while (*p) {
+            const char *q = p;
+            uint32_t cp = utf8_next(&q);
+            if (cp == ' ' || cp >= 0x2E80)
+                break;
+            p = e = q;
+        }
+        if (e > s) {
+            int w = ui_text_width(ui, ui_strf(ui, "%.*s", (int)(e - s), s), size, bold);
+            best = w > best ? w : best;
+            s = e;
+        } else {
+            utf8_next(&s);
+        }
+    }
+    return best;
+}
+
 void kit_flow_facts(struct kit_flow *f, const char *const *keys, const char *const *values,
                     int n, int cols)
 {
     struct ui *ui = f->ui;
     int gap = 20, cw = (f->w - (cols - 1) * gap) / cols, kh = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    /* Fewer columns when a value has a word wider than its box ("¥4000–5500/month" in
+     * large text): words are never split across lines. */
+    for (int i = 0; i < n && cols > 1; i++)
+        if (widest_word(ui, values[i], SIZE_LARGE, 1) > cw - 48) {
+            cols = cols > 2 ? 2 : 1;
+            cw = (f->w - (cols - 1) * gap) / cols;
+            i = -1;
+        }
     for (int row = 0; row * cols < n; row++) {
         /* The boxes of a row are as tall as its tallest value; values line up at the top. */
         int vh = 0;
@@ -369,7 +445,7 @@ static int card_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
 }
 
 void kit_card(struct app *a, struct ui *ui, SDL_Rect view, const char *key,
-              struct ui_list_state *ls, kit_content_fn fn, void *ctx)
+              struct ui_list_state *ls, kit_content_fn fn, void *ctx, SDL_Rect pager)
 {
     struct ui_opts card = {.role = ROLE_NORMAL, .radius = 24};
     ui_panel(ui, view, &card);
@@ -378,7 +454,8 @@ void kit_card(struct app *a, struct ui *ui, SDL_Rect view, const char *key,
     cc.f.y = 32; /* the card's padding, as card_row places the content */
     fn(&cc.f, ctx);
     int content_h = cc.f.y + 8;
-    SDL_Rect win = kit_view(ui, inner, content_h, 0);
+    /* The paging bar inside the card, at its bottom, unless it has a place outside. */
+    SDL_Rect win = pager.w > 0 ? inner : kit_view(ui, inner, content_h, 0);
     /* Pages begin where pieces begin (the top first; two columns interleave). */
     int tops[KIT_FLOW_PIECES + 1] = {0}, n = 1;
     for (int i = 0; i < cc.f.ntops; i++) {
@@ -393,35 +470,43 @@ void kit_card(struct app *a, struct ui *ui, SDL_Rect view, const char *key,
      * window is built (kit_flow_shows). */
     ui_list(ui, win, key, ls, 1, content_h > win.h ? content_h : win.h, card_row, &cc);
     struct kit_items items = {.tops = tops, .n = n};
-    kit_pager(a, ui, rect(inner.x + 24, inner.y, inner.w - 48, inner.h - 8), win, ls, content_h,
-              &items);
+    kit_pager(a, ui,
+              pager.w > 0 ? pager : rect(inner.x + 24, inner.y, inner.w - 48, inner.h - 8), win,
+              ls, content_h, &items);
 }
 
 int kit_action_bar(struct app *a, struct ui *ui, SDL_Rect c, const char *note,
-                   enum ui_role note_role, const char *button, int disabled, SDL_Rect *above)
+                   enum ui_role note_role, const char *button, int disabled, SDL_Rect *above,
+                   SDL_Rect *pager)
 {
-    int portrait = ui_portrait(ui), m = portrait ? 32 : 48, barh = 130;
-    SDL_Rect bar = rect(c.x + m, c.y + c.h - 24 - barh, c.w - 2 * m, barh);
-    int bw = ui_text_width(ui, button, SIZE_TITLE, 1) + 80;
-    bw = portrait ? bar.w : bw < 520 ? 520 : bw > bar.w / 2 ? bar.w / 2 : bw;
-    /* The note beside the button when it fits there (two lines), else above the bar. */
-    int nw = portrait ? bar.w - 16 : bar.w - bw - 40;
-    int nh = note ? ui_text_height(ui, note, SIZE_BODY, 0, nw, 0) : 0;
-    int beside = !portrait && nh <= bar.h;
-    if (!beside && note && !portrait) {
-        nw = bar.w - 16;
-        nh = ui_text_height(ui, note, SIZE_BODY, 0, nw, 0);
-    }
-    int top = bar.y - (beside || !note ? 0 : nh + 16);
-    *above = rect(c.x + m, c.y + 24, c.w - 2 * m, top - 24 - c.y - 24);
+    int portrait = ui_portrait(ui), m = portrait ? 32 : 48, bh = 130;
     struct ui_opts no = {.size = SIZE_BODY, .role = note_role};
-    if (note && beside)
-        ui_label(ui, rect(bar.x + 8, bar.y, nw, bar.h), note, &no);
-    else if (note)
-        ui_label(ui, rect(bar.x + 8, top, nw, nh), note, &no);
     struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .max_lines = 1,
                          .disabled = disabled};
-    return ui_button(ui, rect(bar.x + bar.w - bw, bar.y, bw, bar.h), button, &po) && !disabled;
+    SDL_Rect b;
+    if (portrait) {
+        /* Under the card: the note, then the button across the screen. */
+        b = rect(c.x + m, c.y + c.h - 24 - bh, c.w - 2 * m, bh);
+        int nh = note ? ui_text_height(ui, note, SIZE_BODY, 0, b.w - 16, 0) : 0;
+        int top = b.y - (note ? nh + 16 : 0);
+        *above = rect(c.x + m, c.y + 24, c.w - 2 * m, top - 24 - c.y - 24);
+        *pager = rect(0, 0, 0, 0);
+        if (note)
+            ui_label(ui, rect(b.x + 8, top, b.w - 16, nh), note, &no);
+    } else {
+        /* A column at the right: the note at its top, the paging of the card under it,
+         * the button at its foot.  The card takes the whole height beside it. */
+        int cw = ui_text_width(ui, button, SIZE_TITLE, 1) + 80;
+        cw = cw < 520 ? 520 : cw;
+        SDL_Rect col = rect(c.x + c.w - m - cw, c.y + 24, cw, c.h - 48);
+        b = rect(col.x, col.y + col.h - bh, cw, bh);
+        int nh = note ? ui_text_height(ui, note, SIZE_BODY, 0, cw - 16, 0) : 0;
+        if (note)
+            ui_label(ui, rect(col.x + 8, col.y + 8, cw - 16, nh), note, &no);
+        *above = rect(c.x + m, c.y + 24, col.x - 32 - c.x - m, c.h - 48);
+        *pager = rect(col.x, col.y + 8 + nh + 24, cw, b.y - 32 - (col.y + 8 + nh + 24));
+    }
+    return ui_button(ui, b, button, &po) && !disabled;
 }
 
 /* ---- states and dialogs --------------------------------------------------------------------- */

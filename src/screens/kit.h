@@ -120,16 +120,20 @@ void kit_flow_facts(struct kit_flow *f, const char *const *keys, const char *con
 void kit_flow_pairs(struct kit_flow *f, const char *const *keys, const char *const *values,
                     const enum ui_role *roles, int n);
 
-/* The card in view: its content from fn, scrolled and paged inside it. */
+/* The card in view: its content from fn, scrolled and paged.  The paging bar goes in
+ * pager when that has room (kit_action_bar's column), else inside the card. */
 void kit_card(struct app *a, struct ui *ui, SDL_Rect view, const char *key,
-              struct ui_list_state *ls, kit_content_fn fn, void *ctx);
+              struct ui_list_state *ls, kit_content_fn fn, void *ctx, SDL_Rect pager);
 
-/* The bar at the bottom of c: a note (may be NULL) and the errand's large button (its
- * text `button`), beside each other in landscape, the note above in portrait.  Sets
- * *above to what of c is left over it.  Returns 1 when the button was tapped (never when
+/* The errand's large button (its text `button`) and a note (may be NULL) about it, and
+ * the card's place: in landscape a column at the right of c (the note at its top, the
+ * button at its foot, *pager between them) beside a card as tall as the screen allows;
+ * in portrait the note and the button across the bottom under the card (*pager empty).
+ * Sets *above to the card's place.  Returns 1 when the button was tapped (never when
  * disabled). */
 int kit_action_bar(struct app *a, struct ui *ui, SDL_Rect c, const char *note,
-                   enum ui_role note_role, const char *button, int disabled, SDL_Rect *above);
+                   enum ui_role note_role, const char *button, int disabled, SDL_Rect *above,
+                   SDL_Rect *pager);
 
 /* ---- states and dialogs ---------------------------------------------------------------- */
 

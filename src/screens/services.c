@@ -261,7 +261,7 @@ static void sd_build(struct app *a, struct ui *ui)
     int m = ui_portrait(ui) ? 32 : 48, barh = 130, gap = 24;
     SDL_Rect bar = rect(c.x + m, c.y + c.h - 24 - barh, c.w - 2 * m, barh);
     SDL_Rect view = rect(c.x + m, c.y + 24, c.w - 2 * m, bar.y - 24 - c.y - 24);
-    kit_card(a, ui, view, "services.detail", &s->ls, sd_content, (void *)sv);
+    kit_card(a, ui, view, "services.detail", &s->ls, sd_content, (void *)sv, rect(0, 0, 0, 0));
     struct ui_opts co = {.role = ROLE_NORMAL, .size = SIZE_TITLE, .max_lines = 1};
     struct ui_opts qo = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .max_lines = 1};
     int consult = ui_button(ui, rect_col(bar, 2, 0, gap), app_t(a, "services.consult"), &co);

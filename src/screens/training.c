@@ -285,12 +285,13 @@ static void td_build(struct app *a, struct ui *ui)
         return;
     }
     int full = content_training_left(&s->d.t) == 0;
-    SDL_Rect view;
+    SDL_Rect view, pager;
     int signup = kit_action_bar(a, ui, c,
                                 app_t(a, full ? "training.full.note" : "training.signup.note"),
                                 full ? ROLE_ERROR : ROLE_MUTED,
-                                app_t(a, full ? "training.full" : "training.signup"), full, &view);
-    kit_card(a, ui, view, "training.detail", &s->ls, td_content, s);
+                                app_t(a, full ? "training.full" : "training.signup"), full, &view,
+                                &pager);
+    kit_card(a, ui, view, "training.detail", &s->ls, td_content, s, pager);
     if (signup) {
         s->reload = 1;
         app_push(a, &training_signup_screen, &s->d.t); /* the detail outlives the form */

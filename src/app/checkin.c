@@ -4,6 +4,7 @@
  * first.  The fsync of the insert dominates. */
 #include "app/checkin.h"
 
+#include "app/certrule.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "receipt/receipt.h"
@@ -17,6 +18,7 @@
 
 struct checkin {
     struct store *st;
+    struct certrule *rule;         /* the certificate pattern in force when created */
     int open_before_min;
     int double_read_ms;
     sqlite3_stmt *q_open;          /* activities open at a minute */
@@ -49,6 +51,7 @@ struct checkin *checkin_create(struct store *st, const struct config *cfg)
     if (!c)
         abort();
     c->st = st;
+    c->rule = certrule_load(st, cfg);
     c->open_before_min = cfg->checkin_open_before_min;
     c->double_read_ms = cfg->checkin_double_read_ms;
     int ok = 1;
@@ -93,6 +96,7 @@ void checkin_destroy(struct checkin *c)
     sqlite3_finalize(c->q_first_act);
     sqlite3_finalize(c->q_first_visit);
     sqlite3_finalize(c->q_registered);
+    certrule_free(c->rule);
     util_wipe(c, sizeof *c);
     free(c);
 }
@@ -302,6 +306,12 @@ int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, 
     char cert[VALIDATE_CERT_SIZE];
     int detail = 0, receipt = 0;
     enum validate_result v = checkin_normalize(input, cert, sizeof cert, &detail, &receipt);
+    if (v == VALIDATE_OK) {
+        /* The district's pattern: a product barcode or a phone number that has the basic
+         * shape is still no certificate, and is refused before anything is written. */
+        char checked[VALIDATE_CERT_SIZE];
+        v = certrule_check(c->rule, cert, checked, sizeof checked, &detail);
+    }
     if (v != VALIDATE_OK) {
         res->status = CHECKIN_INVALID;
         res->invalid = v;

@@ -10,6 +10,9 @@
  *   checkin_print_stats      uses records_by_date; for kioskctl stats
  *
  * Rules:
+ *   - A number must follow the certificate rule in force (app/certrule.h: the shape,
+ *     then the district's or the configured pattern); one that does not is
+ *     CHECKIN_INVALID and nothing is written.
  *   - An activity is open from [checkin] open_before_min before starts_at until ends_at
  *     (activities' times are local "YYYY-MM-DD HH:MM").  None open: the check-in is a
  *     visit to the hall (日常到访, activity_id null), at most one a person a day.

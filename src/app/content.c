@@ -4,7 +4,6 @@
 #include "app/content.h"
 
 #include "app/validate.h"
-#include "content/csv.h"
 #include "core/png.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -16,7 +15,7 @@
 #define SEARCH_WORDS 8
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define TICKET_PREFIX "A"
+#define TICKET_PREFIX_SIZE 4
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -246,10 +245,14 @@ int content_job_facets(struct store *st, const char *column, int64_t now_ms,
 
 /* ---- trainings ---------------------------------------------------------------------- */
 
+/* Places taken: this kiosk's own sign-ups (all of them: the centre's count below leaves
+ * this kiosk out, so a sign-up is counted once whether or not it has been delivered)
+ * plus those the centre holds from the district's other kiosks. */
 #define TRAINING_COLS                                                                     \
     "id, title, venue, coalesce(kind,''), starts_at, coalesce(ends_at,''),"               \
     " coalesce(capacity,0), (SELECT COUNT(*) FROM records WHERE kind = 'training_signup'"  \
-    " AND json_extract(fields, '$.training_id') = trainings.id)"
+    " AND json_extract(fields, '$.training_id') = trainings.id)"                           \
+    " + coalesce((SELECT others FROM training_counts WHERE training_id = trainings.id), 0)"
 
 static void read_training(sqlite3_stmt *s, struct content_training *t)
 {
@@ -464,49 +467,20 @@ void content_images_free(struct content_image *v, int n)
 
 /* ---- services ----------------------------------------------------------------------- */
 
-enum { SV_ID, SV_TITLE, SV_SUMMARY, SV_HOW, SV_WINDOW, SV_COLS };
-
-int content_services_load(const char *assets_dir, struct content_service **out, char *err,
+int content_services_load(struct store *st, struct content_service **out, char *err,
                           size_t errlen)
 {
-    static const char *const names[SV_COLS] = {"id", "title", "summary", "how", "window"};
     *out = NULL;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/demo/services.csv", assets_dir);
-    struct csv *c = NULL;
-    int line = 0;
-    char msg[256];
-    if (csv_open_file(path, &c, &line, msg, sizeof msg) < 0) {
-        snprintf(err, errlen, "%s:%d: %s", path, line, msg);
-        fprintf(stderr, "content: %s\n", err);
+    sqlite3_stmt *s = store_prepare(st, "SELECT id, title, summary, coalesce(how,''),"
+                                        " coalesce(window,'') FROM services ORDER BY sort, id");
+    if (!s) {
+        util_seterr(err, errlen, "the service guide cannot be read: %s",
+                    sqlite3_errmsg(store_db(st)));
         return -1;
     }
-    struct csv_row row;
-    int idx[SV_COLS], n = 0, cap = 0, rc;
     struct content_service *v = NULL;
-    if ((rc = csv_next_row(c, &row)) != 1) {
-        snprintf(err, errlen, "%s:%d: %s", path, rc < 0 ? csv_error_line(c) : 1,
-                 rc < 0 ? csv_error(c) : "the file is empty");
-        goto fail;
-    }
-    for (int k = 0; k < SV_COLS; k++) {
-        idx[k] = -1;
-        for (size_t i = 0; i < row.n; i++)
-            if (!strcmp(row.fields[i], names[k]))
-                idx[k] = (int)i;
-    }
-    if (idx[SV_ID] < 0 || idx[SV_TITLE] < 0) {
-        snprintf(err, errlen, "%s:1: the columns id and title are required", path);
-        goto fail;
-    }
-    while ((rc = csv_next_row(c, &row)) == 1) {
-        const char *f[SV_COLS];
-        for (int k = 0; k < SV_COLS; k++)
-            f[k] = idx[k] >= 0 && (size_t)idx[k] < row.n ? row.fields[idx[k]] : "";
-        if (!*f[SV_ID] || !*f[SV_TITLE]) {
-            snprintf(err, errlen, "%s:%d: the id or title is empty", path, row.line);
-            goto fail;
-        }
+    int n = 0, cap = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
             struct content_service *nv = realloc(v, (size_t)cap * sizeof *v);
@@ -514,25 +488,24 @@ int content_services_load(const char *assets_dir, struct content_service **out, 
                 abort();
             v = nv;
         }
-        struct content_service *s = &v[n++];
-        util_strlcpy(s->id, f[SV_ID], sizeof s->id);
-        util_strlcpy(s->title, f[SV_TITLE], sizeof s->title);
-        util_strlcpy(s->summary, f[SV_SUMMARY], sizeof s->summary);
-        util_strlcpy(s->how, f[SV_HOW], sizeof s->how);
-        util_strlcpy(s->window, f[SV_WINDOW], sizeof s->window);
+        struct content_service *sv = &v[n++];
+        col_text(s, 0, sv->id, sizeof sv->id);
+        col_text(s, 1, sv->title, sizeof sv->title);
+        col_text(s, 2, sv->summary, sizeof sv->summary);
+        col_text(s, 3, sv->how, sizeof sv->how);
+        col_text(s, 4, sv->window, sizeof sv->window);
     }
-    if (rc < 0) {
-        snprintf(err, errlen, "%s:%d: %s", path, csv_error_line(c), csv_error(c));
-        goto fail;
+    if (rc != SQLITE_DONE) {
+        util_seterr(err, errlen, "the service guide cannot be read: %s",
+                    sqlite3_errmsg(store_db(st)));
+        db_fail(st, "services");
+        sqlite3_finalize(s);
+        free(v);
+        return -1;
     }
-    csv_close(c);
+    sqlite3_finalize(s);
     *out = v;
     return n;
-fail:
-    fprintf(stderr, "content: %s\n", err);
-    csv_close(c);
-    free(v);
-    return -1;
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -569,25 +542,28 @@ int content_job_interest(struct store *st, const char *job_id, const char *name,
     return rc;
 }
 
-/* Inside the caller's transaction: whether phone is already signed up for training id.
- * 1, 0 or -1. */
-static int signed_up(struct store *st, const char *id, const char *phone)
+/* Inside the caller's transaction: whether phone already has a record of kind (a
+ * sign-up or a waiting-list entry) for training id.  1, 0 or -1. */
+static int signed_up(struct store *st, const char *kind, const char *id, const char *phone)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM records WHERE kind = 'training_signup'"
+    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM records WHERE kind = ?"
                                         " AND json_extract(fields, '$.training_id') = ?"
                                         " AND json_extract(fields, '$.phone') = ? LIMIT 1");
     if (!s)
         return -1;
-    sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, phone, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, phone, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s);
     int ret = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(st, "sign-up check");
     sqlite3_finalize(s);
     return ret;
 }
 
-int content_training_signup(struct store *st, const char *training_id, const char *name,
-                            const char *phone, int64_t now_ms, char uuid_out[37])
+/* The sign-up and the waiting list share one path: which record is written is decided
+ * inside the write transaction, from the places left at that moment. */
+static int training_join(struct store *st, const char *training_id, const char *name,
+                         const char *phone, int waitlist_ok, int64_t now_ms, char uuid_out[37])
 {
     uuid_out[0] = 0;
     char nname[VALIDATE_NAME_SIZE], nphone[VALIDATE_PHONE_SIZE];
@@ -598,12 +574,22 @@ int content_training_signup(struct store *st, const char *training_id, const cha
         abort();
     /* The count and the insert in one write transaction: two sign-ups for the last
      * place cannot both see it free. */
+    const char *kind = "training_signup";
     int rc = store_begin(st) < 0 ? CONTENT_ERROR : content_training_get(st, training_id, now_ms, t);
-    if (rc == CONTENT_OK && content_training_left(&t->t) == 0)
-        rc = CONTENT_FULL;
+    if (rc == CONTENT_OK && content_training_left(&t->t) == 0) {
+        if (waitlist_ok)
+            kind = "training_waitlist";
+        else
+            rc = CONTENT_FULL;
+    }
     if (rc == CONTENT_OK) {
-        int dup = signed_up(st, training_id, nphone);
-        rc = dup < 0 ? CONTENT_ERROR : dup ? CONTENT_ALREADY : CONTENT_OK;
+        /* Signed up already: no place on the waiting list either.  On the list already:
+         * once is enough (a place freed since lets them sign up, below). */
+        int dup = signed_up(st, "training_signup", training_id, nphone);
+        if (dup == 0 && strcmp(kind, "training_waitlist") == 0)
+            dup = signed_up(st, kind, training_id, nphone) == 1 ? 2 : 0;
+        rc = dup < 0 ? CONTENT_ERROR : dup == 1 ? CONTENT_ALREADY : dup ? CONTENT_WAITING
+                                                                        : CONTENT_OK;
     }
     if (rc == CONTENT_OK) {
         struct strbuf sb = {0};
@@ -614,20 +600,36 @@ int content_training_signup(struct store *st, const char *training_id, const cha
         add_field(&sb, "training_venue", t->t.venue);
         add_field(&sb, "name", nname);
         add_field(&sb, "phone", nphone);
-        if (write_record(st, "training_signup", &sb, now_ms, uuid_out) < 0 ||
-            store_commit(st) < 0) {
+        if (write_record(st, kind, &sb, now_ms, uuid_out) < 0 || store_commit(st) < 0) {
             uuid_out[0] = 0;
             rc = CONTENT_ERROR;
+        } else if (strcmp(kind, "training_waitlist") == 0) {
+            rc = CONTENT_WAITLISTED;
         }
     }
     store_rollback(st); /* nothing to undo after a commit */
-    static const char *const outcome[] = {"", "gone", "full", "already", "invalid"};
-    store_event(st, now_ms, "training_signup",
-                rc == CONTENT_OK ? training_id : rc > 0 ? outcome[rc] : "failed");
+    static const char *const outcome[] = {"", "gone", "full", "already", "invalid", "waiting",
+                                          ""};
+    store_event(st, now_ms, kind,
+                rc == CONTENT_OK || rc == CONTENT_WAITLISTED ? training_id
+                : rc > 0                                     ? outcome[rc]
+                                                             : "failed");
     free(t);
     util_wipe(nname, sizeof nname);
     util_wipe(nphone, sizeof nphone);
     return rc;
+}
+
+int content_training_signup(struct store *st, const char *training_id, const char *name,
+                            const char *phone, int64_t now_ms, char uuid_out[37])
+{
+    return training_join(st, training_id, name, phone, 0, now_ms, uuid_out);
+}
+
+int content_training_waitlist(struct store *st, const char *training_id, const char *name,
+                              const char *phone, int64_t now_ms, char uuid_out[37])
+{
+    return training_join(st, training_id, name, phone, 1, now_ms, uuid_out);
 }
 
 int content_consultation(struct store *st, const struct content_service *topic,
@@ -653,31 +655,59 @@ int content_consultation(struct store *st, const struct content_service *topic,
     return rc;
 }
 
+/* 1 when p is a usable ticket prefix: 1 to 3 capital letters or digits, the registry's
+ * rule (kiosks.ticket_prefix). */
+static int good_prefix(const char *p)
+{
+    size_t n = p ? strlen(p) : 0;
+    if (n < 1 || n >= TICKET_PREFIX_SIZE)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+void content_ticket_prefix(struct store *st, const char *cfg_prefix, char *out, size_t size)
+{
+    char reg[16];
+    if (store_meta_get(st, "registry.ticket_prefix", reg, sizeof reg) == 0 && good_prefix(reg))
+        util_strlcpy(out, reg, size);
+    else
+        util_strlcpy(out, good_prefix(cfg_prefix) ? cfg_prefix : "A", size);
+}
+
 int content_queue_ticket(struct store *st, const struct content_service *service,
-                         int64_t now_ms, char uuid_out[37], char ticket_out[CONTENT_TICKET_SIZE])
+                         const char *cfg_prefix, int64_t now_ms, char uuid_out[37],
+                         char ticket_out[CONTENT_TICKET_SIZE])
 {
     uuid_out[0] = 0;
     ticket_out[0] = 0;
     if (!service)
         return CONTENT_ERROR;
-    char day[16];
+    char day[16], prefix[TICKET_PREFIX_SIZE];
     today(now_ms, day);
     if (store_begin(st) < 0)
         return CONTENT_ERROR;
-    /* The highest number of the day, not the count: a number once given is never given
-     * again, whatever happens to the records later. */
+    content_ticket_prefix(st, cfg_prefix, prefix, sizeof prefix);
+    /* The highest number of the day with this prefix, not the count: a number once given
+     * is never given again, whatever happens to the records later.  A prefix that
+     * changed during the day (the registry's arrived) starts its own numbers. */
     sqlite3_stmt *s = store_prepare(
         st, "SELECT coalesce(MAX(CAST(substr(json_extract(fields, '$.ticket_no'), ?1) AS"
-            " INTEGER)), 0) FROM records WHERE kind = 'queue_ticket' AND local_date = ?2");
+            " INTEGER)), 0) FROM records WHERE kind = 'queue_ticket' AND local_date = ?2"
+            " AND substr(json_extract(fields, '$.ticket_no'), 1, ?1 - 1) = ?3"
+            " AND substr(json_extract(fields, '$.ticket_no'), ?1, 1) BETWEEN '0' AND '9'");
     int rc = CONTENT_ERROR;
     if (s) {
-        sqlite3_bind_int(s, 1, (int)strlen(TICKET_PREFIX) + 1);
+        sqlite3_bind_int(s, 1, (int)strlen(prefix) + 1);
         sqlite3_bind_text(s, 2, day, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 3, prefix, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(s) == SQLITE_ROW) {
             /* Six digits at most: a hall gives out a few hundred numbers a day. */
             int64_t next = sqlite3_column_int64(s, 0) + 1;
             unsigned no = next < 1 || next > 999999 ? 1u : (unsigned)next;
-            snprintf(ticket_out, CONTENT_TICKET_SIZE, TICKET_PREFIX "%03u", no % 1000000u);
+            snprintf(ticket_out, CONTENT_TICKET_SIZE, "%s%03u", prefix, no % 1000000u);
             rc = CONTENT_OK;
         } else {
             db_fail(st, "ticket number");

@@ -1,7 +1,7 @@
 /* content — the application side of the four browsing screens (就业岗位, 培训安排,
  * 学习园地, 服务指南): paged and filtered reads of the content tables, the services
- * list, and the four records a visitor can leave there (job_interest, training_signup,
- * consultation, queue_ticket).  The screens call this and never run SQL themselves.
+ * list, and the records a visitor can leave there (job_interest, training_signup,
+ * training_waitlist, consultation, queue_ticket).  The screens call this and never run SQL themselves.
  *
  * What a visitor sees is decided here, not in the screens: a job posting is shown from
  * its `posted` date through its `expires` date (kiosk-local days, both inclusive; an
@@ -9,10 +9,18 @@
  * signed up for until then, while places are left.  Every query takes the time as a
  * parameter, so results never depend on the wall clock.
  *
- * The services (八项服务, 创业基地, 金融服务直通车) are not a content table: they are the
- * hall's fixed offer, changed with a new release rather than by staff each week, so
- * they are read from ASSETS/demo/services.csv (columns id, title, summary, how, window)
- * when the Services screen opens.
+ * Places are shared by the district: a session's places taken are this kiosk's own
+ * sign-ups plus those the centre holds from the other kiosks (training_counts, brought
+ * by a sync or a content bundle; 0 until then).  A full session offers its waiting list
+ * (报名候补, a training_waitlist record) instead.  Over-booking can then only come
+ * from sign-ups made at two kiosks between two syncs.
+ *
+ * The services (八项服务, 创业基地, 金融服务直通车) are content like the rest: imported
+ * (`kioskctl import services`), published by the centre, seeded from the demo.
+ *
+ * Queue tickets carry this kiosk's prefix: the registry's (pulled from the centre, meta
+ * key "registry.ticket_prefix"), else [services] ticket_prefix, so two kiosks of one
+ * hall never hand out the same number.
  *
  * Records.  Each function validates the name and phone again (the screen already did,
  * but a record is the product's promise), writes the record with store_record_add and
@@ -35,7 +43,7 @@ struct store;
 #define CONTENT_ID_SIZE 65
 #define CONTENT_NAME_SIZE 256     /* titles, employers, venues: cut at a character */
 #define CONTENT_TEXT_SIZE 4001    /* requirements, descriptions (import caps them at 4000) */
-#define CONTENT_TICKET_SIZE 8     /* "A023" */
+#define CONTENT_TICKET_SIZE 12    /* "A023"; a prefix of up to 3 characters, 6 digits */
 #define CONTENT_URGENT_DAYS 14    /* a posting closing this soon counts as 急招 */
 #define CONTENT_URGENT_HEADCOUNT 10 /* so does one seeking this many people */
 
@@ -47,6 +55,8 @@ enum content_result {
     CONTENT_FULL,      /* the training has no places left */
     CONTENT_ALREADY,   /* this phone number is already signed up for the training */
     CONTENT_INVALID,   /* the name or phone is not valid (validate.h) */
+    CONTENT_WAITING,   /* this phone number is on the session's waiting list already */
+    CONTENT_WAITLISTED,/* full: the person is on the waiting list now (a record written) */
     CONTENT_ERROR = -1,
 };
 
@@ -103,7 +113,7 @@ struct content_training {
     char kind[CONTENT_NAME_SIZE];
     char starts_at[17], ends_at[17]; /* "YYYY-MM-DD HH:MM"; ends_at may be "" */
     int capacity;                    /* 0: no limit */
-    int signed_up;                   /* training_signup records for it */
+    int signed_up;                   /* places taken: own sign-ups + the centre's others */
 };
 
 struct content_training_detail {
@@ -174,10 +184,9 @@ struct content_service {
     char window[CONTENT_NAME_SIZE];   /* "1号窗口" */
 };
 
-/* Reads assets_dir/demo/services.csv.  Returns the count and a malloc'd array in *out
- * (caller frees), or -1 with a sentence in err (the file, the line and what is wrong;
- * also logged). */
-int content_services_load(const char *assets_dir, struct content_service **out, char *err,
+/* The service guide in content order.  Returns the count and a malloc'd array in *out
+ * (caller frees), or -1 with a sentence in err (also logged). */
+int content_services_load(struct store *st, struct content_service **out, char *err,
                           size_t errlen);
 
 /* ---- records ---------------------------------------------------------------------- */
@@ -194,16 +203,29 @@ int content_job_interest(struct store *st, const char *job_id, const char *name,
 int content_training_signup(struct store *st, const char *training_id, const char *name,
                             const char *phone, int64_t now_ms, char uuid_out[37]);
 
+/* 报名候补: the same, for a session that is full: a training_waitlist record (fields as
+ * training_signup) and CONTENT_WAITLISTED.  A place free by the time the person
+ * submits signs them up instead (CONTENT_OK, a training_signup).  Refuses a phone
+ * already signed up (CONTENT_ALREADY) or already waiting (CONTENT_WAITING). */
+int content_training_waitlist(struct store *st, const char *training_id, const char *name,
+                              const char *phone, int64_t now_ms, char uuid_out[37]);
+
 /* 咨询登记: fields topic (the service's title), service_id, window, name, phone.
  * CONTENT_OK with the UUID, CONTENT_INVALID or -1. */
 int content_consultation(struct store *st, const struct content_service *topic,
                          const char *name, const char *phone, int64_t now_ms,
                          char uuid_out[37]);
 
-/* 排队取号: the next number of this kiosk's day ("A001", "A002" … by kiosk-local date;
- * after A999 it goes on as A1000), fields ticket_no, service, service_id, window.
- * CONTENT_OK with the UUID and the number in ticket_out, or -1. */
+/* The prefix of this kiosk's queue numbers: the registry's when a sync brought one,
+ * else cfg_prefix ([services] ticket_prefix), else "A".  Into out (4 bytes at least). */
+void content_ticket_prefix(struct store *st, const char *cfg_prefix, char *out, size_t size);
+
+/* 排队取号: the next number of this kiosk's day with its prefix ("A001", "A002" … by
+ * kiosk-local date; after A999 it goes on as A1000), fields ticket_no, service,
+ * service_id, window.  cfg_prefix as for content_ticket_prefix().  CONTENT_OK with the
+ * UUID and the number in ticket_out, or -1. */
 int content_queue_ticket(struct store *st, const struct content_service *service,
-                         int64_t now_ms, char uuid_out[37], char ticket_out[CONTENT_TICKET_SIZE]);
+                         const char *cfg_prefix, int64_t now_ms, char uuid_out[37],
+                         char ticket_out[CONTENT_TICKET_SIZE]);
 
 #endif

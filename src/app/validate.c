@@ -766,6 +766,8 @@ static const char *const messages[VALIDATE_RESULT_COUNT][2] = {
     [VALIDATE_CERT_HYPHEN] = {"活动证编号里的“-”不能在开头或结尾，也不能连着写两个。",
                               "In the certificate number, \"-\" cannot come first or last, "
                               "or twice in a row."},
+    [VALIDATE_CERT_PATTERN] = {"这不是流动党员活动证的编号。",
+                               "This is not an activity certificate number."},
     [VALIDATE_NAME_TOO_LONG] = {"姓名最多20个字。", "A name can have at most 20 characters."},
     [VALIDATE_NAME_DIGIT] = {"姓名里不能有数字。", "A name cannot contain digits."},
     [VALIDATE_NAME_SYMBOL] = {"姓名里只能有文字；少数民族或外国姓名中间请用“·”隔开。",

@@ -40,6 +40,8 @@ enum validate_result {
     VALIDATE_CERT_CHARS,         /* not letters, digits and '-' */
     VALIDATE_CERT_LENGTH,        /* detail = characters typed */
     VALIDATE_CERT_HYPHEN,        /* '-' first, last or doubled */
+    VALIDATE_CERT_PATTERN,       /* not what the district's certificate numbers look like
+                                  * (app/certrule.h) */
 
     VALIDATE_NAME_TOO_LONG,      /* detail = characters typed */
     VALIDATE_NAME_DIGIT,

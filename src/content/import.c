@@ -76,11 +76,17 @@ static const struct col_spec places_cols[] = {
     {"hours", COL_TEXT, 0},
 };
 
+static const struct col_spec services_cols[] = {
+    {"id", COL_ID, 1},      {"title", COL_TEXT, 1},  {"summary", COL_TEXT, 1},
+    {"how", COL_TEXT, 0},   {"window", COL_TEXT, 0},
+};
+
 static const struct table_spec tables[] = {
     {"jobs", jobs_cols, (int)ARRAY_LEN(jobs_cols), 0},
     {"trainings", trainings_cols, (int)ARRAY_LEN(trainings_cols), 0},
     {"activities", activities_cols, (int)ARRAY_LEN(activities_cols), 0},
     {"places", places_cols, (int)ARRAY_LEN(places_cols), 1},
+    {"services", services_cols, (int)ARRAY_LEN(services_cols), 1},
 };
 
 /* One checked value of the current record. */
@@ -923,8 +929,8 @@ int import_file(struct store *st, const char *what, const char *path, char *err,
 {
     const struct table_spec *t = find_table(what);
     if (!t && strcmp(what, "materials")) {
-        util_seterr(err, errlen, "cannot import \"%s\": expected jobs, trainings, activities or "
-                             "materials", what);
+        util_seterr(err, errlen, "cannot import \"%s\": expected jobs, trainings, activities, "
+                             "places, services or materials", what);
         return -1;
     }
     if (store_begin(st) < 0) {
@@ -953,7 +959,8 @@ void import_summary(const char *what, int count, char *out, size_t size)
 int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *err,
                 size_t errlen)
 {
-    static const char *const order[] = {"places", "jobs", "trainings", "activities"};
+    static const char *const order[] = {"places", "jobs", "trainings", "activities",
+                                        "services"};
     int days = import_demo_shift_days(now_ms);
     if (store_begin(st) < 0) {
         util_seterr(err, errlen, "%s: cannot start a transaction: %s", demo_dir,
@@ -965,8 +972,9 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
     for (size_t i = 0; i < ARRAY_LEN(order); i++) {
         snprintf(path, sizeof path, "%s/%s.csv", demo_dir, order[i]);
         const struct table_spec *t = find_table(order[i]);
-        /* Places are not dated, so only the other kinds move with the week. */
-        int n = import_csv(st, t, path, strcmp(order[i], "places") ? days : 0, err, errlen);
+        /* Places and services are not dated; they have no COL_TIME/COL_DATE column, so
+         * the shift touches only the dated kinds. */
+        int n = import_csv(st, t, path, days, err, errlen);
         if (n < 0)
             goto fail;
         total += n;

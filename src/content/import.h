@@ -1,6 +1,6 @@
 /* import — loads the content staff prepare (job postings, training schedules,
- * activities as CSV; study materials as a folder of Markdown files; the hall network
- * as CSV for the bundled demo) into the store's content tables.
+ * activities, the hall network (places) and the service guide (services) as CSV; study
+ * materials as a folder of Markdown files) into the store's content tables.
  *
  * A file is all or nothing: every row is validated and written inside one
  * transaction, and the first bad row rolls the whole file back and is reported as
@@ -27,8 +27,8 @@ struct store;
 /* Largest image file a material may carry, in bytes. */
 #define IMPORT_IMAGE_MAX (4 * 1024 * 1024)
 
-/* Imports one content file.  what is "jobs", "trainings", "activities" or "places"
- * (path a CSV file) or "materials" (path a folder of *.md files with their images).
+/* Imports one content file.  what is "jobs", "trainings", "activities", "places" or
+ * "services" (path a CSV file) or "materials" (path a folder of *.md files with their images).
  * Returns the number of rows applied (materials: files), or -1 with a sentence in err
  * and nothing of the file applied.  Runs its own transaction, so the caller must not
  * have one open. */
@@ -44,7 +44,7 @@ void import_summary(const char *what, int count, char *out, size_t size);
 int import_demo_shift_days(int64_t now_ms);
 
 /* Seeds the demo content from demo_dir: places.csv, jobs.csv, trainings.csv,
- * activities.csv and the materials/ folder, all in one transaction, with the dates of
+ * activities.csv, services.csv and the materials/ folder, all in one transaction, with the dates of
  * jobs (posted, expires), trainings and activities (starts_at, ends_at) moved by
  * import_demo_shift_days(now_ms).  Returns the number of rows applied, or -1 with a
  * sentence in err and nothing applied. */

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,8 @@ static const struct key keys[] = {
     I("checkin", "open_before_min", checkin_open_before_min, "30", 0, 720),
     I("checkin", "result_s", checkin_result_s, "5", 1, 60),
     I("checkin", "double_read_ms", checkin_double_read_ms, "2000", 0, 60000),
+    S("checkin", "certificate_pattern", certificate_pattern, ""),
+    S("services", "ticket_prefix", ticket_prefix, "A"),
     I("staff", "idle_timeout_s", staff_idle_timeout_s, "60", 10, 3600),
     S("centre", "conninfo", centre_conninfo, ""),
     S("centre", "public_key", centre_public_key, ""),
@@ -164,6 +167,23 @@ static char *trim(char *s)
     return s;
 }
 
+int config_check_pattern(const char *ere, char *why, size_t whylen)
+{
+    if (!ere || !*ere)
+        return 0;
+    regex_t re;
+    int rc = regcomp(&re, ere, REG_EXTENDED | REG_NOSUB);
+    if (rc != 0) {
+        char msg[160];
+        regerror(rc, &re, msg, sizeof msg);
+        snprintf(why, whylen, "certificate_pattern \"%.100s\" is not a POSIX extended regular "
+                              "expression: %s", ere, msg);
+        return -1;
+    }
+    regfree(&re);
+    return 0;
+}
+
 /* Checks that hold between keys or need more than a range. */
 static int check_whole(const struct config *c, char *why, size_t whylen, const char **key)
 {
@@ -194,6 +214,23 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
         snprintf(why, whylen, "[centre] public_key is not an Ed25519 public key (44 base64"
                               " characters, as `kioskctl centre keygen` prints it)");
         *key = "public_key";
+        return -1;
+    }
+    char pwhy[400];
+    if (config_check_pattern(c->certificate_pattern, pwhy, sizeof pwhy) < 0) {
+        snprintf(why, whylen, "[checkin] %s", pwhy);
+        *key = "certificate_pattern";
+        return -1;
+    }
+    size_t np = strlen(c->ticket_prefix);
+    int prefix_ok = np >= 1 && np <= 3;
+    for (size_t i = 0; i < np; i++)
+        prefix_ok &= (c->ticket_prefix[i] >= 'A' && c->ticket_prefix[i] <= 'Z') ||
+                     (c->ticket_prefix[i] >= '0' && c->ticket_prefix[i] <= '9');
+    if (!prefix_ok) {
+        snprintf(why, whylen, "[services] ticket_prefix must be 1 to 3 capital letters or "
+                              "digits (got \"%s\")", c->ticket_prefix);
+        *key = "ticket_prefix";
         return -1;
     }
     if (c->idle_warning_s >= c->idle_timeout_s) {

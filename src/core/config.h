@@ -44,6 +44,12 @@ struct config {
     int checkin_open_before_min;
     int checkin_result_s;      /* queue mode: result stays up this long */
     int checkin_double_read_ms;
+    char certificate_pattern[256]; /* POSIX ERE a certificate number must match; "": any
+                                    * number of the basic shape (a stand-alone kiosk; the
+                                    * district's pattern, once synced, wins) */
+    /* [services] */
+    char ticket_prefix[8];     /* queue numbers' prefix, 1-3 of A-Z 0-9 (a stand-alone
+                                * kiosk; the registry's, once synced, wins) */
     /* [staff] */
     int staff_idle_timeout_s;
     /* [centre] */
@@ -54,6 +60,10 @@ struct config {
 
 /* Sets every key to its default. */
 void config_defaults(struct config *c);
+/* 0 when ere is empty or compiles as a POSIX extended regular expression, else -1
+ * with a sentence in why (the district's pattern from the centre is checked by this
+ * too, before it is stored). */
+int config_check_pattern(const char *ere, char *why, size_t whylen);
 /* Loads PATH over the defaults.  Returns 0, or -1 with "PATH:LINE: problem" in err. */
 int config_load(const char *path, struct config *c, char *err, size_t errlen);
 

@@ -38,7 +38,7 @@ static void usage(FILE *f)
           "  check                         config, database, content and printer; exit 0 if all fine\n"
           "  stats [--date YYYY-MM-DD]     figures as 'name: count' lines\n"
           "  records [--kind K] [--date D] [--json]\n"
-          "  import jobs|trainings|activities|materials|places PATH\n"
+          "  import jobs|trainings|activities|materials|places|services PATH\n"
           "  export DIR                    write a bundle of uncollected records into DIR\n"
           "  upload                        send pending records to the central database\n"
 
@@ -94,8 +94,9 @@ static struct store *open_ro(struct ctl *c)
     return st;
 }
 
-static const char *const kinds[] = {"registration", "checkin", "job_interest",
-                                    "training_signup", "consultation", "queue_ticket"};
+static const char *const kinds[] = {"registration",      "checkin",      "job_interest",
+                                    "training_signup",   "consultation", "queue_ticket",
+                                    "training_waitlist"};
 
 static int valid_date(const char *d)
 {
@@ -159,8 +160,8 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
                       " AND quarantined_at IS NULL", NULL));
     printf("quarantined: %d\n",
            scalar(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL", NULL));
-    static const char *const content[] = {"jobs", "trainings", "activities", "materials",
-                                          "places"};
+    static const char *const content[] = {"jobs",      "trainings", "activities",
+                                          "materials", "places",    "services"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++)
         printf("%s: %d\n", content[k], store_count(st, content[k]));
     store_close(st);
@@ -231,10 +232,12 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
 static int cmd_import(struct ctl *c, int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "kioskctl import: expected jobs|trainings|activities|materials|places PATH\n");
+        fprintf(stderr, "kioskctl import: expected jobs|trainings|activities|materials|places|"
+                        "services PATH\n");
         return 2;
     }
-    static const char *const what[] = {"jobs", "trainings", "activities", "materials", "places"};
+    static const char *const what[] = {"jobs",      "trainings", "activities",
+                                       "materials", "places",    "services"};
     int ok = 0;
     for (size_t k = 0; k < ARRAY_LEN(what); k++)
         ok |= !strcmp(argv[1], what[k]);
@@ -353,8 +356,8 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     print_quarantine(st);
     if (check_centre_key(c) < 0)
         bad = 1;
-    static const char *const content[] = {"places", "jobs", "trainings", "activities",
-                                          "materials"};
+    static const char *const content[] = {"places",    "jobs",     "trainings", "activities",
+                                          "materials", "services"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++) {
         int n = store_count(st, content[k]);
         if (n <= 0 && !strcmp(content[k], "places")) {

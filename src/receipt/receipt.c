@@ -520,6 +520,10 @@ struct field_desc {
 #define F_NAME {"姓名", "name", M_NAME}
 #define F_PHONE {"手机号", "phone|mobile", M_PHONE}
 #define F_CERT {"活动证号", "certificate_no|cert_no", M_NONE}
+/* A training session, as sign-ups and the waiting list carry it. */
+#define F_TRAINING                                                                          \
+    {"培训", "training_title|title", M_NONE}, {"开始时间", "training_starts_at|starts_at", M_NONE}, \
+        {"地点", "training_venue|venue", M_NONE}
 
 static const struct kind_desc {
     const char *kind;
@@ -549,11 +553,9 @@ static const struct kind_desc {
       F_NAME,
       F_PHONE}},
     {"training_signup", "培训报名回执", "请按时参加培训，并携带本回执。",
-     {{"培训", "training_title|title", M_NONE},
-      {"开始时间", "training_starts_at|starts_at", M_NONE},
-      {"地点", "training_venue|venue", M_NONE},
-      F_NAME,
-      F_PHONE}},
+     {F_TRAINING, F_NAME, F_PHONE}},
+    {"training_waitlist", "培训候补回执", "名额空出时，工作人员会按登记先后电话通知您。",
+     {F_TRAINING, F_NAME, F_PHONE}},
     {"consultation", "咨询登记回执", "请到服务窗口办理，工作人员将为您解答。",
      {{"咨询事项", "topic|service|subject", M_NONE}, F_NAME, F_PHONE}},
     {"queue_ticket", "排队号", "请留意叫号，过号请重新取号。",

@@ -14,6 +14,7 @@
  * Owns: the form's buffers (personal data: wiped, never logged), the keyboard, the
  * places list.  Never does: SQL (app/registration.h does), drawing of its own. */
 #include "app/app.h"
+#include "app/certrule.h"
 #include "app/regions.h"
 #include "app/registration.h"
 #include "app/validate.h"
@@ -64,6 +65,7 @@ static const struct fdef fdefs[F_COUNT] = {
 enum mode { M_FORM, M_PICKER, M_DUP, M_FAILED, M_DONE };
 
 struct reg {
+    struct certrule *rule;          /* what a certificate number must look like here */
     struct kbd *kbd;
     char val[F_COUNT][VAL_SIZE];
     int focus;                        /* enum fid */
@@ -234,6 +236,7 @@ static int still_typing(int f, enum validate_result r, int detail)
     case VALIDATE_ID_LENGTH: return detail < 18;
     case VALIDATE_PHONE_LENGTH: return detail < 11;
     case VALIDATE_CERT_LENGTH: return detail < VALIDATE_CERT_MIN;
+    case VALIDATE_CERT_PATTERN: return 1; /* "LD-2024-0" is on its way to matching */
     case VALIDATE_DATE_FORMAT: return f == F_JOINED;
     default: return 0;
     }
@@ -259,7 +262,7 @@ static void check_form(struct app *a, struct reg *s, struct form *fm)
             detail = fm->id.detail;
             break;
         case F_PHONE: c->r = validate_phone(v, norm, sizeof norm, &detail); break;
-        case F_CERT: c->r = validate_certno(v, norm, sizeof norm, &detail); break;
+        case F_CERT: c->r = certrule_check(s->rule, v, norm, sizeof norm, &detail); break;
         case F_JOINED: c->r = validate_join_date(v, today, norm, sizeof norm, &detail); break;
         default:
             util_strlcpy(norm, v, sizeof norm);
@@ -760,7 +763,7 @@ static void submit(struct app *a, struct reg *s, int is_update)
          employer[VAL_SIZE];
     validate_name(s->val[F_NAME], name, sizeof name, NULL);
     validate_phone(s->val[F_PHONE], phone, sizeof phone, NULL);
-    validate_certno(s->val[F_CERT], cert, sizeof cert, NULL);
+    certrule_check(s->rule, s->val[F_CERT], cert, sizeof cert, NULL);
     if (s->val[F_JOINED][0])
         validate_join_date(s->val[F_JOINED], today_ymd(a), joined, sizeof joined, NULL);
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", fm.id.birth_year, fm.id.birth_month,
@@ -1106,6 +1109,7 @@ static void reg_enter(struct app *a, const void *arg)
     struct pinyin *py = kbd_engine(&a->pinyin, a->cfg.data_dir);
     s->kbd = kbd_create(py, reg_tr, a);
     s->nplaces = registration_places(a->st, &s->places);
+    s->rule = certrule_load(a->st, &a->cfg);
     wipe_form(s);
     focus_field(s, F_NAME);
 }
@@ -1117,6 +1121,7 @@ static void reg_leave(struct app *a)
         return;
     kbd_destroy(s->kbd); /* pinyin_reset: nothing typed survives in librime */
     free(s->places);
+    certrule_free(s->rule);
     util_wipe(s, sizeof *s);
     free(s);
     *app_slot(a) = NULL;

@@ -11,8 +11,8 @@
  *
  * Screens on the app's stack: the guide, a service's detail, the consultation form
  * (with the topic list first when no service was chosen) and the ticket.  The services
- * come from the assets (app/content.h says why); the sub-screens borrow the guide's
- * list, which outlives them.
+ * are content (app/content.h); the sub-screens borrow the guide's list, which outlives
+ * them.
  *
  * Owns: each screen's state; personal data only inside contact_form (wiped when the
  * form leaves); the ticket's receipt layout.  Never does: SQL (app/content.h), printing
@@ -217,7 +217,7 @@ static void sg_enter(struct app *a, const void *arg)
 {
     struct sg *s = app_new_state(a, sizeof *s);
     char err[512];
-    s->n = content_services_load(a->cfg.assets_dir, &s->items, err, sizeof err);
+    s->n = content_services_load(a->st, &s->items, err, sizeof err);
 }
 
 static void sg_leave(struct app *a)
@@ -376,8 +376,8 @@ struct sq {
 static void take_ticket(struct app *a, struct sq *s, int index)
 {
     s->arg.index = index;
-    if (content_queue_ticket(a->st, &s->arg.items[index], app_now(a), s->uuid, s->ticket) !=
-        CONTENT_OK) {
+    if (content_queue_ticket(a->st, &s->arg.items[index], a->cfg.ticket_prefix, app_now(a),
+                             s->uuid, s->ticket) != CONTENT_OK) {
         s->failed = 1;
         return;
     }

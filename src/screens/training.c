@@ -2,7 +2,9 @@
  * heading per day (今天, 明天, 12月5日 星期六 …) with time, venue and places left; a
  * session's detail (time, venue, capacity, description); and 我要报名, which signs the
  * person up with name and phone and ends on the receipt.  A full session says so and
- * offers no sign-up; a second sign-up with the same phone is refused with a sentence.
+ * offers its waiting list instead (报名候补: the same form, a training_waitlist record);
+ * a second sign-up (or entry on the list) with the same phone is refused with a
+ * sentence.
  *
  * Three screens on the app's stack (list, detail, form) so that 返回 always goes one
  * step back.  After the record is committed the form leaves (wiping what was typed)
@@ -26,7 +28,8 @@
 
 #define MAX_SESSIONS 200
 
-static const struct screen training_detail_screen, training_signup_screen;
+static const struct screen training_detail_screen, training_signup_screen,
+    training_waitlist_screen;
 
 /* ---- shared -------------------------------------------------------------------------- */
 
@@ -289,12 +292,13 @@ static void td_build(struct app *a, struct ui *ui)
     int signup = kit_action_bar(a, ui, c,
                                 app_t(a, full ? "training.full.note" : "training.signup.note"),
                                 full ? ROLE_ERROR : ROLE_MUTED,
-                                app_t(a, full ? "training.full" : "training.signup"), full, &view,
+                                app_t(a, full ? "training.waitlist" : "training.signup"), 0, &view,
                                 &pager);
     kit_card(a, ui, view, "training.detail", &s->ls, td_content, s, pager);
     if (signup) {
+        /* Full: the waiting list (报名候补) instead.  The detail outlives the form. */
         s->reload = 1;
-        app_push(a, &training_signup_screen, &s->d.t); /* the detail outlives the form */
+        app_push(a, full ? &training_waitlist_screen : &training_signup_screen, &s->d.t);
     }
 }
 
@@ -340,5 +344,37 @@ static void ts_enter(struct app *a, const void *arg)
 static const struct screen training_signup_screen = {
     .name = "training_signup", .title_key = "training.signup.title",
     .enter = ts_enter, .leave = cform_screen_leave, .build = cform_screen_build,
+    .event = cform_screen_event,
+};
+
+/* ---- the waiting list (报名候补): the same form, a training_waitlist record --------------- */
+
+static const char *tw_save(struct app *a, const void *subject, const char *name,
+                           const char *phone, char uuid[37], int *leave)
+{
+    const struct content_training *t = subject;
+    switch (content_training_waitlist(a->st, t->id, name, phone, app_now(a), uuid)) {
+    case CONTENT_OK:         /* a place was free by now: signed up */
+    case CONTENT_WAITLISTED: return NULL;
+    case CONTENT_WAITING: return "training.waiting";
+    case CONTENT_ALREADY: return "training.already";
+    case CONTENT_GONE: *leave = 1; return "training.gone";
+    default: return "contact.failed";
+    }
+}
+
+static void tw_enter(struct app *a, const void *arg)
+{
+    const struct content_training *t = arg;
+    cform_page_open(app_new_state(a, sizeof(struct cform_page)), a, "training.waitlist.title",
+                    ui_strf(a->ui, "%s%s", app_t(a, "training.waitlist.for"), t->title),
+                    ui_strf(a->ui, "%s %s\n%s", day_words(a, a->ui, t->starts_at, 0),
+                            hours(a->ui, t), t->venue),
+                    tw_save, t);
+}
+
+static const struct screen training_waitlist_screen = {
+    .name = "training_waitlist", .title_key = "training.waitlist.title",
+    .enter = tw_enter, .leave = cform_screen_leave, .build = cform_screen_build,
     .event = cform_screen_event,
 };

@@ -56,6 +56,13 @@ static const char *const migrations[] = {
      * never sent again, shown to staff (sync/upload.h). */
     "ALTER TABLE records ADD COLUMN quarantined_at TEXT;"
     "ALTER TABLE records ADD COLUMN quarantine_reason TEXT;",
+    /* 3 -> 4: the hall's service items become content like the rest (imported,
+     * published); the places the other kiosks of the district have filled in each
+     * training session, as the centre counts them (empty until a sync brings them). */
+    "CREATE TABLE services(id TEXT PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL,"
+    "  how TEXT, window TEXT, sort INTEGER);"
+    "CREATE TABLE training_counts(training_id TEXT PRIMARY KEY,"
+    "  others INTEGER NOT NULL DEFAULT 0);",
 };
 
 int store_exec(struct store *st, const char *sql)
@@ -334,7 +341,8 @@ int store_check(struct store *st, char *err, size_t errlen)
 int store_count(struct store *st, const char *table)
 {
     static const char *const allowed[] = {"jobs", "trainings", "activities", "materials",
-                                          "places", "records", "events", "receipts"};
+                                          "places", "services", "records", "events",
+                                          "receipts"};
     int ok = 0;
     for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
         ok |= strcmp(table, allowed[i]) == 0;

@@ -38,7 +38,13 @@
  * Version 2 adds records_by_certificate ON records(kind, json_extract(fields,
  * '$.certificate_no')): check-in and registration look-ups by certificate number.
  * Version 3 adds records.quarantined_at and quarantine_reason: a record the centre
- * refused (sync/upload.h), kept and never sent again. */
+ * refused (sync/upload.h), kept and never sent again.
+ *
+ * Version 4 adds
+ *   services(id TEXT PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, how TEXT,
+ *            window TEXT, sort INTEGER)          -- the service guide, imported like jobs
+ *   training_counts(training_id TEXT PRIMARY KEY, others INTEGER NOT NULL)
+ *            -- sign-ups the centre holds from the district's other kiosks, per session */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -54,7 +60,7 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;
@@ -105,7 +111,7 @@ int store_meta_set(struct store *st, const char *key, const char *value);
 int store_check(struct store *st, char *err, size_t errlen);
 
 /* Counts rows of a content table ("jobs", "trainings", "activities", "materials",
- * "places"); -1 on error. */
+ * "places", "services"); -1 on error. */
 int store_count(struct store *st, const char *table);
 
 /* Helpers for the few modules that run their own SQL: prepare or log-and-fail. */

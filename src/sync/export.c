@@ -28,10 +28,11 @@
  * those; they stay on the kiosk for staff, sync/upload.h). */
 #define UNCOLLECTED "collected_at IS NULL AND quarantined_at IS NULL"
 
-/* The six record kinds of the product; the manifest lists each (0 when none) so a
- * reader at the centre need not guess whether a missing key means zero. */
-static const char *const known_kinds[] = {"registration",    "checkin",      "job_interest",
-                                          "training_signup", "consultation", "queue_ticket"};
+/* The record kinds of the product; the manifest lists each (0 when none) so a reader
+ * at the centre need not guess whether a missing key means zero. */
+static const char *const known_kinds[] = {"registration",      "checkin",      "job_interest",
+                                          "training_signup",   "consultation", "queue_ticket",
+                                          "training_waitlist"};
 
 static const char *const bundle_files[] = {"records.jsonl", "events.jsonl", "manifest.json",
                                            "SHA256SUMS", BUNDLE_SIGNATURE_FILE};

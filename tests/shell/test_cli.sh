@@ -40,7 +40,7 @@ check "seeded jobs >= 40" '[ "$(sed -n "s/^jobs: //p" "$T/stats")" -ge 40 ]'
 check "seeded trainings >= 10" '[ "$(sed -n "s/^trainings: //p" "$T/stats")" -ge 10 ]'
 check "seeded materials >= 15" '[ "$(sed -n "s/^materials: //p" "$T/stats")" -ge 15 ]'
 check "seeded places = 29" '[ "$(sed -n "s/^places: //p" "$T/stats")" = 29 ]'
-check "stats lists every kind" '[ "$(grep -cE "^(registration|checkin|job_interest|training_signup|consultation|queue_ticket): " "$T/stats")" = 6 ]'
+check "stats lists every kind" '[ "$(grep -cE "^(registration|checkin|job_interest|training_signup|consultation|queue_ticket|training_waitlist): " "$T/stats")" = 7 ]'
 $C --data-dir "$T/d1" check >/dev/null; rc=$?
 check "check passes on a seeded kiosk" '[ $rc = 0 ]'
 

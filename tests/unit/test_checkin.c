@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/certrule.h"
 #include "app/checkin.h"
 #include "app/i18n.h"
 #include "core/config.h"
@@ -737,6 +738,66 @@ static void test_filter_scan_opens_checkin(void **state)
     assert_ptr_equal(app_top(&x->a), &screen_home);
 }
 
+/* The certificate pattern: a product barcode, a phone number or the hotline has the
+ * basic shape but is no certificate; it is refused at once and nothing is written.  The
+ * district's pattern (stored by a sync) wins over the configured one. */
+static void test_certificate_pattern(void **state)
+{
+    struct fixture *f = *state;
+    struct checkin_result r;
+    int64_t now = at("2026-12-01 09:10");
+    checkin_destroy(f->ck);
+    util_strlcpy(f->cfg.certificate_pattern, "LD-[0-9]{4}-[0-9]{5}", sizeof f->cfg.certificate_pattern);
+    f->ck = checkin_create(f->st, &f->cfg);
+    assert_non_null(f->ck);
+    static const char *const not_certs[] = {"6901234567892", "13812345678", "0578-2123110",
+                                            "XLD-2024-00123", "LD-2024-001234"};
+    for (size_t i = 0; i < sizeof not_certs / sizeof not_certs[0]; i++) {
+        assert_int_equal(checkin_submit(f->ck, not_certs[i], CHECKIN_SCAN, now, &r), 0);
+        assert_int_equal(r.status, CHECKIN_INVALID);
+        assert_int_equal(r.invalid, VALIDATE_CERT_PATTERN);
+        assert_int_equal(r.receipt_code, 0);
+    }
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM records"), 0);
+    /* A real one, typed in lower case with full-width digits, passes. */
+    assert_int_equal(checkin_submit(f->ck, "ld-２０２４-00123", CHECKIN_TYPED, now, &r), 0);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    assert_string_equal(r.certificate_no, "LD-2024-00123");
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM records"), 1);
+    /* The district's pattern replaces the configured one from the next context on. */
+    assert_int_equal(store_meta_set(f->st, CERTRULE_META_KEY, "[0-9]{13}"), 0);
+    checkin_destroy(f->ck);
+    f->ck = checkin_create(f->st, &f->cfg);
+    assert_int_equal(checkin_submit(f->ck, "LD-2024-00124", CHECKIN_SCAN, now, &r), 0);
+    assert_int_equal(r.invalid, VALIDATE_CERT_PATTERN);
+    assert_int_equal(checkin_submit(f->ck, "6901234567892", CHECKIN_SCAN, now, &r), 0);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    /* The shape rule still comes first. */
+    assert_int_equal(checkin_submit(f->ck, "690123456789 2", CHECKIN_SCAN, now + 5000, &r), 0);
+    assert_int_equal(r.status, CHECKIN_ALREADY);
+    assert_int_equal(checkin_submit(f->ck, "69012345678_2", CHECKIN_SCAN, now, &r), 0);
+    assert_int_equal(r.invalid, VALIDATE_CERT_CHARS);
+    /* A stored pattern that does not compile: the configured one is used. */
+    assert_int_equal(store_meta_set(f->st, CERTRULE_META_KEY, "(["), 0);
+    struct certrule *rule = certrule_load(f->st, &f->cfg);
+    assert_string_equal(certrule_pattern(rule), "LD-[0-9]{4}-[0-9]{5}");
+    char out[VALIDATE_CERT_SIZE];
+    assert_int_equal(certrule_check(rule, "LD-2024-00999", out, sizeof out, NULL), VALIDATE_OK);
+    assert_string_equal(out, "LD-2024-00999");
+    assert_int_equal(certrule_check(rule, "LD-2024-0099", out, sizeof out, NULL),
+                     VALIDATE_CERT_PATTERN);
+    assert_string_equal(out, "");
+    certrule_free(rule);
+    /* Neither: today's rule alone. */
+    f->cfg.certificate_pattern[0] = 0;
+    assert_int_equal(store_meta_set(f->st, CERTRULE_META_KEY, ""), 0);
+    rule = certrule_load(f->st, &f->cfg);
+    assert_string_equal(certrule_pattern(rule), "");
+    assert_int_equal(certrule_check(rule, "13812345678", out, sizeof out, NULL), VALIDATE_OK);
+    certrule_free(rule);
+    assert_int_equal(certrule_check(NULL, "AB-12", out, sizeof out, NULL), VALIDATE_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -753,6 +814,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_statements_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_certificate_pattern, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filter_scan_with_shift, app_setup, app_teardown),
         cmocka_unit_test_setup_teardown(test_filter_typing, app_setup, app_teardown),
         cmocka_unit_test_setup_teardown(test_filter_scan_opens_checkin, app_setup, app_teardown),

@@ -50,6 +50,8 @@ static void test_shipped_file_loads(void **state)
     assert_int_equal(c.paper_dots, 576);
     assert_string_equal(c.printer_device, "none");
     assert_string_equal(c.upload_conninfo, "");
+    assert_string_equal(c.certificate_pattern, "");
+    assert_string_equal(c.ticket_prefix, "A");
     assert_int_equal(config_load("kiosk-config/portrait.ini", &c, err, sizeof err), 0);
     assert_int_equal(c.width, 1080);
     assert_int_equal(c.height, 1920);
@@ -63,7 +65,9 @@ static void test_values_and_comments(void **state)
                                "hall = 紫金街道外来党员服务中心\nlanguage=en\n"
                                "[display]\nlarge_text = yes\nidle_timeout_s = 120\n"
                                "[printer]\ndevice = tcp:192.0.2.10:9100\npaper_dots = 384\n"
-                               "[upload]\nconninfo = host=db dbname=kiosk sslmode=verify-full\n"),
+                               "[upload]\nconninfo = host=db dbname=kiosk sslmode=verify-full\n"
+                               "[checkin]\ncertificate_pattern = LD-[0-9]{4}-[0-9]{5}\n"
+                               "[services]\nticket_prefix = BC\n"),
                      0);
     assert_int_equal(config_load(path, &c, err, sizeof err), 0);
     assert_string_equal(c.kiosk_id, "LD-ZJ-03");
@@ -74,6 +78,8 @@ static void test_values_and_comments(void **state)
     assert_int_equal(c.paper_dots, 384);
     assert_string_equal(c.printer_device, "tcp:192.0.2.10:9100");
     assert_string_equal(c.upload_conninfo, "host=db dbname=kiosk sslmode=verify-full");
+    assert_string_equal(c.certificate_pattern, "LD-[0-9]{4}-[0-9]{5}");
+    assert_string_equal(c.ticket_prefix, "BC");
 }
 
 struct bad_case {
@@ -99,6 +105,12 @@ static void test_errors_name_file_and_line(void **state)
         {"[display]\nidle_timeout_s = 20\nidle_warning_s = 30\n", ":3: [display] idle_warning_s must be shorter"},
         {"[display]\nlarge_text = maybe\n", ":2: [display] large_text must be true or false"},
         {"[kiosk]\nhall = \xff\xfe\n", ":2: [kiosk] hall is not valid UTF-8"},
+        {"[checkin]\n\ncertificate_pattern = LD([0-9]+\n",
+         ":3: [checkin] certificate_pattern \"LD([0-9]+\" is not a POSIX extended regular"},
+        {"[services]\nticket_prefix = A-\n", ":2: [services] ticket_prefix must be 1 to 3 capital"},
+        {"[services]\nticket_prefix = abc\n", ":2: [services] ticket_prefix must be 1 to 3 capital"},
+        {"[services]\nticket_prefix = ABCD\n", ":2: [services] ticket_prefix must be 1 to 3 capital"},
+        {"[services]\nticket_prefix = ABCDEFGH\n", ":2: [services] ticket_prefix is too long"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct config c;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app/content.h"
+#include "content/import.h"
 #include "core/png.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -424,53 +425,40 @@ static void test_material_images(void **state)
 
 /* ---- services --------------------------------------------------------------------------- */
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
-static void test_services_file(void **state)
+static void test_services_table(void **state)
 {
     struct fixture *f = *state;
-    char dir[128], path[160], err[512];
-    snprintf(dir, sizeof dir, "%s/assets", f->dir);
-    snprintf(path, sizeof path, "%s/demo", dir);
-    assert_int_equal(util_mkdirs(path, 0755), 0);
-    snprintf(path, sizeof path, "%s/demo/services.csv", dir);
-    write_text(path, "\xEF\xBB\xBFwindow,id,title,extra,summary,how\n"
-                     "1号窗口,SV01,接转组织关系,x,\"转入、转出\",\"带身份证,\n和活动证\"\n"
-                     "2号窗口,SV02,劳资纠纷,,,\n");
+    char err[512];
     struct content_service *sv = NULL;
-    int n = content_services_load(dir, &sv, err, sizeof err);
+    /* None imported: an empty guide, not an error. */
+    assert_int_equal(content_services_load(f->st, &sv, err, sizeof err), 0);
+    free(sv);
+    assert_int_equal(
+        store_exec(f->st, "INSERT INTO services(id,title,summary,how,window,sort) VALUES"
+                          "('SV02','劳资纠纷','调解',NULL,NULL,2),"
+                          "('SV01','接转组织关系','转入、转出','带身份证,\n和活动证','1号窗口',1)"),
+        0);
+    int n = content_services_load(f->st, &sv, err, sizeof err);
     assert_int_equal(n, 2);
+    /* In the order of the file they came from (sort), not by id or insertion. */
     assert_string_equal(sv[0].id, "SV01");
     assert_string_equal(sv[0].title, "接转组织关系");
     assert_string_equal(sv[0].window, "1号窗口");
     assert_string_equal(sv[0].summary, "转入、转出");
     assert_string_equal(sv[0].how, "带身份证,\n和活动证");
     assert_string_equal(sv[1].how, "");
+    assert_string_equal(sv[1].window, "");
     free(sv);
-    /* A row without a title names its line; a missing file names the file. */
-    write_text(path, "id,title\nSV01,接转\nSV02,\n");
-    assert_int_equal(content_services_load(dir, &sv, err, sizeof err), -1);
-    assert_null(sv);
-    assert_non_null(strstr(err, "services.csv:3:"));
-    write_text(path, "id,summary\nSV01,x\n");
-    assert_int_equal(content_services_load(dir, &sv, err, sizeof err), -1);
-    assert_non_null(strstr(err, "id and title"));
-    assert_int_equal(content_services_load("/nonexistent", &sv, err, sizeof err), -1);
-    assert_non_null(strstr(err, "/nonexistent/demo/services.csv"));
 }
 
 static void test_demo_services(void **state)
 {
-    /* The bundled file: the eight items, 创业基地 and 金融服务直通车. */
+    /* The bundled file, seeded with the demo: the eight items, 创业基地 and 金融服务直通车. */
+    struct fixture *f = *state;
     struct content_service *sv = NULL;
     char err[512];
-    int n = content_services_load("assets", &sv, err, sizeof err);
+    assert_true(import_demo(f->st, "assets/demo", DEC1_MS, err, sizeof err) > 0);
+    int n = content_services_load(f->st, &sv, err, sizeof err);
     if (n < 0)
         fail_msg("%s", err);
     assert_int_equal(n, 10);
@@ -508,31 +496,121 @@ static void test_queue_numbers(void **state)
     struct content_service a = {.id = "SV01", .title = "接转组织关系", .window = "1号窗口"};
     struct content_service b = {.id = "SV08", .title = "政策咨询", .window = "1号窗口"};
     char uuid[37], t[CONTENT_TICKET_SIZE];
-    assert_int_equal(content_queue_ticket(f->st, &a, DEC1_MS, uuid, t), CONTENT_OK);
+    assert_int_equal(content_queue_ticket(f->st, &a, NULL, DEC1_MS, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A001");
     assert_field(f->st, uuid, "ticket_no", "A001");
     assert_field(f->st, uuid, "service", "接转组织关系");
     assert_field(f->st, uuid, "service_id", "SV01");
     assert_field(f->st, uuid, "window", "1号窗口");
     /* One sequence per day whatever the service. */
-    assert_int_equal(content_queue_ticket(f->st, &b, DEC1_MS + 1000, uuid, t), CONTENT_OK);
+    assert_int_equal(content_queue_ticket(f->st, &b, NULL, DEC1_MS + 1000, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A002");
     /* 23:59 local is still the same day; 00:00 starts again. */
     int64_t late = DEC1_MS + 14 * HOUR_MS + 59 * 60000;
-    assert_int_equal(content_queue_ticket(f->st, &a, late, uuid, t), CONTENT_OK);
+    assert_int_equal(content_queue_ticket(f->st, &a, NULL, late, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A003");
-    assert_int_equal(content_queue_ticket(f->st, &a, late + 60000, uuid, t), CONTENT_OK);
+    assert_int_equal(content_queue_ticket(f->st, &a, NULL, late + 60000, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A001");
     /* Numbers are never reused even if the day's records were marked collected. */
     assert_int_equal(store_exec(f->st, "UPDATE records SET collected_at = 'x'"), 0);
-    assert_int_equal(content_queue_ticket(f->st, &a, DEC1_MS + 2000, uuid, t), CONTENT_OK);
+    assert_int_equal(content_queue_ticket(f->st, &a, NULL, DEC1_MS + 2000, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A004");
     for (int i = 5; i <= 12; i++)
-        assert_int_equal(content_queue_ticket(f->st, &b, DEC1_MS + 3000, uuid, t), CONTENT_OK);
+        assert_int_equal(content_queue_ticket(f->st, &b, NULL, DEC1_MS + 3000, uuid, t), CONTENT_OK);
     assert_string_equal(t, "A012");
     assert_int_equal(
         count(f->st, "SELECT COUNT(*) FROM records WHERE kind='queue_ticket' AND local_date='2026-12-01'"),
         12);
+}
+
+static void test_ticket_prefix(void **state)
+{
+    struct fixture *f = *state;
+    struct content_service a = {.id = "SV01", .title = "接转组织关系", .window = "1号窗口"};
+    char uuid[37], t[CONTENT_TICKET_SIZE], p[8];
+    /* [services] ticket_prefix on a stand-alone kiosk. */
+    assert_int_equal(content_queue_ticket(f->st, &a, "B", DEC1_MS, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "B001");
+    assert_int_equal(content_queue_ticket(f->st, &a, "B", DEC1_MS + 1000, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "B002");
+    /* A prefix of its own keeps its own numbers: "A" is not continued from "B". */
+    assert_int_equal(content_queue_ticket(f->st, &a, "A", DEC1_MS + 2000, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "A001");
+    /* "AB" is not confused with "A" numbers and the other way round. */
+    assert_int_equal(content_queue_ticket(f->st, &a, "AB", DEC1_MS + 3000, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "AB001");
+    assert_int_equal(content_queue_ticket(f->st, &a, "A", DEC1_MS + 4000, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "A002");
+    /* The registry's prefix, once pulled, wins over the configured one. */
+    assert_int_equal(store_meta_set(f->st, "registry.ticket_prefix", "C"), 0);
+    content_ticket_prefix(f->st, "B", p, sizeof p);
+    assert_string_equal(p, "C");
+    assert_int_equal(content_queue_ticket(f->st, &a, "B", DEC1_MS + 5000, uuid, t), CONTENT_OK);
+    assert_string_equal(t, "C001");
+    /* Something unusable stored or configured falls back. */
+    assert_int_equal(store_meta_set(f->st, "registry.ticket_prefix", "c-"), 0);
+    content_ticket_prefix(f->st, "B", p, sizeof p);
+    assert_string_equal(p, "B");
+    content_ticket_prefix(f->st, "toolong", p, sizeof p);
+    assert_string_equal(p, "A");
+    content_ticket_prefix(f->st, NULL, p, sizeof p);
+    assert_string_equal(p, "A");
+}
+
+static void test_training_shared_places_and_waitlist(void **state)
+{
+    struct fixture *f = *state;
+    char uuid[37];
+    struct content_training_detail d;
+    /* T001 has 2 places; the centre says another kiosk has filled one. */
+    assert_int_equal(store_exec(f->st, "INSERT INTO training_counts(training_id, others)"
+                                       " VALUES('T001', 1)"), 0);
+    assert_int_equal(content_training_get(f->st, "T001", DEC1_MS, &d), CONTENT_OK);
+    assert_int_equal(d.t.signed_up, 1);
+    assert_int_equal(content_training_left(&d.t), 1);
+    struct content_training list[8];
+    int n = content_trainings(f->st, DEC1_MS, 0, 8, list);
+    assert_true(n > 0);
+    assert_string_equal(list[0].id, "T001");
+    assert_int_equal(content_training_left(&list[0]), 1);
+    /* The waiting list's form while a place is free signs the person up. */
+    assert_int_equal(
+        content_training_waitlist(f->st, "T001", "张三", "13812345678", DEC1_MS, uuid), CONTENT_OK);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM records WHERE kind='training_signup'"), 1);
+    assert_int_equal(content_training_get(f->st, "T001", DEC1_MS, &d), CONTENT_OK);
+    assert_int_equal(content_training_left(&d.t), 0);
+    /* Full: a sign-up is refused, the waiting list takes the person. */
+    assert_int_equal(
+        content_training_signup(f->st, "T001", "李四", "13900001111", DEC1_MS, uuid), CONTENT_FULL);
+    assert_int_equal(
+        content_training_waitlist(f->st, "T001", "李四", "13900001111", DEC1_MS, uuid),
+        CONTENT_WAITLISTED);
+    assert_field(f->st, uuid, "training_id", "T001");
+    assert_field(f->st, uuid, "training_title", "党务知识培训");
+    assert_field(f->st, uuid, "name", "李四");
+    assert_field(f->st, uuid, "phone", "13900001111");
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM records WHERE uuid='%s'"
+                              " AND kind='training_waitlist'", uuid);
+    assert_int_equal(count(f->st, sql), 1);
+    /* Once on the list is enough; signed up already: no place on the list either. */
+    assert_int_equal(
+        content_training_waitlist(f->st, "T001", "李四", "139 0000 1111", DEC1_MS, uuid),
+        CONTENT_WAITING);
+    assert_int_equal(
+        content_training_waitlist(f->st, "T001", "张三", "13812345678", DEC1_MS, uuid),
+        CONTENT_ALREADY);
+    /* The waiting list does not take places. */
+    assert_int_equal(content_training_get(f->st, "T001", DEC1_MS, &d), CONTENT_OK);
+    assert_int_equal(d.t.signed_up, 2);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM records WHERE kind='training_waitlist'"), 1);
+    /* A started session has no waiting list. */
+    assert_int_equal(
+        content_training_waitlist(f->st, "T004", "王五", "13700002222", DEC1_MS, uuid),
+        CONTENT_GONE);
+    assert_int_equal(count(f->st, "SELECT COUNT(*) FROM events WHERE kind='training_waitlist'"
+                                  " AND detail='waiting'"), 1);
+    assert_int_equal(store_exec(f->st, "BEGIN IMMEDIATE; COMMIT"), 0);
 }
 
 static void test_events_hold_no_personal_data(void **state)
@@ -574,10 +652,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_training_capacity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_materials, setup, teardown),
         cmocka_unit_test_setup_teardown(test_material_images, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_services_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_services_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_services, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consultation_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ticket_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_training_shared_places_and_waitlist, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_events_hold_no_personal_data, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,6 +197,23 @@ static void test_trainings_and_activities(void **state)
                "主题党日|2026-12-05 11:30|莲都区");
 }
 
+static void test_places_and_services(void **state)
+{
+    struct fixture *f = *state;
+    /* Places: the station network, parents before or after their children. */
+    assert_int_equal(import_ok(f->st, "places", DATA "/demo/places.csv"), 3);
+    ASSERT_SQL(f->st, "SELECT parent_id FROM places WHERE id='C01'", "S01");
+    /* Services: any column order, quoted commas and line breaks, unknown columns
+     * ignored, the file's order kept; optional columns may be empty. */
+    assert_int_equal(import_ok(f->st, "services", DATA "/services_good.csv"), 2);
+    ASSERT_SQL(f->st, "SELECT group_concat(id, ',') FROM (SELECT id FROM services ORDER BY sort)",
+               "SV09,SV01");
+    ASSERT_SQL(f->st, "SELECT how FROM services WHERE id='SV01'", "带身份证,\n和活动证");
+    ASSERT_SQL(f->st, "SELECT window FROM services WHERE id='SV01'", "1号窗口");
+    ASSERT_SQL(f->st, "SELECT how FROM services WHERE id='SV09'", "NULL");
+    assert_int_equal(store_count(f->st, "services"), 2);
+}
+
 /* ---- bad files ---- */
 
 struct bad_case {
@@ -288,6 +305,9 @@ static void test_more_bad_values(void **state)
         {"activities", "id,title,starts_at,ends_at\nA1,x,2026-12-01 09:00,2026-12-01 09:00\n",
          "not after", 2},
         {"places", "id,name,level\nP1,x,village\n", "district, street or community", 2},
+        {"services", "id,title\nSV1,x\n", "\"summary\" is missing", 1},
+        {"services", "id,title,summary\nSV1,x,y\nSV2,z,\n", "summary is empty", 3},
+        {"services", "id,title,summary\nSV1,x,y\nSV1,z,w\n", "already used on line 2", 3},
         {"trainings", "", "empty", 0},
         {"jobs", "id,title,employer,area,category\nJ1,a,b,c,\"d\"x\n", "closing quote", 2},
         {"jobs", "id,title,employer,area,category\r\nJ1,a,b,c,d\r\nJ2,\xFF\xFF,b,c,d\r\n",
@@ -458,7 +478,8 @@ static void test_demo_import_shifts_dates(void **state)
     int n = import_demo(f->st, DATA "/demo", local_ms("2026-12-10 10:00"), err, sizeof err);
     if (n < 0)
         fail_msg("import_demo: %s", err);
-    assert_int_equal(n, 3 + 1 + 1 + 2 + 1);
+    assert_int_equal(n, 3 + 1 + 1 + 2 + 2 + 1);
+    assert_int_equal(store_count(f->st, "services"), 2);
     /* Tuesday 2026-12-01 19:00 moves one week on, still a Tuesday at 19:00. */
     ASSERT_SQL(f->st, "SELECT starts_at||'|'||ends_at FROM activities WHERE id='A1'",
                "2026-12-08 19:00|2026-12-08 20:00");
@@ -482,7 +503,7 @@ static void test_demo_is_all_or_nothing(void **state)
     struct fixture *f = *state;
     char demo[128], from[160], to[160], err[512] = "";
     static const char *const files[] = {"places.csv", "jobs.csv", "trainings.csv",
-                                        "activities.csv"};
+                                        "activities.csv", "services.csv"};
     snprintf(demo, sizeof demo, "%s/demo", f->dir);
     assert_int_equal(mkdir(demo, 0700), 0);
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
@@ -496,6 +517,7 @@ static void test_demo_is_all_or_nothing(void **state)
     assert_int_equal(store_count(f->st, "places"), 0);
     assert_int_equal(store_count(f->st, "jobs"), 0);
     assert_int_equal(store_count(f->st, "activities"), 0);
+    assert_int_equal(store_count(f->st, "services"), 0);
     assert_int_equal(sqlite3_get_autocommit(store_db(f->st)), 1);
 }
 
@@ -517,6 +539,7 @@ static void test_bundled_demo_content(void **state)
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM places WHERE level='district'"), 1);
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM places WHERE level='street'"), 5);
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM places WHERE level='community'"), 23);
+    assert_int_equal(store_count(f->st, "services"), 10);
 }
 
 int main(void)
@@ -529,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jobs_bom_any_column_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_gb18030, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trainings_and_activities, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_places_and_services, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files_change_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_file_keeps_earlier_good_rows_out, setup,
                                         teardown),

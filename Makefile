@@ -187,7 +187,8 @@ test: deps
 	tests/run-all.sh build/asan
 
 bench: deps
-	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper
+	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper \
+	  build/release/bench/bench_sync
 	@tests/bench.sh build/release
 
 clean:

@@ -75,6 +75,10 @@ if [ -x "$B/bench/bench_checkin" ]; then
   echo "## check-in: scan to result on screen"
   $B/bench/bench_checkin
 fi
+if [ -x "$B/bench/bench_sync" ]; then
+  echo "## content sync from a real PostgreSQL (10,000 changed rows) while checking people in"
+  bash tests/shell/test_network.sh "$B" --bench 2>&1 | grep -E '^[a-z_]+: ' || echo "sync: not measured (see tests/shell/test_network.sh --bench)"
+fi
 if [ -f tests/shell/test_upload.sh ]; then
   echo "## upload to a real PostgreSQL (10,000 records; the fleet's 288,207 from 12 kiosks)"
   bash tests/shell/test_upload.sh "$B" --bench 2>&1 | grep -E '^[a-z_]+: ' || echo "upload: not measured (see tests/shell/test_upload.sh)"

@@ -441,6 +441,9 @@ void staffops_upload_status(const struct staffops_upload *u, struct staffops_upl
         out->rc = u->last.rc;
         out->res = u->last.upload_res;
         util_strlcpy(out->err, u->last.err, sizeof out->err);
+        out->pulled = u->last.pulled;
+        out->pull_rc = u->last.pull_rc;
+        out->pull = u->last.pull_res;
         out->finished_ms = u->finished_ms;
     }
     out->failures = u->backoff.failures;

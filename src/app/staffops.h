@@ -4,7 +4,8 @@
  * upload.
  *
  * Upload: the kiosk has ONE upload scheduler (struct staffops_upload, held by struct
- * app).  The staff's 立即上传 and the periodic upload ([upload] interval_s > 0) both go
+ * app); each of its jobs uploads, then pulls what the centre published (sync/syncjob.h).
+ * The staff's 立即同步 and the periodic upload ([upload] interval_s > 0) both go
  * through it, so two uploads never run at once.  It starts a syncjob (its own thread and
  * database connection), is polled every STAFFOPS_POLL_MS while the job runs, and after a
  * failure waits as upload_backoff says (30 s doubling to 30 min).  Nothing here blocks
@@ -143,6 +144,9 @@ struct staffops_upload_status {
     int rc;
     struct upload_result res;
     char err[512];
+    int pulled;             /* the pull after the upload ran: pull_rc, pull */
+    int pull_rc;
+    struct pull_result pull;
     int64_t finished_ms;
     int failures;           /* consecutive failed attempts */
     int64_t next_ms;        /* the next periodic attempt (INT64_MAX: none planned) */
@@ -156,7 +160,7 @@ struct staffops_upload *staffops_upload_create(const struct config *cfg, int64_t
  * rest stays pending), waits for it and frees.  NULL is fine. */
 void staffops_upload_destroy(struct staffops_upload *u);
 
-/* Starts an upload now (the staff's 立即上传).  Returns 0 when started, 1 when one is
+/* Starts an upload and pull now (the staff's 立即同步).  Returns 0 when started, 1 when one is
  * already running (its progress is what status shows), -1 with a sentence in err
  * (not configured, no thread). */
 int staffops_upload_start(struct staffops_upload *u, int64_t now_ms, char *err, size_t errlen);

@@ -5,6 +5,7 @@
 #include "centre/centre.h"
 #include "centre/ingest.h"
 #include "centre/migrate.h"
+#include "centre/publish.h"
 #include "centre/registry.h"
 #include "core/config.h"
 #include "core/identity.h"
@@ -26,7 +27,10 @@ void centre_cmd_usage(FILE *f)
           "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n"
           "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n"
           "  centre gaps [KIOSK]           the missing ranges of each kiosk's record sequence\n"
-          "  centre conflicts [KIOSK]      records that came again with other content\n",
+          "  centre conflicts [KIOSK]      records that came again with other content\n"
+          "  centre publish jobs|trainings|activities|materials|places|services PATH [--hall H]\n"
+          "                                publish content (the files import takes) to the district or a hall\n"
+          "  centre set certificate_pattern REGEX   a district setting, published with the content\n",
           f);
 }
 
@@ -382,6 +386,49 @@ int centre_cmd_ingest(const struct config *cfg, int argc, char **argv)
     return 0;
 }
 
+struct publish_args {
+    const char *kind, *path, *hall;
+};
+
+static int do_publish(PGconn *c, const void *arg, char *msg, size_t size)
+{
+    const struct publish_args *p = arg;
+    return publish_file(c, p->kind, p->path, p->hall, msg, size);
+}
+
+static int cmd_publish(const struct config *cfg, int argc, char **argv)
+{
+    struct opt o[] = {{"--hall", 0, NULL}};
+    const char *w[2];
+    if (parse("publish", argc, argv, 2, o, 1, w, 2) != 2 || !publish_kind_ok(w[0])) {
+        fprintf(stderr, "usage: kioskctl centre publish jobs|trainings|activities|materials|"
+                        "places|services PATH [--hall H]\n");
+        return 2;
+    }
+    struct publish_args p = {w[0], w[1], o[0].value};
+    return run_registry(cfg, "publish", do_publish, &p);
+}
+
+static int do_set(PGconn *c, const void *arg, char *msg, size_t size)
+{
+    const char *const *kv = arg;
+    return publish_setting(c, kv[0], kv[1], msg, size);
+}
+
+static int cmd_set(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[2];
+    /* A pattern may begin with a dash: everything after the key is the value. */
+    if (argc != 4 || !publish_setting_ok(argv[2])) {
+        fprintf(stderr, "usage: kioskctl centre set certificate_pattern REGEX"
+                        "   (\"\" withdraws it)\n");
+        return 2;
+    }
+    w[0] = argv[2];
+    w[1] = argv[3];
+    return run_registry(cfg, "set", do_set, w);
+}
+
 int centre_cmd(const struct config *cfg, int argc, char **argv)
 {
     static const struct {
@@ -392,6 +439,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
         {"add-kiosk", cmd_add_kiosk},       {"retire-kiosk", cmd_retire_kiosk},
         {"keygen", cmd_keygen},             {"verify", cmd_verify},
         {"gaps", cmd_gaps},                 {"conflicts", cmd_conflicts},
+        {"publish", cmd_publish},           {"set", cmd_set},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

@@ -41,7 +41,7 @@ static void usage(FILE *f)
           "  import jobs|trainings|activities|materials|places|services PATH\n"
           "  export DIR                    write a bundle of uncollected records into DIR\n"
           "  upload                        send pending records to the central database\n"
-
+          "  sync                          upload, then pull what the centre published\n"
           "  set-pin                       read a new staff PIN from standard input\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
@@ -503,6 +503,8 @@ int main(int argc, char **argv)
         return with_store(&c, sync_cmd_export, n, rest);
     if (!strcmp(cmd, "upload"))
         return with_store(&c, sync_cmd_upload, n, rest);
+    if (!strcmp(cmd, "sync"))
+        return with_store(&c, sync_cmd_sync, n, rest);
     if (!strcmp(cmd, "ingest"))
         return centre_cmd_ingest(&c.cfg, n, rest);
     if (!strcmp(cmd, "verify"))

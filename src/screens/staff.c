@@ -1,7 +1,8 @@
 /* staff — the staff screen behind the PIN: 今日统计 (today's records by kind, check-ins
  * by activity, what waits for collection and for upload), the printer and upload state,
  * and the day's-end actions: 导出到U盘 (a drive chosen from a list; the export runs on a
- * worker thread with a progress bar), 立即上传 (through the app's one upload scheduler),
+ * worker thread with a progress bar), 立即同步 (upload, then pull the centre's content,
+ * through the app's one upload scheduler),
  * 打印测试页, 补打回执 (today's receipts), 退出程序 (after a confirmation).
  *
  * Long operations never hold the screen: the export's syncjob and the upload are polled
@@ -215,6 +216,24 @@ static void upload_done(struct app *a, struct staff *s, const struct staffops_up
     else
         say(a, s, TONE_ERROR, "staff.upload.failed", upload_status_text(us->res.status, zh(a)),
             NULL);
+    if (us->pulled) {
+        /* The pull's outcome follows the upload's sentence. */
+        char changes[24], line[512];
+        snprintf(changes, sizeof changes, "%ld", us->pull.changed + us->pull.withdrawn);
+        const char *t = us->pull_rc < 0 ? app_t(a, "staff.pull.failed")
+                        : us->pull.changed + us->pull.withdrawn ? app_t(a, "staff.pull.ok")
+                                                                : app_t(a, "staff.pull.none");
+        const char *hole = strstr(t, "{}");
+        const char *v = us->pull_rc < 0 ? pull_status_text(us->pull.status, zh(a)) : changes;
+        snprintf(line, sizeof line, "%.*s%s%s", hole ? (int)(hole - t) : (int)strlen(t), t,
+                 hole ? v : "", hole ? hole + 2 : "");
+        size_t n = strlen(s->msg);
+        int stop = n >= 3 && !strcmp(s->msg + n - 3, "。"), dot = n && s->msg[n - 1] == '.';
+        snprintf(s->msg + n, sizeof s->msg - n, "%s%s", stop ? "" : dot ? " " : zh(a) ? "；" : "; ",
+                 line);
+        if (us->pull_rc < 0)
+            s->tone = TONE_ERROR;
+    }
     s->dlg = DLG_NONE;
 }
 

@@ -63,6 +63,12 @@ static const char *const migrations[] = {
     "  how TEXT, window TEXT, sort INTEGER);"
     "CREATE TABLE training_counts(training_id TEXT PRIMARY KEY,"
     "  others INTEGER NOT NULL DEFAULT 0);",
+    /* 3 -> 4: which content rows came from the centre (a sync or a content bundle), at
+     * which change counter, so a full snapshot can drop the rows the centre never
+     * published (the demo's, a stand-alone import's) of the kinds it does publish. */
+    "CREATE TABLE content_synced(kind TEXT NOT NULL, id TEXT NOT NULL,"
+    "  counter INTEGER NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY(kind, id));",
 };
 
 int store_exec(struct store *st, const char *sql)

@@ -44,7 +44,11 @@
  *   services(id TEXT PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, how TEXT,
  *            window TEXT, sort INTEGER)          -- the service guide, imported like jobs
  *   training_counts(training_id TEXT PRIMARY KEY, others INTEGER NOT NULL)
- *            -- sign-ups the centre holds from the district's other kiosks, per session */
+ *            -- sign-ups the centre holds from the district's other kiosks, per session
+ *
+ * Version 4 adds
+ *   content_synced(kind TEXT, id TEXT, counter INTEGER, withdrawn INTEGER,
+ *                  PRIMARY KEY(kind, id))  -- content rows the centre delivered */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -60,7 +64,7 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;

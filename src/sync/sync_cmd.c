@@ -6,6 +6,7 @@
 #include "core/util.h"
 #include "store/store.h"
 #include "sync/export.h"
+#include "sync/pull.h"
 #include "sync/upload.h"
 
 #include <stdio.h>
@@ -103,13 +104,10 @@ int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char *
     return 0;
 }
 
-int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char **argv)
+/* The upload of `upload` and `sync`: prints what was sent.  0, or 1 with the error
+ * printed. */
+static int upload_and_say(struct store *st, const struct config *cfg, const char *conninfo)
 {
-    const char *conninfo = NULL, *words[1];
-    if (split_args(argc, argv, &conninfo, words, 0) != 0) {
-        fprintf(stderr, "usage: kioskctl upload [--conninfo CONNINFO]\n");
-        return 2;
-    }
     struct config *c = malloc(sizeof *c);
     if (!c)
         abort();
@@ -144,4 +142,50 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
         return 1;
     }
     return 0;
+}
+
+int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    const char *conninfo = NULL, *words[1];
+    if (split_args(argc, argv, &conninfo, words, 0) != 0) {
+        fprintf(stderr, "usage: kioskctl upload [--conninfo CONNINFO]\n");
+        return 2;
+    }
+    return upload_and_say(st, cfg, conninfo);
+}
+
+int sync_cmd_sync(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    const char *conninfo = NULL, *words[1];
+    if (split_args(argc, argv, &conninfo, words, 0) != 0) {
+        fprintf(stderr, "usage: kioskctl sync [--conninfo CONNINFO]\n");
+        return 2;
+    }
+    /* The queue first, then what changed at the centre (pretix's order): the centre's
+     * counts then already hold this kiosk's sign-ups.  A pull is worth trying even when
+     * a batch was refused; not when the centre cannot be reached at all. */
+    int up = upload_and_say(st, cfg, conninfo);
+    struct config *c = malloc(sizeof *c);
+    if (!c)
+        abort();
+    *c = *cfg;
+    if (conninfo)
+        util_strlcpy(c->upload_conninfo, conninfo, sizeof c->upload_conninfo);
+    struct pull_result res;
+    char err[768];
+    int rc = pull_content(st, c, NULL, wall_ms(), &res, err, sizeof err);
+    util_wipe(c->upload_conninfo, sizeof c->upload_conninfo);
+    free(c);
+    if (rc < 0) {
+        fprintf(stderr, "sync: %s: %s\n", pull_status_text(res.status, 0), err);
+        return 1;
+    }
+    printf("content: counter %lld, %ld changed, %ld withdrawn", (long long)res.counter,
+           res.changed, res.withdrawn);
+    if (res.skipped)
+        printf(", %ld skipped (see the event log)", res.skipped);
+    if (res.full)
+        printf("; full update for hall %s, %ld local rows removed", res.hall_id, res.removed);
+    printf("\n");
+    return up;
 }

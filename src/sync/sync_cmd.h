@@ -1,4 +1,4 @@
-/* sync_cmd — the day's-end commands of kioskctl on the kiosk: `export DIR` and `upload`
+/* sync_cmd — the day's-end commands of kioskctl on the kiosk: `export DIR`, `upload` and `sync` (upload, then pull)
  * (`ingest BUNDLE` runs at the centre: centre/centre_cmd.h).  Each takes argv as the
  * dispatcher received it from the command onwards (argv[0] is the command name), prints
  * progress and a summary on stdout and any error as one line on stderr, and returns the
@@ -18,5 +18,8 @@ struct config;
 int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char **argv);
 /* upload [--conninfo CONNINFO] — sends the pending records to the central database. */
 int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char **argv);
+/* sync [--conninfo CONNINFO] — the upload, then the pull of what the centre published
+ * (sync/pull.h). */
+int sync_cmd_sync(struct store *st, const struct config *cfg, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum job_kind { JOB_EXPORT, JOB_UPLOAD };
 
@@ -26,6 +27,13 @@ struct syncjob {
     pthread_mutex_t lock;
     struct syncjob_state state;     /* guarded by lock */
 };
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void on_progress(void *ctx, int done, int total)
 {
@@ -58,6 +66,16 @@ static void *run(void *arg)
         } else {
             struct upload_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
             s.rc = upload_pending_ex(st, &j->cfg, &o, &s.upload_res, s.err, sizeof s.err);
+            /* The queue first, then what changed at the centre.  A refused batch does not
+             * stop the pull; an unreachable centre does (it would only fail again). */
+            enum upload_status us = s.upload_res.status;
+            if (us != UPLOAD_NOT_CONFIGURED && us != UPLOAD_CONNECT_FAILED &&
+                us != UPLOAD_CANCELLED && us != UPLOAD_DB) {
+                struct pull_opts po = {.cancel = &j->cancel};
+                s.pulled = 1;
+                s.pull_rc = pull_content(st, &j->cfg, &po, j->now_ms ? j->now_ms : wall_ms(),
+                                         &s.pull_res, s.pull_err, sizeof s.pull_err);
+            }
         }
         store_close(st);
     } else {

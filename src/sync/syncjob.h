@@ -1,5 +1,6 @@
-/* syncjob — runs an export or an upload on a worker thread so the kiosk's screen stays
- * responsive while a USB drive or the network is slow.
+/* syncjob — runs an export or a sync (the upload, then the pull of what the centre
+ * published: sync/pull.h) on a worker thread so the kiosk's screen stays responsive
+ * while a USB drive or the network is slow.
  *
  * The worker opens its own connection to the store (store_open on the same data
  * directory; WAL lets it read and mark while the UI's connection keeps writing) and
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "sync/export.h"
+#include "sync/pull.h"
 #include "sync/upload.h"
 
 struct config;
@@ -30,10 +32,17 @@ struct syncjob_state {
     char err[512];
     struct export_result export_res;  /* for an export job */
     struct upload_result upload_res;  /* for an upload job */
+    /* For an upload job: the pull that follows it (not tried when the centre could not
+     * be reached: pulled 0). */
+    int pulled;
+    int pull_rc;
+    char pull_err[512];
+    struct pull_result pull_res;
 };
 
 /* Starts uploading the pending records of the store in cfg->data_dir (kiosk id
- * cfg->kiosk_id).  Returns 0 and the job, or -1 with a sentence in err. */
+ * cfg->kiosk_id), then pulling what the centre published.  Returns 0 and the job, or -1
+ * with a sentence in err.  rc and err are the upload's; the pull's are apart. */
 int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
                          struct syncjob **out, char *err, size_t errlen);
 /* Starts exporting into target_dir with now_ms as the export time. */

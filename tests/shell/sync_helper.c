@@ -14,6 +14,9 @@
  *   sync_helper job-upload DATADIR CONNINFO BATCH EXTRA
  *                                            upload on a worker; meanwhile add EXTRA records
  *   sync_helper backoff                      check the back-off sequence
+ *   sync_helper pull-cut DATADIR CONNINFO ROWS CUT
+ *                                            pull ROWS a page; after page CUT the server
+ *                                            ends the connection (a cut network)
  * The kiosk id is $KIOSK_ID (default LD01). */
 #include "centre/centre_cmd.h"
 #include "core/config.h"
@@ -22,6 +25,7 @@
 #include "receipt/sign.h"
 #include "store/store.h"
 #include "sync/sync_cmd.h"
+#include "sync/pull.h"
 #include "sync/syncjob.h"
 #include "sync/upload.h"
 
@@ -157,6 +161,35 @@ static int check_backoff(void)
     return bad;
 }
 
+struct cut {
+    int after;
+};
+
+/* After page `after`, the session ends itself, as a dropped network would end it. */
+static void cut_here(void *ctx, PGconn *c, int page)
+{
+    struct cut *k = ctx;
+    if (page == k->after)
+        PQclear(PQexec(c, "SELECT pg_terminate_backend(pg_backend_pid())"));
+}
+
+static int pull_cut(const char *dir, const char *conninfo, int rows, int after)
+{
+    struct config cfg;
+    make_config(&cfg, dir, conninfo, "500");
+    struct store *st = open_store(dir);
+    struct cut k = {after};
+    struct pull_opts o = {.page_rows = rows, .after_page = cut_here, .ctx = &k};
+    struct pull_result res;
+    char err[512];
+    int rc = pull_content(st, &cfg, &o, now_ms(), &res, err, sizeof err);
+    store_close(st);
+    printf("pull: rc=%d status=%d pages=%d rows=%ld changed=%ld withdrawn=%ld counter=%lld%s%s\n",
+           rc, (int)res.status, res.pages, res.rows, res.changed, res.withdrawn,
+           (long long)res.counter, rc ? " err=" : "", rc ? err : "");
+    return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -225,6 +258,8 @@ int main(int argc, char **argv)
         char *av[] = {"ingest", argv[2], "--conninfo", argv[3], NULL};
         return centre_cmd_ingest(&cfg, 4, av);
     }
+    if (strcmp(cmd, "pull-cut") == 0 && argc == 6)
+        return pull_cut(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
     if (strcmp(cmd, "job-upload") == 0 && argc == 6)
         return job_upload(argv[2], argv[3], argv[4], atol(argv[5]));
     fprintf(stderr, "sync_helper: unknown command or arguments\n");

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The kiosk's own uploads against a real PostgreSQL (tests/tools/pg-virtualenv.sh, thrown
-# away afterwards): 立即上传 on the staff screen, the periodic background upload ([upload]
+# away afterwards): 立即同步 on the staff screen, the periodic background upload ([upload]
 # interval_s), and what the staff screen says when the centre cannot be reached.  The
 # kiosk runs headless with scripts; its clock is virtual, its worker threads real.
 #
@@ -61,7 +61,7 @@ press 8
 press 确认
 expect 今日统计'
 
-echo "== 立即上传 on the staff screen"
+echo "== 立即同步 on the staff screen"
 config manual "$CONN" 0
 D1=$WORK/d1
 mkdir -p "$D1"
@@ -76,13 +76,13 @@ $staff_login
 expect 待上传（尚未送达中心）
 expect 2 条
 expect 仅手动上传
-press 立即上传
+press 立即同步
 expect 正在上传到中心数据库…
 wait 1000
 expect 上传完成：2 条记录已送达中心（新增 2 条）
 expect 上传成功
 dump $WORK/manual.dump
-press 立即上传
+press 立即同步
 wait 1000
 expect 没有需要上传的记录
 SCRIPT
@@ -92,7 +92,7 @@ t_manual() {
         eq "$(events "$D1" upload_attempt)" 2 && eq "$(events "$D1" upload)" 1 &&
         grep -qP '^label\t.*\t0 条$' "$WORK/manual.dump"
 }
-check "立即上传 sends the pending records once, with progress and a result sentence" t_manual
+check "立即同步 sends the pending records once, with progress and a result sentence" t_manual
 
 echo "== periodic upload"
 SU -c "DELETE FROM kiosk_records" || exit 1
@@ -128,7 +128,7 @@ wait 6000
 $staff_login
 expect 上传失败
 expect 下次自动上传 09:30
-press 立即上传
+press 立即同步
 wait 1000
 expect 上传失败：无法连接中心数据库
 expect 1 条

@@ -50,4 +50,16 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The first column of the first row of sql as a number (-999 for NULL); fails the test
+ * when there is no row. */
+static inline int64_t fixture_int(struct store *st, const char *sql)
+{
+    sqlite3_stmt *q = store_prepare(st, sql);
+    assert_non_null(q);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t v = sqlite3_column_type(q, 0) == SQLITE_NULL ? -999 : sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
 #endif

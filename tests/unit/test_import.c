@@ -30,17 +30,8 @@
 
 /* ---- SQL helpers ---- */
 
-static int64_t sql_int(struct store *st, const char *sql)
-{
-    sqlite3_stmt *q = store_prepare(st, sql);
-    assert_non_null(q);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t v = sqlite3_column_type(q, 0) == SQLITE_NULL ? -999 : sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return v;
-}
+#define sql_int fixture_int
 
-/* The first column of the first row as text ("NULL" for NULL, "NONE" for no row). */
 static const char *sql_text(struct store *st, const char *sql, char *buf, size_t size)
 {
     sqlite3_stmt *q = store_prepare(st, sql);

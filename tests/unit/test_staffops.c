@@ -286,7 +286,7 @@ static void test_upload_backoff(void **state)
     }
     staffops_upload_destroy(u);
 
-    /* On demand only (interval 0): no deadline of its own, but 立即上传 works. */
+    /* On demand only (interval 0): no deadline of its own, but 立即同步 works. */
     upload_cfg(f, &cfg, "host=127.0.0.1 port=1", 0);
     u = staffops_upload_create(&cfg, T0, 1);
     assert_int_equal(staffops_upload_deadline(u), INT64_MAX);
@@ -299,7 +299,7 @@ static void test_upload_backoff(void **state)
     assert_int_equal(staffops_upload_deadline(u), INT64_MAX);
     staffops_upload_destroy(u);
 
-    /* Not configured: nothing ever starts, and 立即上传 says why. */
+    /* Not configured: nothing ever starts, and 立即同步 says why. */
     upload_cfg(f, &cfg, "", 600);
     u = staffops_upload_create(&cfg, T0, 1);
     assert_int_equal(staffops_upload_deadline(u), INT64_MAX);

@@ -1,0 +1,249 @@
+#!/bin/bash
+# The district network against a real PostgreSQL (tests/tools/pg-virtualenv.sh, thrown
+# away afterwards), with three headless kiosks in two halls, each its own data directory,
+# login and key: the centre publishes, every kiosk follows.
+#
+#   tests/shell/test_network.sh [BUILD_DIR] [--bench]      (default build/asan)
+#
+# --bench (make bench): one kiosk pulls 10,000 published jobs while it checks people in;
+# prints the pull's time and the longest check-in wait (tests/bench/bench_sync.c).
+#
+# Halls: LD (district) → LD-BY (street) → LD-BY-01 (community), and LD-ZS (street).
+# Kiosks: K1, K2 in LD-BY-01; K3 in LD-ZS.
+#
+# Checks: a job published at the centre appears in kiosk B's list after its sync and the
+# demo's jobs go; a withdrawn one disappears; an activity published for a hall reaches only
+# that hall's kiosks, content for a street centre reaches the stations below it; the
+# district's certificate pattern reaches the kiosks and a product barcode is refused; a
+# kiosk login reads no content table and nothing of another hall; a pull cut halfway keeps
+# what it applied and the next one finishes without losing or doubling a row; the same
+# file published twice changes no counter; a bad file publishes nothing.
+set -u
+cd "$(dirname "$0")/../.."
+
+if [ "${TEST_NETWORK_INSIDE:-}" != 1 ]; then
+    B=build/asan BENCH=0
+    for a in "$@"; do
+        case $a in
+        --bench) BENCH=1 ;;
+        -*) echo "usage: $0 [BUILD_DIR] [--bench]" >&2; exit 2 ;;
+        *) B=$a ;;
+        esac
+    done
+    [ -x "$B/kiosk" ] && [ -x "$B/kioskctl" ] && [ -x "$B/tests/sync_helper" ] ||
+        { echo "test_network: build $B first (make … unit builds the test driver)" >&2; exit 1; }
+    WORK=$(mktemp -d /tmp/test_network.XXXXXX)
+    trap 'rm -rf "$WORK"' EXIT
+    export TEST_NETWORK_INSIDE=1 WORK BENCH BENCH_SYNC=$PWD/$B/bench/bench_sync
+    export HELPER=$PWD/$B/tests/sync_helper KIOSK=$PWD/$B/kiosk KIOSKCTL=$PWD/$B/kioskctl
+    export SDL_VIDEODRIVER=dummy
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+    export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
+    tests/tools/pg-virtualenv.sh bash "$0"
+    exit $?
+fi
+
+# ---- inside tests/tools/pg-virtualenv.sh: PGHOST, PGPORT, PGUSER (superuser), PGPASSWORD are set ----------
+
+. tests/shell/testlib.sh
+
+export PGDATABASE=kiosk
+SU() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+createdb kiosk || exit 1
+CFG=$WORK/centre.ini
+cp kiosk-config/kiosk.ini "$CFG"
+centre() { # centre OUTNAME ARGS… — kioskctl centre, output in $WORK/OUTNAME.{out,err}
+    local o=$1
+    shift
+    "$KIOSKCTL" --config "$CFG" centre "$@" >"$WORK/$o.out" 2>"$WORK/$o.err"
+    local rc=$?
+    clean "$WORK/$o.err" || return 99
+    return $rc
+}
+conn() { echo "host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_ld0$1 password=pw-$1 connect_timeout=5"; }
+kctl() { # kctl N OUTNAME ARGS… — kioskctl for kiosk N
+    local k=$1 o=$2
+    shift 2
+    "$KIOSKCTL" --config "$WORK/k$k.ini" --data-dir "$WORK/k$k" "$@" >"$WORK/$o.out" 2>"$WORK/$o.err"
+    local rc=$?
+    clean "$WORK/$o.err" || return 99
+    return $rc
+}
+play() { # play N NAME — the kiosk N plays $WORK/NAME.script headless
+    "$KIOSK" --headless --config "$WORK/k$1.ini" --data-dir "$WORK/k$1" \
+        --clock 2026-12-01T10:00:00+08:00 --script "$WORK/$2.script" >"$WORK/$2.log" 2>&1 &&
+        clean "$WORK/$2.log" || { sed 's/^/        /' "$WORK/$2.log" | tail -n 20; return 1; }
+}
+q() { sqlite3 "$WORK/k$1/kiosk.db" "$2"; }
+as_kiosk() { psql "$(conn "$1")" -X -q -At -c "$2" 2>&1; }
+
+centre mig migrate || { cat "$WORK/mig.err"; exit 1; }
+
+if [ "$BENCH" = 1 ]; then
+    # One kiosk, 10,000 jobs; the pull and the check-ins run in bench_sync.
+    centre h1 add-hall LD --name 莲都区外来党员服务中心 --level district || exit 1
+    mkdir -p "$WORK/k1"
+    sed -e "s|^id = .*|id = LD01|" kiosk-config/kiosk.ini >"$WORK/k1.ini"
+    SU -c "CREATE ROLE kiosk_ld01 LOGIN PASSWORD 'pw-1' IN ROLE kiosk_uploader"
+    "$KIOSK" --headless --config "$WORK/k1.ini" --data-dir "$WORK/k1" --script /dev/null >/dev/null 2>&1
+    "$KIOSKCTL" --config "$WORK/k1.ini" --data-dir "$WORK/k1" identity >"$WORK/id1.out" || exit 1
+    centre reg1 add-kiosk LD01 --hall LD --role kiosk_ld01 \
+        --pubkey "$(sed -n 's/^public_key: //p' "$WORK/id1.out")" || exit 1
+    { echo "id,title,employer,area,category,salary_min,salary_max,requirements"
+      for i in $(seq 1 10000); do echo "B$i,岗位 $i,莲都第 $i 厂,开发区,制造业,5000,7000,身体健康，能吃苦耐劳，有相关经验者优先。"; done
+    } >"$WORK/jobs10k.csv"
+    centre pub publish jobs "$WORK/jobs10k.csv" || { cat "$WORK/pub.err"; exit 1; }
+    "$BENCH_SYNC" "$WORK/k1" "$(conn 1)" LD01
+    exit $?
+fi
+
+centre h1 add-hall LD --name 莲都区外来党员服务中心 --level district &&
+    centre h2 add-hall LD-BY --name 白云街道服务中心 --level street --parent LD &&
+    centre h3 add-hall LD-BY-01 --name 白云社区服务站 --level community --parent LD-BY &&
+    centre h4 add-hall LD-ZS --name 紫金街道服务中心 --level street --parent LD || exit 1
+: >"$WORK/empty.script"
+hall_of=(x LD-BY-01 LD-BY-01 LD-ZS)
+for k in 1 2 3; do
+    mkdir -p "$WORK/k$k"
+    sed -e "s|^id = .*|id = LD0$k|" -e "s|^conninfo =.*|conninfo = $(conn $k)|" \
+        kiosk-config/kiosk.ini >"$WORK/k$k.ini"
+    SU -c "CREATE ROLE kiosk_ld0$k LOGIN PASSWORD 'pw-$k' IN ROLE kiosk_uploader"
+    play $k empty || exit 1 # the first start: demo content, the kiosk's key
+    kctl $k id$k identity || exit 1
+    centre reg$k add-kiosk LD0$k --hall "${hall_of[$k]}" --role kiosk_ld0$k \
+        --pubkey "$(sed -n 's/^public_key: //p' "$WORK/id$k.out")" || { cat "$WORK/reg$k.err"; exit 1; }
+done
+
+cat >"$WORK/jobs.csv" <<'EOF'
+id,title,employer,area,category,salary_min,salary_max
+N1,中心发布的焊工岗位,莲都焊接厂,开发区,制造业,6000,8000
+N2,中心发布的仓管岗位,莲都物流,紫金街道,物流配送,4500,5500
+EOF
+cat >"$WORK/jobs2.csv" <<'EOF'
+id,title,employer,area,category,salary_min,salary_max
+N1,中心发布的焊工岗位,莲都焊接厂,开发区,制造业,6000,8000
+EOF
+cat >"$WORK/activities.csv" <<'EOF'
+id,title,starts_at,ends_at,venue
+H1,白云社区支部主题党日,2026-12-01 09:30,2026-12-01 11:30,白云社区服务站
+EOF
+cat >"$WORK/trainings.csv" <<'EOF'
+id,title,starts_at,venue,capacity
+S1,白云街道电工培训,2026-12-05 09:00,白云街道服务中心,30
+EOF
+
+echo "== publishing"
+t_publish() {
+    centre p1 publish jobs "$WORK/jobs.csv" &&
+        has "$WORK/p1.out" "jobs published for the district: 2 rows (2 new, 0 changed), 0 withdrawn" &&
+        centre p2 publish activities "$WORK/activities.csv" --hall LD-BY-01 &&
+        has "$WORK/p2.out" "hall LD-BY-01" &&
+        centre p3 publish trainings "$WORK/trainings.csv" --hall LD-BY &&
+        centre p4 set certificate_pattern 'LD-[0-9]{4}-[0-9]{5}' &&
+        has "$WORK/p4.out" "certificate_pattern set to LD-[0-9]{4}-[0-9]{5} for the district"
+}
+check "the centre publishes jobs, a hall's activity, a street's training and the pattern" t_publish
+t_again() {
+    local before
+    before=$(SU -c "SELECT max(counter) FROM content_rows")
+    centre p5 publish jobs "$WORK/jobs.csv" && has "$WORK/p5.out" "(0 new, 0 changed), 0 withdrawn" &&
+        eq "$(SU -c "SELECT max(counter) FROM content_rows")" "$before"
+}
+check "the same file again changes no counter" t_again
+t_bad() {
+    printf 'id,title,employer,area,category\nN9,x,y,z,\n' >"$WORK/bad.csv"
+    ! centre p6 publish jobs "$WORK/bad.csv" && has "$WORK/p6.err" "bad.csv:2: category is empty" &&
+        eq "$(SU -c "SELECT count(*) FROM content_rows WHERE kind = 'jobs' AND NOT withdrawn")" 2 &&
+        ! centre p7 publish jobs "$WORK/jobs.csv" --hall NOPE && has "$WORK/p7.err" "the hall NOPE is not registered" &&
+        ! centre p8 publish activities "$WORK/activities.csv" && has "$WORK/p8.err" "already published for hall LD-BY-01" &&
+        ! centre p9 set certificate_pattern 'LD-([0-9]' && has "$WORK/p9.err" "not a POSIX extended regular expression"
+}
+check "a bad file, an unknown hall, an id of another hall and a bad pattern publish nothing" t_bad
+
+echo "== kiosks follow"
+t_sync_b() {
+    kctl 2 s2 sync && has "$WORK/s2.out" "full update for hall LD-BY-01" &&
+        eq "$(q 2 "SELECT group_concat(id) FROM (SELECT id FROM jobs ORDER BY id)")" "N1,N2" &&
+        eq "$(q 2 "SELECT value FROM meta WHERE key = 'district.certificate_pattern'")" 'LD-[0-9]{4}-[0-9]{5}' &&
+        cat >"$WORK/jobs_b.script" <<'EOF' && play 2 jobs_b
+press 就业岗位
+expect 中心发布的焊工岗位
+expect 中心发布的仓管岗位
+dump $WORK/jobs_b.txt
+EOF
+}
+check "a job published at the centre is in kiosk B's list after its sync; the demo's are gone" t_sync_b
+t_demo_gone() {
+    ! grep -q 数控车床操作工 "$WORK/jobs_b.txt" &&
+        eq "$(q 2 "SELECT group_concat(id) FROM trainings")" S1 &&
+        [ "$(q 2 "SELECT count(*) FROM services")" = 10 ] && [ "$(q 2 "SELECT count(*) FROM materials")" -gt 10 ]
+}
+check "the kinds the centre publishes replace the demo's; the others stay" t_demo_gone
+t_hall() {
+    kctl 1 s1 sync && kctl 3 s3 sync &&
+        eq "$(q 1 "SELECT count(*) FROM activities WHERE id = 'H1'")" 1 &&
+        eq "$(q 2 "SELECT count(*) FROM activities WHERE id = 'H1'")" 1 &&
+        eq "$(q 3 "SELECT count(*) FROM activities WHERE id = 'H1'")" 0 &&
+        eq "$(q 1 "SELECT count(*) FROM trainings WHERE id = 'S1'")" 1 &&
+        eq "$(q 3 "SELECT count(*) FROM trainings WHERE id = 'S1'")" 0 &&
+        eq "$(q 3 "SELECT count(*) FROM jobs WHERE id IN ('N1', 'N2')")" 2
+}
+check "a hall's activity reaches only its kiosks; a street's training the stations below it" t_hall
+t_pattern() {
+    cat >"$WORK/scan.script" <<'EOF' && play 3 scan && eq "$(q 3 "SELECT count(*) FROM records WHERE kind = 'checkin'")" 1
+scan 6901234567892
+expect 这不是流动党员活动证的编号
+scan LD-2024-00123
+expect 签到成功
+EOF
+}
+check "the district's pattern is in force: a product barcode writes no record" t_pattern
+t_withdraw() {
+    centre p10 publish jobs "$WORK/jobs2.csv" && has "$WORK/p10.out" "1 withdrawn" &&
+        kctl 2 s2b sync && has "$WORK/s2b.out" "1 withdrawn" &&
+        eq "$(q 2 "SELECT group_concat(id) FROM jobs")" "N1" &&
+        cat >"$WORK/jobs_w.script" <<'EOF' && play 2 jobs_w
+press 就业岗位
+expect 中心发布的焊工岗位
+dump $WORK/jobs_w.txt
+EOF
+    ! grep -q 中心发布的仓管岗位 "$WORK/jobs_w.txt"
+}
+check "a withdrawn job disappears from the kiosk's list" t_withdraw
+
+echo "== what a kiosk login may read"
+check "no content table" eval '[[ "$(as_kiosk 3 "SELECT count(*) FROM content_rows")" == *"permission denied"* ]]'
+check "only its own hall's rows" eq "$(as_kiosk 3 "SELECT count(*) FROM kiosk_content_since(0, 100) WHERE id IN ('H1', 'S1')")" 0
+t_unregistered() {
+    SU -c "CREATE ROLE stranger LOGIN PASSWORD 'pw-x' IN ROLE kiosk_uploader" &&
+        [[ "$(psql "host=$PGHOST port=$PGPORT dbname=kiosk user=stranger password=pw-x" -X -At \
+            -c "SELECT count(*) FROM kiosk_content_since(0, 100)" 2>&1)" == *"not registered"* ]]
+}
+check "a login the registry does not know reads nothing" t_unregistered
+t_wrong_kiosk() {
+    sed -e "s|user=kiosk_ld03 password=pw-3|user=kiosk_ld02 password=pw-2|" "$WORK/k3.ini" >"$WORK/k3x.ini" &&
+        ! "$KIOSKCTL" --config "$WORK/k3x.ini" --data-dir "$WORK/k3" sync >"$WORK/wk.out" 2>"$WORK/wk.err" &&
+        has "$WORK/wk.err" "the login is registered for kiosk LD02, but this kiosk is LD03"
+}
+check "a login registered for another kiosk is refused with a sentence" t_wrong_kiosk
+
+echo "== a pull cut halfway"
+t_cut() {
+    local more="$WORK/many.csv" i before
+    before=$(q 1 "SELECT value FROM meta WHERE key = 'content.counter'")
+    { echo "id,title,employer,area,category"; for i in $(seq 1 30); do echo "M$i,岗位$i,单位,开发区,制造业"; done; } >"$more"
+    centre p11 publish jobs "$more" &&
+        KIOSK_ID=LD01 "$HELPER" pull-cut "$WORK/k1" "$(conn 1)" 8 2 >"$WORK/cut.out" 2>&1
+    has "$WORK/cut.out" "rc=-1 status=3 pages=2 rows=16" &&
+        eq "$(q 1 "SELECT value FROM meta WHERE key = 'content.counter'")" \
+            "$(SU -c "SELECT counter FROM content_rows WHERE counter > $before ORDER BY counter LIMIT 1 OFFSET 15")" &&
+        eq "$(q 1 "SELECT count(*) FROM jobs WHERE id LIKE 'M%'")" 15 &&
+        kctl 1 s1c sync &&
+        eq "$(q 1 "SELECT count(*) FROM jobs WHERE id LIKE 'M%'")" 30 &&
+        eq "$(q 1 "SELECT count(*) FROM jobs")" 30 &&
+        eq "$(q 1 "SELECT value FROM meta WHERE key = 'content.counter'")" "$(SU -c "SELECT max(counter) FROM content_rows")"
+}
+# The two pages before the cut: N2's withdrawal (published after K1's last sync) and 15 jobs.
+check "a cut pull keeps the pages it applied; the next one finishes, nothing lost or doubled" t_cut
+
+summary

@@ -297,6 +297,11 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+int staffops_content_bundle(const char *drive_path, char *out, size_t size)
+{
+    return content_bundle_find(drive_path, out, size);
+}
+
 void staffops_job_poll(struct syncjob *j, int wait, struct syncjob_state *out)
 {
     syncjob_poll(j, out);

@@ -127,6 +127,10 @@ struct staffops_drive {
  * many. */
 int staffops_drives(struct staffops_drive *out, int max);
 
+/* The newest content bundle of the centre on the drive at drive_path, into out.  1
+ * found, 0 none. */
+int staffops_content_bundle(const char *drive_path, char *out, size_t size);
+
 /* Reads the job's state.  wait (script mode) first waits, in real time, for the worker
  * to finish.  Safe to call after the job finished, as often as wanted. */
 void staffops_job_poll(struct syncjob *j, int wait, struct syncjob_state *out);

@@ -4,6 +4,7 @@
 
 #include "centre/centre.h"
 #include "centre/ingest.h"
+#include "centre/content_export.h"
 #include "centre/migrate.h"
 #include "centre/publish.h"
 #include "centre/registry.h"
@@ -30,7 +31,8 @@ void centre_cmd_usage(FILE *f)
           "  centre conflicts [KIOSK]      records that came again with other content\n"
           "  centre publish jobs|trainings|activities|materials|places|services PATH [--hall H]\n"
           "                                publish content (the files import takes) to the district or a hall\n"
-          "  centre set certificate_pattern REGEX   a district setting, published with the content\n",
+          "  centre set certificate_pattern REGEX   a district setting, published with the content\n"
+          "  centre content-export DIR     write the signed content bundle for halls without network\n",
           f);
 }
 
@@ -429,6 +431,29 @@ static int cmd_set(const struct config *cfg, int argc, char **argv)
     return run_registry(cfg, "set", do_set, w);
 }
 
+static int cmd_content_export(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("content-export", argc, argv, 2, NULL, 0, w, 1) != 1) {
+        fprintf(stderr, "usage: kioskctl centre content-export DIR\n");
+        return 2;
+    }
+    PGconn *c = connect_or_say(cfg, "content-export");
+    if (!c)
+        return 1;
+    int rc = 1;
+    char msg[768], path[4200];
+    if (schema_ready(c, "content-export")) {
+        rc = content_export(c, cfg, w[0], path, sizeof path, msg, sizeof msg) == 0 ? 0 : 1;
+        if (rc)
+            fprintf(stderr, "kioskctl centre content-export: %s\n", msg);
+        else
+            printf("%s\n%s\n", msg, path);
+    }
+    PQfinish(c);
+    return rc;
+}
+
 int centre_cmd(const struct config *cfg, int argc, char **argv)
 {
     static const struct {
@@ -440,6 +465,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
         {"keygen", cmd_keygen},             {"verify", cmd_verify},
         {"gaps", cmd_gaps},                 {"conflicts", cmd_conflicts},
         {"publish", cmd_publish},           {"set", cmd_set},
+        {"content-export", cmd_content_export},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

@@ -33,6 +33,7 @@ struct key {
 static const struct key keys[] = {
     S("kiosk", "id", kiosk_id, "LD-DEMO-01"),
     S("kiosk", "hall", hall, "莲都区外来党员服务中心"),
+    S("kiosk", "hall_id", kiosk_hall_id, ""),
     E("kiosk", "language", language, "zh", "zh en"),
     S("kiosk", "timezone", timezone, "Asia/Shanghai"),
     S("kiosk", "hotline", hotline, "0578-2123110"),
@@ -207,6 +208,12 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
         if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') {
             snprintf(why, whylen, "[kiosk] id may hold only letters, digits, - and _");
             *key = "id";
+            return -1;
+        }
+    for (const char *p = c->kiosk_hall_id; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_') {
+            snprintf(why, whylen, "[kiosk] hall_id may hold only letters, digits, - and _");
+            *key = "hall_id";
             return -1;
         }
     struct identity_pub pk;

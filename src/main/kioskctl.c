@@ -42,6 +42,7 @@ static void usage(FILE *f)
           "  export DIR                    write a bundle of uncollected records into DIR\n"
           "  upload                        send pending records to the central database\n"
           "  sync                          upload, then pull what the centre published\n"
+          "  content-import BUNDLE         verify a centre-signed content bundle and apply it\n"
           "  set-pin                       read a new staff PIN from standard input\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
@@ -505,6 +506,8 @@ int main(int argc, char **argv)
         return with_store(&c, sync_cmd_upload, n, rest);
     if (!strcmp(cmd, "sync"))
         return with_store(&c, sync_cmd_sync, n, rest);
+    if (!strcmp(cmd, "content-import"))
+        return with_store(&c, sync_cmd_content_import, n, rest);
     if (!strcmp(cmd, "ingest"))
         return centre_cmd_ingest(&c.cfg, n, rest);
     if (!strcmp(cmd, "verify"))

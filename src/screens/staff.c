@@ -1,8 +1,9 @@
 /* staff — the staff screen behind the PIN: 今日统计 (today's records by kind, check-ins
  * by activity, what waits for collection and for upload), the printer and upload state,
  * and the day's-end actions: 导出到U盘 (a drive chosen from a list; the export runs on a
- * worker thread with a progress bar), 立即同步 (upload, then pull the centre's content,
- * through the app's one upload scheduler),
+ * worker thread with a progress bar), 导入内容 (a centre-signed content bundle from a
+ * drive, verified and applied on a worker thread), 立即同步 (upload, then pull the
+ * centre's content, through the app's one upload scheduler),
  * 打印测试页, 补打回执 (today's receipts), 退出程序 (after a confirmation).
  *
  * Long operations never hold the screen: the export's syncjob and the upload are polled
@@ -29,6 +30,8 @@
 #define MAX_RECEIPTS 200
 
 enum dialog { DLG_NONE, DLG_DRIVES, DLG_EXPORT, DLG_UPLOAD, DLG_REPRINT, DLG_QUIT };
+/* What the chosen drive is for. */
+enum drive_use { USE_EXPORT, USE_IMPORT };
 enum tone { TONE_NONE, TONE_OK, TONE_ERROR };
 
 struct staff {
@@ -39,8 +42,9 @@ struct staff {
 
     struct staffops_drive drives[STAFFOPS_MAX_DRIVES];
     int ndrives;
+    enum drive_use use;
 
-    struct syncjob *export_job;
+    struct syncjob *export_job;       /* the export's, or the content import's (use) */
     struct syncjob_state export_st;
     struct staffops_drive export_drive;
     int export_cancelled;
@@ -144,8 +148,9 @@ static void reprint(struct app *a, struct staff *s, const struct staffops_receip
 
 /* ---- export ------------------------------------------------------------------------------ */
 
-static void open_drives(struct app *a, struct staff *s)
+static void open_drives(struct app *a, struct staff *s, enum drive_use use)
 {
+    s->use = use;
     s->ndrives = staffops_drives(s->drives, STAFFOPS_MAX_DRIVES);
     memset(&s->list, 0, sizeof s->list);
     s->dlg = DLG_DRIVES;
@@ -169,6 +174,44 @@ static void start_export(struct app *a, struct staff *s, const struct staffops_d
     s->poll_at = app_now(a) + STAFFOPS_POLL_MS;
 }
 
+/* 导入内容: the newest content bundle on the drive, verified and applied by a worker. */
+static void start_import(struct app *a, struct staff *s, const struct staffops_drive *drive)
+{
+    char err[512] = "", bundle[4200];
+    s->export_drive = *drive;
+    memset(&s->export_st, 0, sizeof s->export_st);
+    s->export_cancelled = 0;
+    s->dlg = DLG_NONE;
+    if (!staffops_content_bundle(drive->path, bundle, sizeof bundle)) {
+        say(a, s, TONE_ERROR, "staff.import.none", NULL, NULL);
+        return;
+    }
+    if (syncjob_start_content_import(&a->cfg, bundle, app_now(a), NULL, NULL, &s->export_job,
+                                     err, sizeof err) < 0) {
+        s->export_job = NULL;
+        say(a, s, TONE_ERROR, "staff.import.failed", err, NULL);
+        return;
+    }
+    staffops_log(a->st, app_now(a), "staff_content_import", "");
+    s->dlg = DLG_EXPORT;
+    s->poll_at = app_now(a) + STAFFOPS_POLL_MS;
+}
+
+static void import_done(struct app *a, struct staff *s)
+{
+    const struct content_import_result *r = &s->export_st.import_res;
+    char counter[24], changes[24];
+    snprintf(counter, sizeof counter, "%lld", (long long)r->counter);
+    snprintf(changes, sizeof changes, "%ld", r->changed + r->withdrawn + r->removed);
+    if (s->export_st.rc == 0 && r->status == CONTENT_IMPORT_NOT_NEWER)
+        say(a, s, TONE_OK, "staff.import.older", NULL, NULL);
+    else if (s->export_st.rc == 0)
+        say(a, s, TONE_OK, "staff.import.ok", counter, changes);
+    else
+        say(a, s, TONE_ERROR, "staff.import.failed", content_import_reason_text(r->reason, zh(a)),
+            NULL);
+}
+
 static void export_done(struct app *a, struct staff *s)
 {
     const struct export_result *r = &s->export_st.export_res;
@@ -176,7 +219,9 @@ static void export_done(struct app *a, struct staff *s)
     snprintf(n, sizeof n, "%d", r->records);
     /* The drive's name and the folder staff will look for, not the mount path. */
     snprintf(where, sizeof where, "%s/%s", s->export_drive.name, r->bundle);
-    if (s->export_st.rc == 0 && r->status == EXPORT_OK)
+    if (s->use == USE_IMPORT)
+        import_done(a, s);
+    else if (s->export_st.rc == 0 && r->status == EXPORT_OK)
         say(a, s, TONE_OK, "staff.export.ok", n, where);
     else if (s->export_st.rc == 0)
         say(a, s, TONE_OK, "staff.export.nothing", NULL, NULL);
@@ -400,18 +445,26 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     struct ui_opts up = nor;
     up.disabled = !us.configured;
     struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
-    SDL_Rect b[5];
+    /* b[5] is 导入内容, beside 导出到U盘: both are about a USB drive. */
+    SDL_Rect b[6];
     if (portrait) {
-        for (int i = 0; i < 5; i++) {
-            SDL_Rect row = rect_row(r, 3, i / 2, 18);
-            b[i] = i == 4 ? row : rect_col(row, 2, i % 2, 24);
+        static const int at[6] = {0, 2, 3, 4, 5, 1};
+        for (int i = 0; i < 6; i++) {
+            SDL_Rect row = rect_row(r, 3, at[i] / 2, 18);
+            b[i] = rect_col(row, 2, at[i] % 2, 24);
         }
     } else {
         for (int i = 0; i < 5; i++)
             b[i] = rect_row(r, 5, i, 16);
+        b[5] = rect_col(b[0], 2, 1, 16);
+        b[0] = rect_col(b[0], 2, 0, 16);
     }
     if (ui_button(ui, b[0], app_t(a, "staff.export"), &pri)) {
-        open_drives(a, s);
+        open_drives(a, s, USE_EXPORT);
+        return;
+    }
+    if (ui_button(ui, b[5], app_t(a, "staff.import"), &nor)) {
+        open_drives(a, s, USE_IMPORT);
         return;
     }
     if (ui_button(ui, b[1], app_t(a, "staff.upload_now"), &up)) {
@@ -495,9 +548,11 @@ static void build_drives(struct app *a, struct ui *ui, struct staff *s)
 {
     int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1, row_h = ui_large_text(ui) ? 144 : 128;
     SDL_Rect d = dialog(ui, 196 + rows * row_h + 36 + 96 + 40);
-    dialog_title(ui, d, app_t(a, "staff.export.choose"));
+    int imp = s->use == USE_IMPORT;
+    dialog_title(ui, d, app_t(a, imp ? "staff.import.choose" : "staff.export.choose"));
     struct ui_opts ho = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
-    ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "staff.export.keep"), &ho);
+    ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50),
+             app_t(a, imp ? "staff.import.note" : "staff.export.keep"), &ho);
     SDL_Rect list = rect(d.x + 48, d.y + 190, d.w - 96, rows * row_h);
     if (n == 0) {
         struct ui_opts no = {.size = px(ui, SIZE_LARGE), .role = ROLE_ERROR, .max_lines = 2};
@@ -513,7 +568,10 @@ static void build_drives(struct app *a, struct ui *ui, struct staff *s)
                             .sub = space[0] ? ui_strf(ui, "%s  ·  %s", dr->path, space) : dr->path};
         if (ui_row(ui, rect_inset(card, 4), dr->name, &o)) {
             struct staffops_drive chosen = *dr;
-            start_export(a, s, &chosen);
+            if (imp)
+                start_import(a, s, &chosen);
+            else
+                start_export(a, s, &chosen);
             return;
         }
     }
@@ -521,7 +579,7 @@ static void build_drives(struct app *a, struct ui *ui, struct staff *s)
     struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, SIZE_LARGE)};
     struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
     if (ui_button(ui, rect(d.x + 48, by, bw, 96), app_t(a, "staff.refresh"), &nor)) {
-        open_drives(a, s);
+        open_drives(a, s, s->use);
         return;
     }
     if (ui_button(ui, rect(d.x + d.w - 48 - bw, by, bw, 96), app_t(a, "staff.cancel"), &quiet))
@@ -551,6 +609,12 @@ static int build_progress(struct app *a, struct ui *ui, const char *title, const
 static void build_export(struct app *a, struct ui *ui, struct staff *s)
 {
     const struct syncjob_state *st = &s->export_st;
+    if (s->use == USE_IMPORT) {
+        /* Verified first, applied in short steps: nothing to cancel halfway. */
+        build_progress(a, ui, app_t(a, "staff.import.running"), s->export_drive.path,
+                       app_t(a, "staff.import.note"), 0, 0, app_t(a, "staff.cancel"), 1);
+        return;
+    }
     const char *note = app_t(a, s->export_cancelled ? "staff.export.cancelling" : "staff.export.keep");
     if (build_progress(a, ui, app_t(a, "staff.export.running"), s->export_drive.path, note, st->done,
                        st->total, app_t(a, "staff.cancel"), s->export_cancelled)) {

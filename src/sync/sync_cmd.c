@@ -5,11 +5,13 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
+#include "sync/content_bundle.h"
 #include "sync/export.h"
 #include "sync/pull.h"
 #include "sync/upload.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -188,4 +190,33 @@ int sync_cmd_sync(struct store *st, const struct config *cfg, int argc, char **a
         printf("; full update for hall %s, %ld local rows removed", res.hall_id, res.removed);
     printf("\n");
     return up;
+}
+
+int sync_cmd_content_import(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: kioskctl content-import BUNDLE   (a content-… folder, or a drive"
+                        " holding one: the newest is taken)\n");
+        return 2;
+    }
+    char path[4200];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", argv[1], CONTENT_BUNDLE_MANIFEST);
+    if (lstat(path, &sb) == 0 || !content_bundle_find(argv[1], path, sizeof path))
+        util_strlcpy(path, argv[1], sizeof path);
+    struct content_import_result res;
+    char err[768];
+    if (content_import(st, cfg, path, wall_ms(), &res, err, sizeof err) < 0) {
+        fprintf(stderr, "content-import: %s: %s; nothing was changed\n", path, err);
+        return 1;
+    }
+    if (res.status == CONTENT_IMPORT_NOT_NEWER) {
+        printf("%s (counter %lld) is not newer than the content on this kiosk (counter %lld):"
+               " nothing changed\n", path, (long long)res.counter, (long long)res.had);
+        return 0;
+    }
+    printf("%s applied for %s: counter %lld, %ld rows, %ld changed, %ld withdrawn, %ld local"
+           " rows removed\n", path, res.hall_id[0] ? res.hall_id : "the district (no hall_id)",
+           (long long)res.counter, res.rows, res.changed, res.withdrawn, res.removed);
+    return 0;
 }

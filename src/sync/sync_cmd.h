@@ -21,5 +21,8 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
 /* sync [--conninfo CONNINFO] — the upload, then the pull of what the centre published
  * (sync/pull.h). */
 int sync_cmd_sync(struct store *st, const struct config *cfg, int argc, char **argv);
+/* content-import BUNDLE — verifies a centre-signed content bundle and applies it
+ * (sync/content_bundle.h); BUNDLE may be a drive holding bundles (the newest is taken). */
+int sync_cmd_content_import(struct store *st, const struct config *cfg, int argc, char **argv);
 
 #endif

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-enum job_kind { JOB_EXPORT, JOB_UPLOAD };
+enum job_kind { JOB_EXPORT, JOB_UPLOAD, JOB_CONTENT_IMPORT };
 
 struct syncjob {
     enum job_kind kind;
@@ -54,7 +54,10 @@ static void *run(void *arg)
     memset(&s, 0, sizeof s);
     s.rc = -1;
     if (store_open(j->cfg.data_dir, j->cfg.kiosk_id, &st, s.err, sizeof s.err) == 0) {
-        if (j->kind == JOB_EXPORT) {
+        if (j->kind == JOB_CONTENT_IMPORT) {
+            s.rc = content_import(st, &j->cfg, j->target, j->now_ms ? j->now_ms : wall_ms(),
+                                  &s.import_res, s.err, sizeof s.err);
+        } else if (j->kind == JOB_EXPORT) {
             struct export_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
             struct export_keys keys;
             if (export_keys_load(&j->cfg, st, &keys, s.err, sizeof s.err) == 0)
@@ -158,4 +161,20 @@ void syncjob_destroy(struct syncjob *j)
     pthread_mutex_destroy(&j->lock);
     util_wipe(&j->cfg, sizeof j->cfg); /* the conninfo may hold a password */
     free(j);
+}
+
+int syncjob_start_content_import(const struct config *cfg, const char *bundle_path,
+                                 int64_t now_ms, syncjob_notify_fn notify, void *ctx,
+                                 struct syncjob **out, char *err, size_t errlen)
+{
+    struct syncjob *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    j->kind = JOB_CONTENT_IMPORT;
+    j->cfg = *cfg;
+    util_strlcpy(j->target, bundle_path, sizeof j->target);
+    j->now_ms = now_ms;
+    j->notify = notify;
+    j->ctx = ctx;
+    return start(j, out, err, errlen);
 }

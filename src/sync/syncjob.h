@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sync/content_bundle.h"
 #include "sync/export.h"
 #include "sync/pull.h"
 #include "sync/upload.h"
@@ -38,6 +39,7 @@ struct syncjob_state {
     int pull_rc;
     char pull_err[512];
     struct pull_result pull_res;
+    struct content_import_result import_res; /* for a content import job */
 };
 
 /* Starts uploading the pending records of the store in cfg->data_dir (kiosk id
@@ -49,6 +51,11 @@ int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, voi
 int syncjob_start_export(const struct config *cfg, const char *target_dir, int64_t now_ms,
                          syncjob_notify_fn notify, void *ctx, struct syncjob **out, char *err,
                          size_t errlen);
+
+/* Starts verifying and applying the content bundle folder at bundle_path. */
+int syncjob_start_content_import(const struct config *cfg, const char *bundle_path,
+                                 int64_t now_ms, syncjob_notify_fn notify, void *ctx,
+                                 struct syncjob **out, char *err, size_t errlen);
 
 /* Copies the current state.  Cheap; safe from any thread. */
 void syncjob_poll(struct syncjob *j, struct syncjob_state *out);

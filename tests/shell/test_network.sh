@@ -246,4 +246,81 @@ t_cut() {
 # The two pages before the cut: N2's withdrawal (published after K1's last sync) and 15 jobs.
 check "a cut pull keeps the pages it applied; the next one finishes, nothing lost or doubled" t_cut
 
+echo "== a hall without network: content bundles"
+# K4: an offline kiosk of LD-BY-01 (no conninfo), holding the centre's public key.
+t_bundle() {
+    centre kg keygen "$WORK/centre.key" &&
+        sed -i "s|^secret_key_file =.*|secret_key_file = $WORK/centre.key|" "$CFG" &&
+        PUB=$(sed -n 's/^public_key: //p' "$WORK/kg.out") &&
+        mkdir -p "$WORK/k4" "$WORK/usb" &&
+        sed -e "s|^id = .*|id = LD04|" -e "s|^hall_id =.*|hall_id = LD-BY-01|" \
+            -e "s|^public_key =.*|public_key = $PUB|" kiosk-config/kiosk.ini >"$WORK/k4.ini" &&
+        play 4 empty && centre p12 publish jobs "$WORK/jobs.csv" && centre ce1 content-export "$WORK/usb" && has "$WORK/ce1.out" "signed with key" &&
+        B1=$(sed -n 2p "$WORK/ce1.out") && [ -d "$B1" ] &&
+        kctl 4 ci1 content-import "$WORK/usb" && has "$WORK/ci1.out" "applied for LD-BY-01" &&
+        kctl 2 s2d sync
+}
+check "the centre writes a signed bundle; an offline kiosk takes it from the drive" t_bundle
+snap() { # snap N — the kiosk's content, one line a row
+    local t
+    for t in jobs trainings activities places services materials material_images; do
+        sqlite3 "$WORK/k$1/kiosk.db" "SELECT '$t', * FROM $t ORDER BY 2, 3"
+    done
+    sqlite3 "$WORK/k$1/kiosk.db" "SELECT key, value FROM meta WHERE key = 'district.certificate_pattern'"
+}
+check "the offline kiosk holds the same content as an online one of its hall" eq "$(snap 4 | md5sum)" "$(snap 2 | md5sum)"
+t_same_screen() {
+    cat >"$WORK/jobs4.script" <<'EOF' && play 4 jobs4
+press 就业岗位
+expect 中心发布的焊工岗位
+press 首页
+press 活动签到
+expect 白云社区支部主题党日
+EOF
+}
+check "its screens show it" t_same_screen
+refused_bundle() { # refused_bundle NAME SENTENCE — K4 refuses $WORK/bad/NAME and changes nothing
+    local before
+    before=$(snap 4 | md5sum)
+    ! kctl 4 "r_$1" content-import "$WORK/bad/$1" && has "$WORK/r_$1.err" "$2" &&
+        has "$WORK/r_$1.err" "nothing was changed" && eq "$(snap 4 | md5sum)" "$before"
+}
+t_tampered() {
+    mkdir -p "$WORK/bad" && centre p13 publish jobs "$WORK/jobs2.csv" && centre ce2 content-export "$WORK/usb" &&
+        B2=$(sed -n 2p "$WORK/ce2.out") &&
+        for n in changed resigned symlink extra big unsigned; do cp -r "$B2" "$WORK/bad/$n"; done &&
+        sed -i 's/中心发布的焊工岗位/中心发布的假岗位/' "$WORK/bad/changed/content.jsonl" &&
+        sed -i 's/中心发布的焊工岗位/中心发布的假岗位/' "$WORK/bad/resigned/content.jsonl" &&
+        sum=$(sha256sum "$WORK/bad/resigned/content.jsonl" | cut -c1-64) &&
+        size=$(stat -c %s "$WORK/bad/resigned/content.jsonl") &&
+        /usr/bin/python3 - "$WORK/bad/resigned/manifest.json" "$sum" "$size" <<'EOF' &&
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["files"]["content.jsonl"] = {"bytes": int(sys.argv[3]), "sha256": sys.argv[2]}
+open(sys.argv[1], "w").write(json.dumps(m))
+EOF
+        rm "$WORK/bad/symlink/halls.jsonl" && ln -s "$B2/halls.jsonl" "$WORK/bad/symlink/halls.jsonl" &&
+        echo x >"$WORK/bad/extra/run.sh" &&
+        truncate -s 200M "$WORK/bad/big/content.jsonl" &&
+        rm "$WORK/bad/unsigned/manifest.sig" &&
+        refused_bundle changed "content.jsonl does not match the signed manifest" &&
+        refused_bundle resigned "the bundle's signature is not the centre's" &&
+        refused_bundle symlink "halls.jsonl is a symbolic link" &&
+        refused_bundle extra "the bundle holds a file it should not: run.sh" &&
+        refused_bundle big "content.jsonl is larger than" &&
+        refused_bundle unsigned "manifest.sig is missing"
+}
+check "a changed, re-summed, symlinked, padded, oversized or unsigned bundle is refused, changing nothing" t_tampered
+t_older() {
+    kctl 4 ci2 content-import "$B2" && has "$WORK/ci2.out" "applied" &&
+        kctl 4 ci3 content-import "$B1" && has "$WORK/ci3.out" "is not newer than the content on this kiosk" &&
+        eq "$(q 4 "SELECT group_concat(id) FROM (SELECT id FROM jobs ORDER BY id)")" "N1"
+}
+check "an older bundle changes nothing" t_older
+t_nokey() {
+    sed -i "s|^public_key =.*|public_key =|" "$WORK/k4.ini" &&
+        ! kctl 4 ci4 content-import "$B2" && has "$WORK/ci4.err" "[centre] public_key is not set"
+}
+check "a kiosk without the centre's key takes no bundle" t_nokey
+
 summary

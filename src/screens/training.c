@@ -314,48 +314,17 @@ static const struct screen training_detail_screen = {
     .enter = td_enter, .build = td_build,
 };
 
-/* ---- sign-up form -------------------------------------------------------------------- */
+/* ---- sign-up form and the waiting list (报名候补): one form, two records --------------- */
 
-static const char *ts_save(struct app *a, const void *subject, const char *name,
-                           const char *phone, char uuid[37], int *leave)
+/* One outcome of either form: NULL (the record is in: the receipt comes up) or the
+ * catalogue key of the sentence over the form. */
+static const char *outcome(int rc, int *leave)
 {
-    const struct content_training *t = subject;
-    switch (content_training_signup(a->st, t->id, name, phone, app_now(a), uuid)) {
-    case CONTENT_OK: return NULL;
+    switch (rc) {
+    case CONTENT_OK:          /* on the waiting list's form: a place was free by now */
+    case CONTENT_WAITLISTED: return NULL;
     /* The detail below reads the places left again. */
     case CONTENT_FULL: *leave = 1; return "training.full.sorry";
-    case CONTENT_ALREADY: return "training.already";
-    case CONTENT_GONE: *leave = 1; return "training.gone";
-    default: return "contact.failed";
-    }
-}
-
-/* arg: the session, owned by the detail screen below. */
-static void ts_enter(struct app *a, const void *arg)
-{
-    const struct content_training *t = arg;
-    cform_page_open(app_new_state(a, sizeof(struct cform_page)), a, "training.signup.title",
-                    ui_strf(a->ui, "%s%s", app_t(a, "training.signup.for"), t->title),
-                    ui_strf(a->ui, "%s %s\n%s", day_words(a, a->ui, t->starts_at, 0),
-                            hours(a->ui, t), t->venue),
-                    ts_save, t);
-}
-
-static const struct screen training_signup_screen = {
-    .name = "training_signup", .title_key = "training.signup.title",
-    .enter = ts_enter, .leave = cform_screen_leave, .build = cform_screen_build,
-    .event = cform_screen_event,
-};
-
-/* ---- the waiting list (报名候补): the same form, a training_waitlist record --------------- */
-
-static const char *tw_save(struct app *a, const void *subject, const char *name,
-                           const char *phone, char uuid[37], int *leave)
-{
-    const struct content_training *t = subject;
-    switch (content_training_waitlist(a->st, t->id, name, phone, app_now(a), uuid)) {
-    case CONTENT_OK:         /* a place was free by now: signed up */
-    case CONTENT_WAITLISTED: return NULL;
     case CONTENT_WAITING: return "training.waiting";
     case CONTENT_ALREADY: return "training.already";
     case CONTENT_GONE: *leave = 1; return "training.gone";
@@ -363,15 +332,41 @@ static const char *tw_save(struct app *a, const void *subject, const char *name,
     }
 }
 
-static void tw_enter(struct app *a, const void *arg)
+static const char *ts_save(struct app *a, const void *subject, const char *name,
+                           const char *phone, char uuid[37], int *leave)
 {
-    const struct content_training *t = arg;
-    cform_page_open(app_new_state(a, sizeof(struct cform_page)), a, "training.waitlist.title",
-                    ui_strf(a->ui, "%s%s", app_t(a, "training.waitlist.for"), t->title),
+    const struct content_training *t = subject;
+    return outcome(content_training_signup(a->st, t->id, name, phone, app_now(a), uuid), leave);
+}
+
+static const char *tw_save(struct app *a, const void *subject, const char *name,
+                           const char *phone, char uuid[37], int *leave)
+{
+    const struct content_training *t = subject;
+    return outcome(content_training_waitlist(a->st, t->id, name, phone, app_now(a), uuid), leave);
+}
+
+/* The form for session t (owned by the detail screen below). */
+static void form_open(struct app *a, const struct content_training *t, int waitlist)
+{
+    cform_page_open(app_new_state(a, sizeof(struct cform_page)), a,
+                    waitlist ? "training.waitlist.title" : "training.signup.title",
+                    ui_strf(a->ui, "%s%s",
+                            app_t(a, waitlist ? "training.waitlist.for" : "training.signup.for"),
+                            t->title),
                     ui_strf(a->ui, "%s %s\n%s", day_words(a, a->ui, t->starts_at, 0),
                             hours(a->ui, t), t->venue),
-                    tw_save, t);
+                    waitlist ? tw_save : ts_save, t);
 }
+
+static void ts_enter(struct app *a, const void *arg) { form_open(a, arg, 0); }
+static void tw_enter(struct app *a, const void *arg) { form_open(a, arg, 1); }
+
+static const struct screen training_signup_screen = {
+    .name = "training_signup", .title_key = "training.signup.title",
+    .enter = ts_enter, .leave = cform_screen_leave, .build = cform_screen_build,
+    .event = cform_screen_event,
+};
 
 static const struct screen training_waitlist_screen = {
     .name = "training_waitlist", .title_key = "training.waitlist.title",

@@ -112,6 +112,23 @@ static int start(struct syncjob *j, struct syncjob **out, char *err, size_t errl
     return 0;
 }
 
+/* A job on a path (the export's target, the bundle to import). */
+static int start_path(enum job_kind kind, const struct config *cfg, const char *path,
+                      int64_t now_ms, syncjob_notify_fn notify, void *ctx, struct syncjob **out,
+                      char *err, size_t errlen)
+{
+    struct syncjob *j = calloc(1, sizeof *j);
+    if (!j)
+        abort();
+    j->kind = kind;
+    j->cfg = *cfg;
+    util_strlcpy(j->target, path, sizeof j->target);
+    j->now_ms = now_ms;
+    j->notify = notify;
+    j->ctx = ctx;
+    return start(j, out, err, errlen);
+}
+
 int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
                          struct syncjob **out, char *err, size_t errlen)
 {
@@ -129,16 +146,7 @@ int syncjob_start_export(const struct config *cfg, const char *target_dir, int64
                          syncjob_notify_fn notify, void *ctx, struct syncjob **out, char *err,
                          size_t errlen)
 {
-    struct syncjob *j = calloc(1, sizeof *j);
-    if (!j)
-        abort();
-    j->kind = JOB_EXPORT;
-    j->cfg = *cfg;
-    util_strlcpy(j->target, target_dir, sizeof j->target);
-    j->now_ms = now_ms;
-    j->notify = notify;
-    j->ctx = ctx;
-    return start(j, out, err, errlen);
+    return start_path(JOB_EXPORT, cfg, target_dir, now_ms, notify, ctx, out, err, errlen);
 }
 
 void syncjob_poll(struct syncjob *j, struct syncjob_state *out)
@@ -167,14 +175,6 @@ int syncjob_start_content_import(const struct config *cfg, const char *bundle_pa
                                  int64_t now_ms, syncjob_notify_fn notify, void *ctx,
                                  struct syncjob **out, char *err, size_t errlen)
 {
-    struct syncjob *j = calloc(1, sizeof *j);
-    if (!j)
-        abort();
-    j->kind = JOB_CONTENT_IMPORT;
-    j->cfg = *cfg;
-    util_strlcpy(j->target, bundle_path, sizeof j->target);
-    j->now_ms = now_ms;
-    j->notify = notify;
-    j->ctx = ctx;
-    return start(j, out, err, errlen);
+    return start_path(JOB_CONTENT_IMPORT, cfg, bundle_path, now_ms, notify, ctx, out, err,
+                      errlen);
 }

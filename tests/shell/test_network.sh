@@ -293,12 +293,8 @@ t_tampered() {
         sed -i 's/中心发布的焊工岗位/中心发布的假岗位/' "$WORK/bad/resigned/content.jsonl" &&
         sum=$(sha256sum "$WORK/bad/resigned/content.jsonl" | cut -c1-64) &&
         size=$(stat -c %s "$WORK/bad/resigned/content.jsonl") &&
-        /usr/bin/python3 - "$WORK/bad/resigned/manifest.json" "$sum" "$size" <<'EOF' &&
-import json, sys
-m = json.load(open(sys.argv[1]))
-m["files"]["content.jsonl"] = {"bytes": int(sys.argv[3]), "sha256": sys.argv[2]}
-open(sys.argv[1], "w").write(json.dumps(m))
-EOF
+        sed -i -E "s/(\"content.jsonl\": \{\"bytes\": )[0-9]+(, \"sha256\": \")[0-9a-f]+/\1$size\2$sum/" \
+            "$WORK/bad/resigned/manifest.json" && has "$WORK/bad/resigned/manifest.json" "$sum" &&
         rm "$WORK/bad/symlink/halls.jsonl" && ln -s "$B2/halls.jsonl" "$WORK/bad/symlink/halls.jsonl" &&
         echo x >"$WORK/bad/extra/run.sh" &&
         truncate -s 200M "$WORK/bad/big/content.jsonl" &&

@@ -3,7 +3,12 @@
 -- district's settings (certificate_pattern).
 --
 -- Written by `kioskctl centre publish KIND FILE [--hall H]` and `centre set` (an admin
--- login, member of kiosk_admin); read by the kiosks through kiosk_content_since() only.
+-- login, member of kiosk_admin); read by the kiosks through kiosk_content_since() only
+-- (101-directory.sql, which also folds in what the centre derives from the records).
+--
+-- Every SECURITY DEFINER function searches pg_temp last (search_path … pg_temp):
+-- otherwise a kiosk's session could put a temporary table of the same name in front of
+-- a table such a function reads or writes.
 --
 -- One table for every kind: a row is (kind, target, id) with its fields as the kiosk's
 -- importer normalised them (jsonb, column name → value), a withdrawn flag and a change
@@ -44,7 +49,7 @@ $$;
 
 -- The halls whose content reaches hall h: h and every hall above it.
 CREATE FUNCTION content_halls_of(h text) RETURNS SETOF text
-    LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
+    LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
     WITH RECURSIVE up(hall_id, parent_id) AS (
         SELECT hall_id, parent_id FROM halls WHERE hall_id = h
         UNION
@@ -55,7 +60,7 @@ $$;
 -- Who the session's kiosk is, for the kiosk's pull: its id, hall and ticket prefix.
 -- Refuses a login that belongs to no kiosk in service.
 CREATE FUNCTION kiosk_whoami(OUT kiosk_id text, OUT hall_id text, OUT ticket_prefix text)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     SELECT k.kiosk_id, k.hall_id, k.ticket_prefix INTO kiosk_id, hall_id, ticket_prefix
       FROM kiosks k WHERE k.login_role = session_user AND k.retired_at IS NULL;
@@ -66,35 +71,9 @@ BEGIN
 END
 $$;
 
--- The content rows for the session's kiosk whose counter is above `since`, in counter
--- order: district rows and those of its hall and the halls above it, withdrawn ones
--- included.  At most max_rows rows (at most 2000) and about 8 MB: a page ends before the
--- row that would pass 8 MB, but always holds at least one row.
-CREATE FUNCTION kiosk_content_since(since bigint, max_rows integer)
-    RETURNS TABLE (kind text, id text, counter bigint, withdrawn boolean, data text)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
-DECLARE
-    hall text;
-BEGIN
-    SELECT w.hall_id INTO hall FROM kiosk_whoami() w;
-    RETURN QUERY
-    SELECT p.kind, p.id, p.counter, p.withdrawn, p.data
-      FROM (SELECT c.kind, c.id, c.counter, c.withdrawn, c.data::text AS data,
-                   sum(octet_length(c.data::text)) OVER (ORDER BY c.counter) AS upto
-              FROM content_rows c
-             WHERE c.counter > since
-               AND (c.target = '' OR c.target IN (SELECT content_halls_of(hall)))
-             ORDER BY c.counter
-             LIMIT least(greatest(max_rows, 1), 2000)) p
-     WHERE p.upto - octet_length(p.data) < 8000000
-     ORDER BY p.counter;
-END
-$$;
-
 REVOKE ALL ON content_rows FROM PUBLIC;
-REVOKE ALL ON FUNCTION kiosk_whoami(), kiosk_content_since(bigint, integer),
-    content_lock(), content_halls_of(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION kiosk_whoami(), kiosk_content_since(bigint, integer) TO kiosk_uploader;
+REVOKE ALL ON FUNCTION kiosk_whoami(), content_lock(), content_halls_of(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kiosk_whoami() TO kiosk_uploader;
 GRANT EXECUTE ON FUNCTION content_lock(), content_halls_of(text) TO kiosk_admin;
 GRANT SELECT, INSERT, UPDATE ON content_rows TO kiosk_admin;
 GRANT USAGE ON SEQUENCE content_counter TO kiosk_admin;

@@ -25,6 +25,9 @@ struct checkin {
     sqlite3_stmt *q_first_act;     /* a person's first check-in to an activity */
     sqlite3_stmt *q_first_visit;   /* a person's first visit on a date */
     sqlite3_stmt *q_registered;    /* a person's newest registration */
+    sqlite3_stmt *q_member;        /* the centre's directory */
+    sqlite3_stmt *q_elsewhere;     /* another kiosk's check-in to an activity */
+    int directory;                 /* the directory has been pulled */
 
     /* The open activities of one minute: the window changes only on minute boundaries. */
     char cache_minute[20];
@@ -81,6 +84,15 @@ struct checkin *checkin_create(struct store *st, const struct config *cfg)
                            " AND json_extract(fields, '$.certificate_no') = ?1"
                            " ORDER BY seq DESC LIMIT 1",
                            &ok);
+    c->q_member = prep(st, "SELECT masked_name FROM members WHERE id = ?1", &ok);
+    c->q_elsewhere = prep(st,
+                          "SELECT local_time FROM hall_checkins"
+                          " WHERE certificate_no = ?1 AND activity_id = ?2 LIMIT 1",
+                          &ok);
+    /* Content from the centre (a pull or a bundle) carries the directory. */
+    char counter[32];
+    c->directory = store_meta_get(st, "content.counter", counter, sizeof counter) == 0 &&
+                   strtoll(counter, NULL, 10) > 0;
     if (!ok) {
         checkin_destroy(c);
         return NULL;
@@ -96,6 +108,8 @@ void checkin_destroy(struct checkin *c)
     sqlite3_finalize(c->q_first_act);
     sqlite3_finalize(c->q_first_visit);
     sqlite3_finalize(c->q_registered);
+    sqlite3_finalize(c->q_member);
+    sqlite3_finalize(c->q_elsewhere);
     certrule_free(c->rule);
     util_wipe(c, sizeof *c);
     free(c);
@@ -198,6 +212,24 @@ static int find_first(struct checkin *c, const char *cert, const struct checkin_
     }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    if (found == 0 && act) {
+        /* Another kiosk of the hall, as the centre last said. */
+        s = c->q_elsewhere;
+        sqlite3_bind_text(s, 1, cert, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 2, act->id, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            res->uuid[0] = 0;
+            col_copy(s, 0, res->local_time, sizeof res->local_time);
+            res->elsewhere = 1;
+            found = 1;
+        } else if (rc != SQLITE_DONE) {
+            fprintf(stderr, "checkin: look-up failed: %s\n", sqlite3_errmsg(store_db(c->st)));
+            found = -1;
+        }
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
     return found;
 }
 
@@ -219,6 +251,21 @@ static void find_person(struct checkin *c, const char *cert, struct checkin_resu
                 sqlite3_errmsg(store_db(c->st)));
     }
     /* reset drops the row, and with it SQLite's copy of the unmasked name. */
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (res->registered)
+        return;
+    s = c->q_member;
+    sqlite3_bind_text(s, 1, cert, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        res->registered = 1;
+        res->from_directory = 1;
+        col_copy(s, 0, res->masked_name, sizeof res->masked_name);
+    } else if (rc != SQLITE_DONE) {
+        fprintf(stderr, "checkin: directory look-up failed: %s\n",
+                sqlite3_errmsg(store_db(c->st)));
+    }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
 }
@@ -249,6 +296,15 @@ static int double_read(struct checkin *c, const char *cert, enum checkin_method 
 int checkin_record(struct checkin *c, const char *certificate_no,
                    const struct checkin_activity *act, enum checkin_method m, int64_t now_ms,
                    struct checkin_result *res)
+{
+    return checkin_record_ex(c, certificate_no, act, m, 0, now_ms, res);
+}
+
+int checkin_has_directory(const struct checkin *c) { return c->directory; }
+
+int checkin_record_ex(struct checkin *c, const char *certificate_no,
+                      const struct checkin_activity *act, enum checkin_method m, int unverified,
+                      int64_t now_ms, struct checkin_result *res)
 {
     /* The number may live in *res itself (a CHECKIN_CHOOSE result handed back). */
     char cert[VALIDATE_CERT_SIZE];
@@ -284,6 +340,8 @@ int checkin_record(struct checkin *c, const char *certificate_no,
         strbuf_add_json_str(&sb, res->activity_title);
         strbuf_addf(&sb, ",\"method\":\"%s\",\"local_time\":", m == CHECKIN_SCAN ? "scan" : "typed");
         strbuf_add_json_str(&sb, res->local_time);
+        if (unverified)
+            strbuf_add(&sb, ",\"verified\":false");
         strbuf_add(&sb, "}");
         int rc = store_record_add(c->st, "checkin", sb.buf, now_ms, res->uuid);
         strbuf_free(&sb);
@@ -293,14 +351,26 @@ int checkin_record(struct checkin *c, const char *certificate_no,
             return -1;
         }
         res->status = CHECKIN_DONE;
+        res->unverified = unverified;
     }
     find_person(c, certificate_no, res);
     remember(c, res, now_ms);
     return 0;
 }
 
-int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, int64_t now_ms,
-                   struct checkin_result *res)
+/* Whether anyone knows cert: a registration on this kiosk or the centre's directory. */
+static int known(struct checkin *c, const char *cert)
+{
+    struct checkin_result who;
+    memset(&who, 0, sizeof who);
+    find_person(c, cert, &who);
+    int yes = who.registered;
+    util_wipe(&who, sizeof who);
+    return yes;
+}
+
+static int submit(struct checkin *c, const char *input, enum checkin_method m, int64_t now_ms,
+                  int anyway, struct checkin_result *res)
 {
     clear_result(res, m);
     char cert[VALIDATE_CERT_SIZE];
@@ -330,12 +400,49 @@ int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, 
         util_strlcpy(res->certificate_no, cert, sizeof res->certificate_no);
         return -1;
     }
+    int unverified = 0;
+    if (c->directory && !known(c, cert)) {
+        if (!anyway) {
+            /* Someone already checked in (at this kiosk or another of the hall, to the
+             * one open activity) is told so rather than asked again. */
+            struct checkin_result first;
+            clear_result(&first, m);
+            int f = n <= 1 ? find_first(c, cert, n == 1 ? &open[0] : NULL, now_ms, &first) : 0;
+            util_wipe(&first, sizeof first);
+            if (f < 0) {
+                res->status = CHECKIN_FAILED;
+                return -1;
+            }
+            if (f == 0) {
+                res->status = CHECKIN_UNKNOWN;
+                util_strlcpy(res->certificate_no, cert, sizeof res->certificate_no);
+                remember(c, res, now_ms); /* the scanner reading twice asks once */
+                return 0;
+            }
+        }
+        unverified = anyway;
+    }
     if (n > 1) {
         res->status = CHECKIN_CHOOSE;
+        res->unverified = unverified;
         util_strlcpy(res->certificate_no, cert, sizeof res->certificate_no);
         return 0;
     }
-    return checkin_record(c, cert, n == 1 ? &open[0] : NULL, m, now_ms, res);
+    return checkin_record_ex(c, cert, n == 1 ? &open[0] : NULL, m, unverified, now_ms, res);
+}
+
+int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, int64_t now_ms,
+                   struct checkin_result *res)
+{
+    return submit(c, input, m, now_ms, 0, res);
+}
+
+int checkin_submit_anyway(struct checkin *c, const char *certificate_no, enum checkin_method m,
+                          int64_t now_ms, struct checkin_result *res)
+{
+    /* The question's answer is no double read of the question itself. */
+    c->have_last = 0;
+    return submit(c, certificate_no, m, now_ms, 1, res);
 }
 
 void checkin_print_stats(struct store *st, const char *date, FILE *out)

@@ -24,7 +24,16 @@
  *     activity_title ("日常到访" for a visit), method ("scan"|"typed"), local_time
  *     ("YYYY-MM-DD HH:MM:SS")}.
  *   - Who: the newest registration record on this kiosk whose fields.certificate_no is
- *     the number; its name is only ever handed out masked (张*).
+ *     the number, else the member directory the centre publishes (members: masked names
+ *     only); a name is only ever handed out masked (张*).
+ *   - Unknown: a number that follows the rule but is in neither, on a kiosk that has the
+ *     directory (it has synced or taken a content bundle), is not recorded at once:
+ *     CHECKIN_UNKNOWN asks 重新输入 / 仍然签到 / 去报到登记.  仍然签到
+ *     (checkin_submit_anyway) records it with "verified": false.  A kiosk without the
+ *     directory (stand-alone) checks in as before.
+ *   - Once per activity across the hall: the check-ins other kiosks made to the
+ *     activities this kiosk shows (hall_checkins, from the centre) count as the first
+ *     one too (CHECKIN_ALREADY, elsewhere set, no uuid).
  *
  * Owns: its prepared statements, the last result (double read) and the open-activities
  * cache.  Never does: UI, catalogue texts (screens turn results into sentences), keep
@@ -61,6 +70,7 @@ enum checkin_status {
     CHECKIN_CHOOSE,   /* several activities are open: ask, then call checkin_record() */
     CHECKIN_INVALID,  /* the code is no certificate number: see invalid / receipt_code */
     CHECKIN_FAILED,   /* the record could not be written: nothing was recorded */
+    CHECKIN_UNKNOWN,  /* no registration anywhere has this number: ask, nothing written */
 };
 
 struct checkin_result {
@@ -73,8 +83,13 @@ struct checkin_result {
     char activity_title[CHECKIN_TITLE_SIZE]; /* CHECKIN_VISIT_TITLE for a visit */
     char local_time[20];               /* "YYYY-MM-DD HH:MM:SS" of this or the first check-in */
     char uuid[37];                     /* the record written, or the first one */
-    int registered;                    /* a registration on this kiosk has this number */
+    int registered;                    /* a registration on this kiosk has this number, or
+                                        * the centre's directory knows it (from_directory) */
+    int from_directory;
     char masked_name[64];              /* "张*" when registered and named, else "" */
+    int unverified;                    /* recorded (or to be recorded, CHOOSE) with
+                                        * "verified": false */
+    int elsewhere;                     /* ALREADY: the first check-in was at another kiosk */
     /* CHECKIN_INVALID: */
     enum validate_result invalid;      /* why the number is not one (with detail) */
     int detail;
@@ -107,6 +122,11 @@ enum validate_result checkin_normalize(const char *input, char *out, size_t n, i
  * or -1 when the database failed (res->status CHECKIN_FAILED). */
 int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, int64_t now_ms,
                    struct checkin_result *res);
+/* 仍然签到 after CHECKIN_UNKNOWN: the same without the question; the record carries
+ * "verified": false (a CHOOSE result has unverified set: pass it to
+ * checkin_record_ex()). */
+int checkin_submit_anyway(struct checkin *c, const char *certificate_no, enum checkin_method m,
+                          int64_t now_ms, struct checkin_result *res);
 
 /* Checks in an already normalised number to `act` (NULL: a visit to the hall): the
  * double read, once per person per activity, the durable insert, the registration
@@ -114,6 +134,13 @@ int checkin_submit(struct checkin *c, const char *input, enum checkin_method m, 
 int checkin_record(struct checkin *c, const char *certificate_no,
                    const struct checkin_activity *act, enum checkin_method m, int64_t now_ms,
                    struct checkin_result *res);
+/* The same; unverified writes "verified": false. */
+int checkin_record_ex(struct checkin *c, const char *certificate_no,
+                      const struct checkin_activity *act, enum checkin_method m, int unverified,
+                      int64_t now_ms, struct checkin_result *res);
+/* 1 when this kiosk has the centre's member directory (it has taken content from the
+ * centre), so an unknown number is questioned. */
+int checkin_has_directory(const struct checkin *c);
 
 /* For `kioskctl stats`: one "name: count" line per figure for the local date
  * (YYYY-MM-DD; NULL: today):

@@ -1,6 +1,9 @@
 /* registration — see registration.h. */
 #include "app/registration.h"
 
+#include "core/config.h"
+#include "sync/lookup.h"
+
 #include "core/util.h"
 #include "store/store.h"
 
@@ -170,6 +173,46 @@ int registration_find(struct store *st, const char *id_number, char date_out[11]
     }
     sqlite3_finalize(s);
     return ret;
+}
+
+int registration_known(struct store *st, const struct config *cfg, const char *id_number,
+                       const char *certificate_no, struct reg_known *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = registration_find(st, id_number, out->date);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        out->where = REG_HERE;
+        return 0;
+    }
+    sqlite3_stmt *s = store_prepare(st, "SELECT masked_name, coalesce(station, ''),"
+                                        " coalesce(registered_on, '') FROM members WHERE id = ?");
+    if (!s)
+        return -1;
+    sqlite3_bind_text(s, 1, certificate_no, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        out->where = REG_CENTRE;
+        copy_col(s, 0, out->masked_name, sizeof out->masked_name);
+        copy_col(s, 1, out->station, sizeof out->station);
+        copy_col(s, 2, out->date, sizeof out->date);
+    }
+    sqlite3_finalize(s);
+    if (out->where != REG_NEW || !cfg || !cfg->upload_conninfo[0])
+        return 0;
+    struct lookup_answer ans;
+    char err[512] = "";
+    if (lookup_member(cfg, id_number, certificate_no, &ans, err, sizeof err) == 1) {
+        out->where = REG_CENTRE;
+        util_strlcpy(out->masked_name, ans.masked_name, sizeof out->masked_name);
+        util_strlcpy(out->station, ans.station, sizeof out->station);
+        util_strlcpy(out->date, ans.registered_on, sizeof out->date);
+    } else if (err[0]) {
+        /* Not fatal: registering goes on as on a kiosk without network. */
+        fprintf(stderr, "registration: the centre could not be asked: %s\n", err);
+    }
+    util_wipe(&ans, sizeof ans);
+    return 0;
 }
 
 static void add_str(struct strbuf *sb, const char *key, const char *val, int comma)

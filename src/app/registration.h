@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct store;
+struct config;
 
 #define REG_HASH_SIZE 65 /* 64 hex digits + NUL */
 
@@ -54,6 +55,25 @@ int registration_id_hash(struct store *st, const char *id_number, char out[REG_H
  * Returns 1 and the kiosk-local date (YYYY-MM-DD) of the latest one in date_out,
  * 0 when there is none, -1 on error (logged). */
 int registration_find(struct store *st, const char *id_number, char date_out[11]);
+
+/* Whether the person is registered already, and where. */
+enum reg_where { REG_NEW, REG_HERE, REG_CENTRE };
+
+struct reg_known {
+    enum reg_where where;
+    char date[11];             /* YYYY-MM-DD of that registration */
+    char masked_name[64];      /* REG_CENTRE: as the centre masks it (张*) */
+    char station[160];         /* REG_CENTRE: the station they belong to */
+};
+
+/* The duplicate check before a registration: this kiosk's registrations (by ID number),
+ * then the centre's directory this kiosk holds (by certificate), then — when cfg has a
+ * conninfo — the centre itself (by ID number or certificate; sync/lookup.h, a short
+ * wait at most).  An unreachable centre counts as "not known": the centre's conflict
+ * report catches it later.  Returns 0 with *out, or -1 when this kiosk's database
+ * failed (logged). */
+int registration_known(struct store *st, const struct config *cfg, const char *id_number,
+                       const char *certificate_no, struct reg_known *out);
 
 /* What the form collected, already validated and normalised by the screen.  Optional
  * texts may be "" (never NULL). */

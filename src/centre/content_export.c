@@ -103,7 +103,10 @@ int content_export(PGconn *c, const struct config *cfg, const char *dir, char *p
     int rc = -1;
     long long counter = 0, nrows = 0;
     PGresult *r = NULL;
-    if (centre_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, sizeof err) < 0)
+    /* What arrived since the last pull goes into the bundle too: the directory, the
+     * counts (kiosk-config/central/101-directory.sql). */
+    if (centre_exec(c, "SELECT content_refresh()", err, sizeof err) < 0 ||
+        centre_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, sizeof err) < 0)
         goto fail;
     r = centre_query(c,
                      "SELECT jsonb_build_object('kind', kind, 'target', target, 'id', id,"

@@ -1,6 +1,8 @@
 /* checkin — the 活动签到 screen: a ready view with the certificate-number field and a
  * keypad (it doubles as typed entry), the choice between activities when several are
- * open, and the result (签到成功 / 已签到 / what was wrong with the code).
+ * open, the question for a number nobody knows (没有找到这个活动证编号: 重新输入 /
+ * 仍然签到 / 去报到登记, once the kiosk has the centre's directory), and the result
+ * (签到成功 / 已签到 / what was wrong with the code).
  *
  * Queue mode: a result stays [checkin] result_s seconds with a visible countdown, then
  * the screen is ready for the next person by itself; a scan is handled at once in every
@@ -37,7 +39,7 @@
 #define RECEIPT_HOLD_MS 20000     /* a failed print keeps the QR up this long to be photographed */
 #define RECEIPT_QR_PX 330         /* the compact QR: 53 modules x 6 px */
 
-enum view { VIEW_READY, VIEW_CHOOSE, VIEW_RESULT };
+enum view { VIEW_READY, VIEW_CHOOSE, VIEW_RESULT, VIEW_UNKNOWN };
 
 struct cs {
     struct checkin *ck;
@@ -51,6 +53,11 @@ struct cs {
     int nopen;
     char choose_cert[VALIDATE_CERT_SIZE];
     enum checkin_method choose_method;
+    int choose_unverified;                /* the choice follows 仍然签到 */
+    /* VIEW_UNKNOWN: the number nobody knows, until the person answers */
+    char unknown_cert[VALIDATE_CERT_SIZE];
+    enum checkin_method unknown_method;
+    int64_t unknown_at;
     int64_t choose_at;
     struct ui_list_state list;
     /* the ready view's "open now" card */
@@ -113,6 +120,7 @@ static void go_ready(struct cs *s)
     s->view = VIEW_READY;
     util_wipe(&s->res, sizeof s->res);
     util_wipe(s->choose_cert, sizeof s->choose_cert);
+    util_wipe(s->unknown_cert, sizeof s->unknown_cert);
     s->until = 0;
 }
 
@@ -148,6 +156,19 @@ static void handle(struct app *a, struct cs *s, const char *code, enum checkin_m
         return;
     }
     wipe_typed(s);
+    if (r.status == CHECKIN_UNKNOWN) {
+        /* The scanner reading twice while the question is up changes nothing. */
+        if (s->view == VIEW_UNKNOWN && strcmp(s->unknown_cert, r.certificate_no) == 0)
+            return;
+        drop_receipt(s);
+        util_wipe(&s->res, sizeof s->res);
+        util_strlcpy(s->unknown_cert, r.certificate_no, sizeof s->unknown_cert);
+        s->unknown_method = m;
+        s->unknown_at = now;
+        s->until = now + CHOOSE_TIMEOUT_MS;
+        s->view = VIEW_UNKNOWN;
+        return;
+    }
     if (r.status == CHECKIN_CHOOSE) {
         /* The scanner reading twice while the person is choosing changes nothing. */
         if (s->view == VIEW_CHOOSE && strcmp(s->choose_cert, r.certificate_no) == 0 &&
@@ -163,6 +184,7 @@ static void handle(struct app *a, struct cs *s, const char *code, enum checkin_m
         util_wipe(&s->res, sizeof s->res);
         util_strlcpy(s->choose_cert, r.certificate_no, sizeof s->choose_cert);
         s->choose_method = m;
+        s->choose_unverified = r.unverified;
         s->choose_at = now;
         s->until = now + CHOOSE_TIMEOUT_MS;
         memset(&s->list, 0, sizeof s->list);
@@ -175,8 +197,58 @@ static void handle(struct app *a, struct cs *s, const char *code, enum checkin_m
 static void chosen(struct app *a, struct cs *s, const struct checkin_activity *act)
 {
     struct checkin_result r;
-    checkin_record(s->ck, s->choose_cert, act, s->choose_method, app_now(a), &r);
+    checkin_record_ex(s->ck, s->choose_cert, act, s->choose_method, s->choose_unverified,
+                      app_now(a), &r);
     show_result(a, s, &r);
+}
+
+/* The answers to 没有找到这个活动证编号. */
+static void unknown_retry(struct cs *s)
+{
+    /* A typed number comes back into the field to be corrected; a scanned one does not
+     * (the person scans again). */
+    char cert[VALIDATE_CERT_SIZE];
+    util_strlcpy(cert, s->unknown_cert, sizeof cert);
+    int typed = s->unknown_method == CHECKIN_TYPED;
+    go_ready(s);
+    if (typed)
+        util_strlcpy(s->typed, cert, sizeof s->typed);
+    util_wipe(cert, sizeof cert);
+}
+
+static void unknown_anyway(struct app *a, struct cs *s)
+{
+    char cert[VALIDATE_CERT_SIZE];
+    util_strlcpy(cert, s->unknown_cert, sizeof cert);
+    enum checkin_method m = s->unknown_method;
+    util_wipe(s->unknown_cert, sizeof s->unknown_cert);
+    struct checkin_result r;
+    checkin_submit_anyway(s->ck, cert, m, app_now(a), &r);
+    if (r.status == CHECKIN_CHOOSE) {
+        s->nopen = checkin_open_activities(s->ck, app_now(a), s->open, CHECKIN_MAX_OPEN);
+        util_strlcpy(s->choose_cert, r.certificate_no, sizeof s->choose_cert);
+        s->choose_method = m;
+        s->choose_unverified = 1;
+        s->choose_at = app_now(a);
+        s->until = app_now(a) + CHOOSE_TIMEOUT_MS;
+        memset(&s->list, 0, sizeof s->list);
+        s->view = VIEW_CHOOSE;
+    } else {
+        show_result(a, s, &r);
+    }
+    util_wipe(cert, sizeof cert);
+}
+
+static void unknown_register(struct app *a, struct cs *s)
+{
+    /* Nothing is recorded; registering is a new errand, with the number filled in. */
+    char cert[VALIDATE_CERT_SIZE];
+    util_strlcpy(cert, s->unknown_cert, sizeof cert);
+    app_home(a);
+    app_push(a, &screen_register, NULL);
+    if (screen_register.scan)
+        screen_register.scan(a, cert);
+    util_wipe(cert, sizeof cert);
 }
 
 /* ---- typing ------------------------------------------------------------------------ */
@@ -562,7 +634,9 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
             const char *name = r->masked_name[0] ? r->masked_name : app_t(a, "checkin.member");
             it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.greet"), name), title, 80};
         } else if (r->status == CHECKIN_DONE) {
-            it[n++] = (struct item){app_t(a, "checkin.unregistered"), line, portrait ? 120 : 60};
+            it[n++] = (struct item){app_t(a, r->unverified ? "checkin.unverified"
+                                                            : "checkin.unregistered"),
+                                    line, portrait ? 120 : 60};
             offer_register = 1;
         } else {
             it[n++] = (struct item){app_t(a, "checkin.already.body"), line, 60};
@@ -645,6 +719,51 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         go_ready(s);
 }
 
+/* ---- the unknown number ----------------------------------------------------------------- */
+
+static void build_unknown(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
+{
+    int portrait = ui_portrait(ui);
+    SDL_Rect card = portrait ? rect(50, c.y + 50, c.w - 100, c.h - 100)
+                             : rect(60, c.y + 40, c.w - 120, c.h - 80);
+    struct ui_opts po = {.role = ROLE_ACCENT, .radius = 36};
+    ui_panel(ui, card, &po);
+    SDL_Rect in = rect_inset(card, 50);
+    int bh = 120, gap = 30, nb = 3;
+    /* Landscape: the three answers side by side; portrait: one above the other. */
+    int bar_h = portrait ? nb * bh + (nb - 1) * gap : bh;
+    SDL_Rect bar = rect(in.x, in.y + in.h - bar_h, in.w, bar_h);
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 2,
+                         .role = ROLE_ACCENT};
+    struct ui_opts no = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 1};
+    struct ui_opts bo = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 6};
+    int y = in.y + (portrait ? 40 : 10);
+    int th = ui_text_height(ui, app_t(a, "checkin.unknown.title"), SIZE_TITLE, 1, in.w, 2);
+    ui_label(ui, rect(in.x, y, in.w, th), app_t(a, "checkin.unknown.title"), &to);
+    y += th + 24;
+    int nh = ui_px(ui, SIZE_LARGE) * 3 / 2;
+    ui_label(ui, rect(in.x, y, in.w, nh),
+             ui_strf(ui, "%s  %s", app_t(a, "checkin.cert"), s->unknown_cert), &no);
+    y += nh + 32;
+    int body_h = bar.y - 30 - y;
+    ui_label(ui, rect(in.x + 40, y, in.w - 80, body_h), app_t(a, "checkin.unknown.body"), &bo);
+    struct ui_opts quiet = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE, .max_lines = 1};
+    SDL_Rect b[3];
+    for (int i = 0; i < nb; i++)
+        b[i] = portrait ? rect_row(bar, nb, i, gap) : rect_col(bar, nb, i, gap);
+    if (ui_button(ui, b[0], app_t(a, "checkin.retry"), &quiet)) {
+        unknown_retry(s);
+        return;
+    }
+    if (ui_button(ui, b[1], app_t(a, "checkin.unknown.anyway"), &quiet)) {
+        unknown_anyway(a, s);
+        return;
+    }
+    if (ui_button(ui, b[2], app_t(a, "checkin.unknown.register"), &pri))
+        unknown_register(a, s);
+}
+
 /* ---- screen ----------------------------------------------------------------------------- */
 
 static void checkin_enter(struct app *a, const void *arg)
@@ -680,6 +799,7 @@ static void checkin_build(struct app *a, struct ui *ui)
     case VIEW_READY: build_ready(a, ui, s, c); break;
     case VIEW_CHOOSE: build_choose(a, ui, s, c); break;
     case VIEW_RESULT: build_result(a, ui, s, c); break;
+    case VIEW_UNKNOWN: build_unknown(a, ui, s, c); break;
     }
 }
 
@@ -712,7 +832,7 @@ static int64_t checkin_next_timer(struct app *a)
     struct cs *s = state(a);
     if (s->view == VIEW_READY)
         return INT64_MAX;
-    if (s->view == VIEW_CHOOSE)
+    if (s->view == VIEW_CHOOSE || s->view == VIEW_UNKNOWN)
         return s->until;
     /* The countdown shows whole seconds: wake when the number changes. */
     int64_t left = s->until - app_now(a);

@@ -81,6 +81,7 @@ struct reg {
     char auto_hukou[REGIONS_NAME_SIZE];
     enum mode mode;
     char dup_date[11];
+    struct reg_known known;           /* M_DUP: where the person is registered already */
     int pick_then_next;               /* the picker was opened by 下一项: go on after it */
     /* The success view keeps only masked data, the place and the record's UUID (for
      * the receipt: not personal data). */
@@ -132,6 +133,7 @@ static void wipe_form(struct reg *s)
     memset(&s->form_ls, 0, sizeof s->form_ls);
     memset(&s->pick_ls, 0, sizeof s->pick_ls);
     s->dup_date[0] = 0;
+    util_wipe(&s->known, sizeof s->known);
 }
 
 /* Appends text to a field buffer, whole characters only, at most cap characters.
@@ -817,12 +819,16 @@ static void submit(struct app *a, struct reg *s, int is_update)
 
 static void try_submit(struct app *a, struct reg *s, const struct form *fm)
 {
-    char date[11];
-    int rc = registration_find(a->st, fm->id.number, date);
+    /* Registered here, or known at the centre (its directory, or asked when reachable):
+     * offered an update of the station instead of a second registration. */
+    char cert[VALIDATE_CERT_SIZE];
+    certrule_check(s->rule, s->val[F_CERT], cert, sizeof cert, NULL);
+    int rc = registration_known(a->st, &a->cfg, fm->id.number, cert, &s->known);
+    util_wipe(cert, sizeof cert);
     if (rc < 0) {
         s->mode = M_FAILED;
-    } else if (rc == 1) {
-        util_strlcpy(s->dup_date, date, sizeof s->dup_date);
+    } else if (s->known.where != REG_NEW) {
+        util_strlcpy(s->dup_date, s->known.date, sizeof s->dup_date);
         s->mode = M_DUP;
     } else {
         submit(a, s, 0);
@@ -898,15 +904,21 @@ static void build_dialog(struct app *a, struct ui *ui, struct reg *s, const stru
     SDL_Rect b1 = rect(d.x + d.w / 2 + 20, d.y + d.h - 140, d.w / 2 - 80, 100);
     SDL_Rect b2 = rect(d.x + 60, d.y + d.h - 140, d.w / 2 - 80, 100);
     if (s->mode == M_DUP) {
-        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140), app_t(a, "reg.dup_title"), &to);
+        int centre = s->known.where == REG_CENTRE;
+        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140),
+                 app_t(a, centre ? "reg.known_title" : "reg.dup_title"), &to);
         int y = 0, m = 0, dd = 0;
         sscanf(s->dup_date, "%d-%d-%d", &y, &m, &dd);
         const char *when = a->lang == LANG_EN ? ui_strf(ui, "%s", s->dup_date)
                                               : ui_strf(ui, "%d年%d月%d日", y, m, dd);
-        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170),
-                 ui_strf(ui, "%s%s%s", app_t(a, "reg.dup_body1"), when, app_t(a, "reg.dup_body2")),
-                 &bo);
-        if (ui_button(ui, b1, app_t(a, "reg.dup_update"), &pri)) {
+        const char *body =
+            centre ? ui_strf(ui, "%s%s%s%s%s%s%s", app_t(a, "reg.known_body1"),
+                             s->known.masked_name, app_t(a, "reg.known_body2"), s->known.station,
+                             app_t(a, "reg.known_body3"), when, app_t(a, "reg.known_body4"))
+                   : ui_strf(ui, "%s%s%s", app_t(a, "reg.dup_body1"), when,
+                             app_t(a, "reg.dup_body2"));
+        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170), body, &bo);
+        if (ui_button(ui, b1, app_t(a, centre ? "reg.known_update" : "reg.dup_update"), &pri)) {
             submit(a, s, 1);
             return;
         }

@@ -63,12 +63,20 @@ static const char *const migrations[] = {
     "  how TEXT, window TEXT, sort INTEGER);"
     "CREATE TABLE training_counts(training_id TEXT PRIMARY KEY,"
     "  others INTEGER NOT NULL DEFAULT 0);",
-    /* 3 -> 4: which content rows came from the centre (a sync or a content bundle), at
+    /* 4 -> 5: which content rows came from the centre (a sync or a content bundle), at
      * which change counter, so a full snapshot can drop the rows the centre never
      * published (the demo's, a stand-alone import's) of the kinds it does publish. */
     "CREATE TABLE content_synced(kind TEXT NOT NULL, id TEXT NOT NULL,"
     "  counter INTEGER NOT NULL, withdrawn INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY(kind, id));",
+    /* 5 -> 6: what the centre publishes to recognise members (the directory: masked
+     * names only) and the check-ins other kiosks made to the activities this kiosk
+     * shows. */
+    "CREATE TABLE members(id TEXT PRIMARY KEY, masked_name TEXT NOT NULL DEFAULT '',"
+    "  station TEXT, station_id TEXT, registered_on TEXT, status TEXT);"
+    "CREATE TABLE hall_checkins(id TEXT PRIMARY KEY, certificate_no TEXT NOT NULL,"
+    "  activity_id TEXT NOT NULL, local_time TEXT, kiosk_id TEXT, day TEXT);"
+    "CREATE INDEX hall_checkins_by_person ON hall_checkins(certificate_no, activity_id);",
 };
 
 int store_exec(struct store *st, const char *sql)

@@ -46,9 +46,15 @@
  *   training_counts(training_id TEXT PRIMARY KEY, others INTEGER NOT NULL)
  *            -- sign-ups the centre holds from the district's other kiosks, per session
  *
- * Version 4 adds
+ * Version 5 adds
  *   content_synced(kind TEXT, id TEXT, counter INTEGER, withdrawn INTEGER,
- *                  PRIMARY KEY(kind, id))  -- content rows the centre delivered */
+ *                  PRIMARY KEY(kind, id))  -- content rows the centre delivered
+ *
+ * Version 6 adds (both from the centre, never written by the kiosk itself)
+ *   members(id TEXT PRIMARY KEY  -- certificate number
+ *           masked_name, station, station_id, registered_on, status)
+ *   hall_checkins(id TEXT PRIMARY KEY  -- certificate|activity
+ *                 certificate_no, activity_id, local_time, kiosk_id, day) */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -64,7 +70,7 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;

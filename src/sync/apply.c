@@ -13,9 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The kinds kept in a table of the same name. */
-static const char *const table_kinds[] = {"jobs", "trainings", "activities", "places",
-                                          "services", "materials"};
+/* The kinds kept in a table whose rows are the data's columns, and that table. */
+static const struct {
+    const char *kind, *table;
+} tables[] = {
+    {"jobs", "jobs"},         {"trainings", "trainings"}, {"activities", "activities"},
+    {"places", "places"},     {"services", "services"},   {"materials", "materials"},
+    {"members", "members"},   {"checkins", "hall_checkins"},
+};
+#define NTABLES ARRAY_LEN(tables)
 
 /* The district settings a kiosk keeps, each as a meta key. */
 static const struct {
@@ -26,14 +32,16 @@ static const struct {
 
 #define MAX_IMAGE_B64 (6 * 1024 * 1024) /* a 4 MB picture, base64 */
 
-enum { K_NONE = -1, K_SETTINGS = -2 };
+enum { K_NONE = -1, K_SETTINGS = -2, K_COUNTS = -3 };
 
 static int kind_index(const char *kind)
 {
-    for (size_t i = 0; i < ARRAY_LEN(table_kinds); i++)
-        if (strcmp(kind, table_kinds[i]) == 0)
+    for (size_t i = 0; i < NTABLES; i++)
+        if (strcmp(kind, tables[i].kind) == 0)
             return (int)i;
-    return strcmp(kind, "settings") == 0 ? K_SETTINGS : K_NONE;
+    return strcmp(kind, "settings") == 0 ? K_SETTINGS
+           : strcmp(kind, "counts") == 0 ? K_COUNTS
+                                         : K_NONE;
 }
 
 static const char *setting_meta(const char *id)
@@ -47,8 +55,9 @@ static const char *setting_meta(const char *id)
 /* The statements of one page. */
 struct page {
     struct store *st;
-    sqlite3_stmt *upsert[ARRAY_LEN(table_kinds)]; /* INSERT OR REPLACE from JSON */
-    sqlite3_stmt *del[ARRAY_LEN(table_kinds)];
+    sqlite3_stmt *upsert[NTABLES]; /* INSERT OR REPLACE from JSON */
+    sqlite3_stmt *del[NTABLES];
+    sqlite3_stmt *count_set, *count_del;
     sqlite3_stmt *img_del, *img_ins, *img_list, *synced, *meta_set, *meta_del, *valid;
 };
 
@@ -84,10 +93,12 @@ static sqlite3_stmt *prepare_upsert(struct store *st, const char *table)
 
 static void page_close(struct page *p)
 {
-    for (size_t i = 0; i < ARRAY_LEN(table_kinds); i++) {
+    for (size_t i = 0; i < NTABLES; i++) {
         sqlite3_finalize(p->upsert[i]);
         sqlite3_finalize(p->del[i]);
     }
+    sqlite3_finalize(p->count_set);
+    sqlite3_finalize(p->count_del);
     sqlite3_finalize(p->img_del);
     sqlite3_finalize(p->img_ins);
     sqlite3_finalize(p->img_list);
@@ -102,13 +113,21 @@ static int page_open(struct store *st, struct page *p)
     memset(p, 0, sizeof *p);
     p->st = st;
     int ok = 1;
-    for (size_t i = 0; i < ARRAY_LEN(table_kinds); i++) {
+    for (size_t i = 0; i < NTABLES; i++) {
         char sql[96];
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table_kinds[i]);
-        p->upsert[i] = prepare_upsert(st, table_kinds[i]);
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", tables[i].table);
+        p->upsert[i] = prepare_upsert(st, tables[i].table);
         p->del[i] = store_prepare(st, sql);
         ok &= p->upsert[i] && p->del[i];
     }
+    /* A session's places taken elsewhere: the district's total less this kiosk's own
+     * (which the kiosk counts itself, delivered or not). */
+    p->count_set = store_prepare(
+        st, "INSERT OR REPLACE INTO training_counts(training_id, others) VALUES(?1,"
+            " max(0, coalesce(json_extract(?2, '$.total'), 0)"
+            " - coalesce(json_extract(?2, '$.by_kiosk.\"' || ?3 || '\"'), 0)))");
+    p->count_del = store_prepare(st, "DELETE FROM training_counts WHERE training_id = ?");
+    ok &= p->count_set && p->count_del;
     p->img_del = store_prepare(st, "DELETE FROM material_images WHERE material_id = ?");
     p->img_ins = store_prepare(st, "INSERT OR REPLACE INTO material_images(material_id, name,"
                                    " data) VALUES(?, ?, ?)");
@@ -194,7 +213,16 @@ static int apply_one(struct page *p, const struct apply_row *r, struct apply_sta
         if (!ok)
             return 0;
     }
-    if (k == K_SETTINGS) {
+    if (k == K_COUNTS) {
+        sqlite3_stmt *s = r->withdrawn ? p->count_del : p->count_set;
+        sqlite3_bind_text(s, 1, r->id, -1, SQLITE_STATIC);
+        if (!r->withdrawn) {
+            sqlite3_bind_text(s, 2, r->data, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 3, store_kiosk_id(p->st), -1, SQLITE_STATIC);
+        }
+        if (run(s) != SQLITE_DONE)
+            return -1;
+    } else if (k == K_SETTINGS) {
         const char *key = setting_meta(r->id);
         if (!key)
             return 0;
@@ -349,20 +377,23 @@ long apply_finish_full(struct store *st, char *err, size_t errlen)
     }
     long removed = 0;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < ARRAY_LEN(table_kinds); i++) {
+    for (size_t i = 0; rc == 0 && i < NTABLES; i++) {
         /* Only the kinds the centre has published: the others stay as imported. */
         char sql[320];
         snprintf(sql, sizeof sql,
                  "DELETE FROM %s WHERE EXISTS (SELECT 1 FROM content_synced WHERE kind = '%s')"
                  " AND id NOT IN (SELECT id FROM content_synced WHERE kind = '%s'"
                  " AND NOT withdrawn)",
-                 table_kinds[i], table_kinds[i], table_kinds[i]);
+                 tables[i].table, tables[i].kind, tables[i].kind);
         rc = store_exec(st, sql);
         removed += sqlite3_changes(store_db(st));
     }
     if (rc == 0)
         rc = store_exec(st, "DELETE FROM material_images WHERE material_id NOT IN"
-                            " (SELECT id FROM materials)");
+                            " (SELECT id FROM materials);"
+                            "DELETE FROM training_counts WHERE training_id NOT IN"
+                            " (SELECT id FROM content_synced WHERE kind = 'counts'"
+                            " AND NOT withdrawn)");
     if (rc == 0) {
         /* A setting the centre no longer has (it was set before the kiosk moved hall, or
          * by another centre) is not in force. */

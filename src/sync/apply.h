@@ -7,8 +7,11 @@
  *     the kiosk's row of that id; a withdrawn one deletes it (records keep their own
  *     copies of titles and times, so nothing else changes).
  *   - Kinds: jobs, trainings, activities, places, services (their tables), materials
- *     (the table and its pictures, base64 in data.images) and settings
- *     (certificate_pattern → meta "district.certificate_pattern").  A kind or column the
+ *     (the table and its pictures, base64 in data.images), settings
+ *     (certificate_pattern → meta "district.certificate_pattern"), and what the centre
+ *     derives from the records: members (the directory, masked names only), checkins
+ *     (other kiosks' check-ins to the activities shown here: hall_checkins) and counts
+ *     (a session's sign-ups: training_counts keeps those of the other kiosks).  A kind or column the
  *     kiosk does not know is ignored: a newer centre never stops an older kiosk.
  *   - A malformed row (no id, data not a JSON object, a picture that does not decode) is
  *     skipped and logged as a content_skip event; the page goes on.  It will not come

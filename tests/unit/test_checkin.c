@@ -798,6 +798,89 @@ static void test_certificate_pattern(void **state)
     assert_int_equal(certrule_check(NULL, "AB-12", out, sizeof out, NULL), VALIDATE_OK);
 }
 
+/* With the centre's directory: a member registered elsewhere is greeted by masked name;
+ * a well-formed number nobody knows is asked about (nothing written) unless the person
+ * checks in anyway (verified false); another kiosk's check-in to the activity counts. */
+static void test_directory(void **state)
+{
+    struct fixture *f = *state;
+    struct checkin_result r;
+    int64_t t = at("2026-12-01 10:00");
+    /* Without the directory (a stand-alone kiosk): today's rule. */
+    assert_int_equal(checkin_has_directory(f->ck), 0);
+    checkin_submit(f->ck, "LD-2024-00900", CHECKIN_SCAN, t, &r);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    assert_int_equal(r.registered, 0);
+    assert_int_equal(store_exec(f->st,
+                                "INSERT INTO meta VALUES('content.counter', '12');"
+                                "INSERT INTO members(id, masked_name, station) VALUES"
+                                " ('LD-2024-00500', '李*', '白云社区服务站');"
+                                "INSERT INTO hall_checkins VALUES ('LD-2024-00600|A1',"
+                                " 'LD-2024-00600', 'A1', '2026-12-01 09:35:10', 'LD02', '2026-12-01')"),
+                     0);
+    checkin_destroy(f->ck);
+    f->ck = checkin_create(f->st, &f->cfg);
+    assert_int_equal(checkin_has_directory(f->ck), 1);
+    /* Registered at another kiosk: greeted by masked name. */
+    checkin_submit(f->ck, "LD-2024-00500", CHECKIN_SCAN, t + 1000, &r);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    assert_int_equal(r.registered, 1);
+    assert_int_equal(r.from_directory, 1);
+    assert_string_equal(r.masked_name, "李*");
+    assert_int_equal(r.unverified, 0);
+    /* Nobody knows it: the question, nothing written; the scanner reading twice asks once. */
+    long before = (long)n_checkins(f->st);
+    checkin_submit(f->ck, "LD-2024-00777", CHECKIN_SCAN, t + 10000, &r);
+    assert_int_equal(r.status, CHECKIN_UNKNOWN);
+    assert_string_equal(r.certificate_no, "LD-2024-00777");
+    checkin_submit(f->ck, "LD-2024-00777", CHECKIN_SCAN, t + 10500, &r);
+    assert_int_equal(r.status, CHECKIN_UNKNOWN);
+    assert_int_equal(r.repeat, 1);
+    assert_int_equal(n_checkins(f->st), before);
+    /* 仍然签到: recorded, marked unverified; a second scan is 已签到, no question. */
+    checkin_submit_anyway(f->ck, "LD-2024-00777", CHECKIN_SCAN, t + 12000, &r);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    assert_int_equal(r.unverified, 1);
+    assert_int_equal(n_checkins(f->st), before + 1);
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM records WHERE kind = 'checkin'"
+                                    " AND json_extract(fields, '$.certificate_no') = 'LD-2024-00777'"
+                                    " AND json_extract(fields, '$.verified') = 0"),
+                     1);
+    checkin_submit(f->ck, "LD-2024-00777", CHECKIN_SCAN, t + 60000, &r);
+    assert_int_equal(r.status, CHECKIN_ALREADY);
+    /* A known member's record carries no verified field. */
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM records WHERE kind = 'checkin'"
+                                    " AND json_extract(fields, '$.certificate_no') = 'LD-2024-00500'"
+                                    " AND json_type(fields, '$.verified') IS NULL"),
+                     1);
+    /* Checked in at another kiosk of the hall: 已签到, with that time, nothing written
+     * (also for someone only the other kiosk knew). */
+    checkin_submit(f->ck, "LD-2024-00600", CHECKIN_SCAN, t + 70000, &r);
+    assert_int_equal(r.status, CHECKIN_ALREADY);
+    assert_int_equal(r.elsewhere, 1);
+    assert_string_equal(r.local_time, "2026-12-01 09:35:10");
+    assert_string_equal(r.uuid, "");
+    assert_int_equal(n_checkins(f->st), before + 1);
+    /* A malformed number is still refused before the question. */
+    checkin_submit(f->ck, "LD_2024", CHECKIN_SCAN, t + 80000, &r);
+    assert_int_equal(r.status, CHECKIN_INVALID);
+    /* Several activities open: the question first; 仍然签到 then asks which one and the
+     * choice is recorded unverified. */
+    int64_t t2 = at("2026-12-02 15:10");
+    checkin_submit(f->ck, "LD-2024-00888", CHECKIN_SCAN, t2, &r);
+    assert_int_equal(r.status, CHECKIN_UNKNOWN);
+    checkin_submit_anyway(f->ck, "LD-2024-00888", CHECKIN_SCAN, t2 + 3000, &r);
+    assert_int_equal(r.status, CHECKIN_CHOOSE);
+    assert_int_equal(r.unverified, 1);
+    struct checkin_activity open[4];
+    assert_int_equal(checkin_open_activities(f->ck, t2, open, 4), 2);
+    checkin_record_ex(f->ck, "LD-2024-00888", &open[1], CHECKIN_SCAN, r.unverified, t2 + 5000, &r);
+    assert_int_equal(r.status, CHECKIN_DONE);
+    assert_int_equal(sql_int(f->st, "SELECT json_extract(fields, '$.verified') IS 0 FROM records"
+                                    " WHERE json_extract(fields, '$.certificate_no') = 'LD-2024-00888'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -815,6 +898,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_statements_use_indexes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_certificate_pattern, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filter_scan_with_shift, app_setup, app_teardown),
         cmocka_unit_test_setup_teardown(test_filter_typing, app_setup, app_teardown),
         cmocka_unit_test_setup_teardown(test_filter_scan_opens_checkin, app_setup, app_teardown),

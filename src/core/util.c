@@ -399,6 +399,66 @@ char *util_read_file(const char *path, size_t *len)
     return strbuf_detach(&sb);
 }
 
+char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char *why,
+                         size_t whylen)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        util_seterr(why, whylen, errno == ELOOP ? "%s is a symbolic link" : "%s is missing (%s)",
+                    name, strerror(errno));
+        return NULL;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        util_seterr(why, whylen, "%s is not a regular file", name);
+        close(fd);
+        return NULL;
+    }
+    if (sb.st_size > max) {
+        util_seterr(why, whylen, "%s is larger than %ld bytes", name, max);
+        close(fd);
+        return NULL;
+    }
+    /* One byte more than the size said is asked for: a file that grows is caught. */
+    size_t cap = (size_t)sb.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf)
+        abort();
+    int bad = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            util_seterr(why, whylen, "%s cannot be read: %s", name, strerror(errno));
+            bad = 1;
+            break;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n >= cap) {
+            util_seterr(why, whylen, "%s changed while it was read", name);
+            bad = 1;
+            break;
+        }
+    }
+    close(fd);
+    if (!bad && memchr(buf, 0, n)) {
+        util_seterr(why, whylen, "%s holds a NUL byte", name);
+        bad = 1;
+    }
+    if (bad) {
+        util_wipe(buf, cap);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    if (len)
+        *len = n;
+    return buf;
+}
+
 int util_create_private(const char *path, const void *data, size_t len)
 {
     char tmp[4200];

@@ -74,6 +74,13 @@ int util_valid_date(int y, int m, int d);
 
 /* Reads a whole file; returns a NUL-terminated malloc'd buffer or NULL (errno set). */
 char *util_read_file(const char *path, size_t *len);
+/* Reads the file `name` in the directory dfd (AT_FDCWD: name is a path) whole, for files
+ * that may be hostile (a USB drive's): never following a link, only a regular file, at
+ * most max bytes, refused when it grows while it is read or holds a NUL byte.  Returns
+ * the malloc'd NUL-terminated text (its length in *len, may be NULL), or NULL with a
+ * sentence naming `name` in why. */
+char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char *why,
+                         size_t whylen);
 /* Creates path holding exactly data (len bytes), mode 0600, so that it never exists
  * half-written: a private temporary file beside it (O_EXCL), fsync'd, linked into place
  * (never over an existing file: -1 with errno EEXIST then), the directory fsync'd.

@@ -46,65 +46,6 @@ static void bundle_free(struct bundle *b)
         free(b->data[i]);
 }
 
-/* Reads name inside the directory dfd: a regular file, not a symlink, at most max bytes.
- * 0, or -1 with err. */
-static int read_one(int dfd, const char *name, long max, char **out, size_t *len, char *err,
-                    size_t errlen)
-{
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        util_seterr(err, errlen, errno == ELOOP ? "%s is a symbolic link" : "%s is missing (%s)",
-                    name, strerror(errno));
-        return -1;
-    }
-    struct stat sb;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        util_seterr(err, errlen, "%s is not a regular file", name);
-        close(fd);
-        return -1;
-    }
-    if (sb.st_size > max) {
-        util_seterr(err, errlen, "%s is larger than %ld bytes", name, max);
-        close(fd);
-        return -1;
-    }
-    size_t cap = (size_t)sb.st_size + 1, n = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf)
-        abort();
-    /* Read one byte more than the size said: a file that grows is caught too. */
-    for (;;) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            util_seterr(err, errlen, "%s cannot be read: %s", name, strerror(errno));
-            free(buf);
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-        if (n >= cap) {
-            util_seterr(err, errlen, "%s changed while it was read", name);
-            free(buf);
-            close(fd);
-            return -1;
-        }
-    }
-    close(fd);
-    buf[n] = 0;
-    if (memchr(buf, 0, n)) {
-        util_seterr(err, errlen, "%s holds a NUL byte", name);
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 /* Opens the bundle folder and reads its four files; anything else in it is refused. */
 static int read_bundle(const char *path, struct bundle *b, char *err, size_t errlen)
 {
@@ -143,7 +84,9 @@ static int read_bundle(const char *path, struct bundle *b, char *err, size_t err
     }
     closedir(d);
     for (int i = 0; rc == 0 && i < F_COUNT; i++)
-        rc = read_one(dfd, files[i].name, files[i].max, &b->data[i], &b->len[i], err, errlen);
+        if (!(b->data[i] = util_read_plain_at(dfd, files[i].name, files[i].max, &b->len[i], err,
+                                              errlen)))
+            rc = -1;
     close(dfd);
     if (rc < 0)
         bundle_free(b);

@@ -5,9 +5,26 @@
 #   make test    install missing packages, build the sanitizer variant, run every test
 #   make bench   build the release variant and print performance figures
 #   make         build build/kiosk and build/kioskctl (release flags)
+#   make install install the release build (PREFIX, DESTDIR, SYSCONFDIR, LOCALSTATEDIR)
 #
 # Objects live under build/<variant>/; build/kiosk and build/kioskctl are the release
 # binaries.  Header dependencies come from -MMD -MP.  Flags come from pkg-config.
+
+# The one version of the programs and the package; --version adds the commit when built
+# from a git checkout.
+VERSION   := 0.3.0
+
+# Install directories (GNU conventions).  The installed binaries are linked with these
+# compiled in (src/core/paths.c); the source tree's build/kiosk keeps its relative paths.
+PREFIX        ?= /usr/local
+BINDIR        ?= $(PREFIX)/bin
+DATADIR       ?= $(PREFIX)/share
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+# The system user an installed kiosk runs as (kioskctl run as root acts as it).
+KIOSK_USER    ?= kiosk
+DESTDIR       ?=
 
 PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
 # Debian packages, in two lists (the README's dependency table says why each is there).
@@ -77,7 +94,7 @@ else
   LDOPT   :=
 endif
 
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Isrc -I$(B)/gen $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = $(LDOPT) $(PKG_LIBS) -lm -lpthread $(LDFLAGS)
 
 B         := build/$(VARIANT)
@@ -91,7 +108,7 @@ CENTRE_OBJ  := $(CENTRE_SRC:%.c=$(B)/%.o) $(B)/gen/central_sql.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all build run test bench deps clean unit print-packages
+.PHONY: all build run test bench deps clean unit print-packages install
 .PRECIOUS: $(B)/%.o
 all: build
 
@@ -105,6 +122,17 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# version-gen.h is rewritten only when the version or the commit changed, so only
+# version.c is compiled again.  The commit is taken only when this directory is the top
+# of a git checkout (not a tarball unpacked inside some other repository).
+COMMIT = $(shell cd '$(CURDIR)' && [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ] && \
+           git rev-parse --short=12 HEAD 2>/dev/null)
+$(B)/gen/version-gen.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define KIOSK_VERSION "%s"\n#define KIOSK_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+$(B)/src/core/version.o: $(B)/gen/version-gen.h
 
 # The archive is rebuilt when the set of objects changes, not only their dates.
 $(B)/objects.list: FORCE
@@ -160,6 +188,43 @@ $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+# --- make install ------------------------------------------------------------------
+# The installed binaries: the release objects linked with src/core/paths.c compiled for
+# the install directories (its object comes before the archive, so the archive's
+# source-tree copy is not used).  INSTALL_BUILD is where they are linked (tests give their
+# own, so that two runs never share one).
+INSTALL_BUILD ?= $(B)/install
+IB        := $(INSTALL_BUILD)
+PATHS_DEFS = -DPATHS_INSTALLED -DPATHS_BINDIR='"$(BINDIR)"' -DPATHS_DATADIR='"$(DATADIR)"' \
+             -DPATHS_SYSCONFDIR='"$(SYSCONFDIR)"' -DPATHS_LOCALSTATEDIR='"$(LOCALSTATEDIR)"' \
+             -DPATHS_USER='"$(KIOSK_USER)"'
+$(IB)/paths.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(PATHS_DEFS)" | cmp -s - $@ || echo "$(PATHS_DEFS)" > $@
+$(IB)/paths.o: src/core/paths.c src/core/paths.h src/core/util.h $(IB)/paths.flags
+	@echo "  CC      $< (installed paths)"
+	@$(CC) $(CFLAGS_ALL) $(PATHS_DEFS) -MF $(IB)/paths.d -c $< -o $@
+$(IB)/kiosk: $(B)/src/main/kiosk.o $(IB)/paths.o $(B)/libkiosk.a
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+$(IB)/kioskctl: $(B)/src/main/kioskctl.o $(IB)/paths.o $(B)/libcentre.a $(B)/libkiosk.a
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+# share/kiosk holds the bundled content and catalogue, the fonts folder and the central
+# schema's migrations (kioskctl carries them compiled in; the files are for the DBA to
+# read); an existing kiosk.ini is never overwritten.
+SHARE := $(DESTDIR)$(DATADIR)/kiosk
+install: $(IB)/kiosk $(IB)/kioskctl
+	install -d $(DESTDIR)$(BINDIR) $(SHARE) $(SHARE)/central $(DESTDIR)$(SYSCONFDIR)/kiosk
+	install -m 0755 $(IB)/kiosk $(IB)/kioskctl $(DESTDIR)$(BINDIR)/
+	rm -rf $(SHARE)/assets $(SHARE)/fonts
+	cp -R assets fonts $(SHARE)/
+	install -m 0644 kiosk-config/central/*.sql $(SHARE)/central/
+	chmod -R u=rwX,go=rX $(SHARE)
+	[ -e $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.ini ] || \
+	  install -m 0644 kiosk-config/kiosk.ini $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.ini
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

@@ -3,6 +3,7 @@
 #include "core/config.h"
 
 #include "core/identity.h"
+#include "core/paths.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -37,9 +38,11 @@ static const struct key keys[] = {
     E("kiosk", "language", language, "zh", "zh en"),
     S("kiosk", "timezone", timezone, "Asia/Shanghai"),
     S("kiosk", "hotline", hotline, "0578-2123110"),
-    S("kiosk", "data_dir", data_dir, "var/data"),
-    S("kiosk", "assets_dir", assets_dir, "assets"),
-    S("kiosk", "fonts_dir", fonts_dir, "fonts"),
+    /* Defaults NULL: set by config_defaults from where the program lives (core/paths.h). */
+    S("kiosk", "data_dir", data_dir, NULL),
+    S("kiosk", "assets_dir", assets_dir, NULL),
+    S("kiosk", "fonts_dir", fonts_dir, NULL),
+    B("kiosk", "demo", demo, NULL),
     I("display", "width", width, "1920", 640, 7680),
     I("display", "height", height, "1080", 480, 7680),
     I("display", "idle_timeout_s", idle_timeout_s, "90", 15, 3600),
@@ -154,8 +157,15 @@ void config_defaults(struct config *c)
     char why[256];
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-        if (set_value(c, &keys[i], keys[i].def, why, sizeof why) < 0)
+        if (keys[i].def && set_value(c, &keys[i], keys[i].def, why, sizeof why) < 0)
             abort(); /* a default outside its own range is a programming error */
+    /* The source tree's programs keep their data and files beside them and seed the demo
+     * content; an installed kiosk uses the FHS directories and starts empty. */
+    const struct paths *p = paths_get();
+    util_strlcpy(c->data_dir, p->data, sizeof c->data_dir);
+    util_strlcpy(c->assets_dir, p->assets, sizeof c->assets_dir);
+    util_strlcpy(c->fonts_dir, p->fonts, sizeof c->fonts_dir);
+    c->demo = !p->installed;
 }
 
 static char *trim(char *s)

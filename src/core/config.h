@@ -9,8 +9,6 @@
 
 #include <stddef.h>
 
-#define CONFIG_DEFAULT_PATH "kiosk-config/kiosk.ini"
-
 struct config {
     /* [kiosk] */
     char kiosk_id[64];
@@ -22,6 +20,7 @@ struct config {
     char data_dir[1024];       /* --data-dir overrides */
     char assets_dir[1024];     /* demo content, UI catalogue */
     char fonts_dir[1024];
+    int demo;                  /* seed a new data dir with assets/demo (default: source tree only) */
     /* [display] */
     int width, height;
     int idle_timeout_s;        /* no input this long: countdown starts */

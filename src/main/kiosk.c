@@ -8,7 +8,9 @@
 #include "app/i18n.h"
 #include "content/import.h"
 #include "core/config.h"
+#include "core/paths.h"
 #include "core/util.h"
+#include "core/version.h"
 #include "platform/platform.h"
 #include "platform/script.h"
 #include "receipt/printer.h"
@@ -32,15 +34,18 @@ struct args {
 
 static void usage(FILE *f)
 {
-    fputs("usage: kiosk [--config FILE] [--data-dir DIR] [--windowed]\n"
-          "       kiosk --headless --script FILE [--clock ISO-8601] [--config FILE] [--data-dir DIR]\n",
-          f);
+    fprintf(f,
+            "usage: kiosk [--config FILE] [--data-dir DIR] [--windowed]\n"
+            "       kiosk --headless --script FILE [--clock ISO-8601] [--config FILE] [--data-dir DIR]\n"
+            "       kiosk --version\n"
+            "--config defaults to %s\n",
+            paths_get()->config);
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
     memset(a, 0, sizeof *a);
-    a->config = CONFIG_DEFAULT_PATH;
+    a->config = paths_get()->config;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         int more = i + 1 < argc;
@@ -58,7 +63,10 @@ static int parse_args(int argc, char **argv, struct args *a)
             a->headless = 1;
         else if (!strcmp(s, "--first-frame-exit"))
             a->first_frame_exit = 1; /* for `make bench`: print the start-up time and stop */
-        else if (!strcmp(s, "--help")) {
+        else if (!strcmp(s, "--version")) {
+            printf("kiosk %s\n", version_string());
+            exit(0);
+        } else if (!strcmp(s, "--help")) {
             usage(stdout);
             exit(0);
         } else {
@@ -190,7 +198,8 @@ int main(int argc, char **argv)
     int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     if (args.script && args.clock)
         now = clock_ms;
-    if (store_is_new(st)) {
+    /* Demo content only where [kiosk] demo says so (the source tree's default). */
+    if (store_is_new(st) && cfg.demo) {
         char demo[2048];
         snprintf(demo, sizeof demo, "%s/demo", cfg.assets_dir);
         if (import_demo(st, demo, now, err, sizeof err) < 0)

@@ -11,7 +11,9 @@
 #include "app/staffauth.h"
 #include "content/import.h"
 #include "core/config.h"
+#include "core/paths.h"
 #include "core/util.h"
+#include "core/version.h"
 #include "receipt/printer.h"
 #include "receipt/receipt_cmd.h"
 #include "receipt/sign.h"
@@ -48,9 +50,14 @@ static void usage(FILE *f)
           "  receipt UUID --png FILE | --escpos FILE\n"
           "  print-test                    print a test receipt on the configured printer\n"
           "  identity [--new]              this kiosk's id and Ed25519 public key (--new: make a new key)\n"
+          "  --version                     print the version\n"
           "at the centre ([centre] conninfo):\n",
           f);
     centre_cmd_usage(f);
+    const struct paths *p = paths_get();
+    fprintf(f, "--config defaults to %s\n", p->config);
+    if (p->installed)
+        fprintf(f, "run as root, kioskctl acts as the user \"%s\"\n", p->user);
 }
 
 static int64_t now_ms(void)
@@ -461,7 +468,7 @@ static int with_store(struct ctl *c, store_cmd_fn fn, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    struct ctl c = {.config_path = CONFIG_DEFAULT_PATH};
+    struct ctl c = {.config_path = paths_get()->config};
     char *rest[256];
     int n = 0;
     for (int i = 1; i < argc; i++) {
@@ -469,7 +476,10 @@ int main(int argc, char **argv)
             c.config_path = argv[++i];
         else if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
             c.data_dir = argv[++i];
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+        else if (!strcmp(argv[i], "--version")) {
+            printf("kioskctl %s\n", version_string());
+            return 0;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;
         } else if (n < (int)ARRAY_LEN(rest) - 1)
@@ -481,6 +491,11 @@ int main(int argc, char **argv)
         return 2;
     }
     char err[1024];
+    /* Before anything is read or written: root on an installed kiosk works as its user. */
+    if (paths_become_kiosk_user(err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
     if (config_load(c.config_path, &c.cfg, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;

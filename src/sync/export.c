@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/util.h"
+#include "core/version.h"
 #include "receipt/sign.h"
 #include "store/store.h"
 
@@ -454,6 +455,8 @@ static void build_manifest(struct exporter *x, const struct summary *sum, int64_
     strbuf_add_json_str(m, x->res->bundle);
     strbuf_add(m, ",\n  \"kiosk_id\": ");
     strbuf_add_json_str(m, store_kiosk_id(x->st));
+    strbuf_add(m, ",\n  \"kiosk_version\": ");
+    strbuf_add_json_str(m, version_string());
     strbuf_addf(m, ",\n  \"created_at\": \"%s\",\n  \"schema_version\": %d,\n", created,
                 STORE_SCHEMA_VERSION);
     strbuf_addf(m, "  \"signed_by\": \"%s\",\n  \"sealed_to\": \"%s\",\n",

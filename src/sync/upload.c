@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/util.h"
+#include "core/version.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -66,8 +67,11 @@ const char *upload_status_text(enum upload_status status, int zh)
 PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statement_timeout_ms,
                        const char *app, char *err, size_t errlen)
 {
-    char ct[16];
+    char ct[16], appname[64];
     snprintf(ct, sizeof ct, "%d", connect_timeout_s > 0 ? connect_timeout_s : 10);
+    /* The version travels as the session's application_name: the centre sees it in
+     * pg_stat_activity, its logs and the rows' triggers (PostgreSQL keeps 63 bytes). */
+    snprintf(appname, sizeof appname, "%s %s", app ? app : "kiosk", version_string());
     /* Keywords before dbname are defaults the connection string may override; the one
      * after it is the configured [upload] connect_timeout_s, which wins.  Keepalives let
      * a half-open connection (a pulled network cable) fail within about a minute
@@ -75,7 +79,7 @@ PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statemen
     const char *const kw[] = {"application_name", "client_encoding", "keepalives",
                               "keepalives_idle",  "keepalives_interval", "keepalives_count",
                               "dbname",           "connect_timeout",  NULL};
-    const char *const val[] = {app ? app : "kiosk", "UTF8", "1", "30", "10", "3",
+    const char *const val[] = {appname, "UTF8", "1", "30", "10", "3",
                                conninfo ? conninfo : "", ct, NULL};
     PGconn *c = PQconnectdbParams(kw, val, 1);
     if (!c) {

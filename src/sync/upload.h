@@ -82,8 +82,8 @@ const char *upload_status_text(enum upload_status status, int zh);
 
 /* Connects with conninfo (a libpq connection string or URI; "" uses the PG* environment),
  * giving up after connect_timeout_s, and sets statement_timeout (0: server default).
- * application_name becomes `app`.  Returns the connection (PQfinish it) or NULL with
- * a sentence in err. */
+ * application_name becomes `app` and the version, e.g. "kiosk-upload 0.3.0 (1a2b3c)".
+ * Returns the connection (PQfinish it) or NULL with a sentence in err. */
 PGconn *upload_connect(const char *conninfo, int connect_timeout_s, int statement_timeout_ms,
                        const char *app, char *err, size_t errlen);
 

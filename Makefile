@@ -22,6 +22,10 @@ DATADIR       ?= $(PREFIX)/share
 SYSCONFDIR    ?= /etc
 LOCALSTATEDIR ?= /var
 UNITDIR       ?= $(PREFIX)/lib/systemd/system
+DOCDIR        ?= $(DATADIR)/doc/kiosk
+MANDIR        ?= $(DATADIR)/man
+# The compositor kiosk.service starts (Debian's cage).
+CAGE          ?= /usr/bin/cage
 # The system user an installed kiosk runs as (kioskctl run as root acts as it).
 KIOSK_USER    ?= kiosk
 DESTDIR       ?=
@@ -51,7 +55,9 @@ RUNTIME_PKGS := \
   fonts-droid-fallback \
   tzdata \
   cage \
-  xwayland
+  xwayland \
+  libpam-systemd \
+  adduser
 BUILD_PKGS := \
   build-essential \
   pkg-config \
@@ -74,7 +80,10 @@ BUILD_PKGS := \
   strace \
   apt \
   git \
-  mawk
+  mawk \
+  dpkg-dev \
+  lintian \
+  systemd
 DEB_PKGS  := $(BUILD_PKGS) $(RUNTIME_PKGS)
 
 CC        ?= cc
@@ -108,7 +117,7 @@ CENTRE_OBJ  := $(CENTRE_SRC:%.c=$(B)/%.o) $(B)/gen/central_sql.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all build run test bench deps clean unit print-packages install
+.PHONY: all build run test bench deps clean unit print-packages install deb
 .PRECIOUS: $(B)/%.o
 all: build
 
@@ -214,10 +223,15 @@ $(IB)/kioskctl: $(B)/src/main/kioskctl.o $(IB)/paths.o $(B)/libcentre.a $(B)/lib
 
 # share/kiosk holds the bundled content and catalogue, the fonts folder and the central
 # schema's migrations (kioskctl carries them compiled in; the files are for the DBA to
-# read); an existing kiosk.ini is never overwritten.
+# read); an existing kiosk.ini (or PAM file) is never overwritten.  The units get the
+# install directories filled in.
 SHARE := $(DESTDIR)$(DATADIR)/kiosk
+UNIT_SUBST = -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+             -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g' -e 's|@CAGE@|$(CAGE)|g'
 install: $(IB)/kiosk $(IB)/kioskctl
-	install -d $(DESTDIR)$(BINDIR) $(SHARE) $(SHARE)/central $(DESTDIR)$(SYSCONFDIR)/kiosk
+	install -d $(DESTDIR)$(BINDIR) $(SHARE) $(SHARE)/central $(DESTDIR)$(SYSCONFDIR)/kiosk \
+	  $(DESTDIR)$(SYSCONFDIR)/pam.d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(IB)/kiosk $(IB)/kioskctl $(DESTDIR)$(BINDIR)/
 	rm -rf $(SHARE)/assets $(SHARE)/fonts
 	cp -R assets fonts $(SHARE)/
@@ -225,6 +239,31 @@ install: $(IB)/kiosk $(IB)/kioskctl
 	chmod -R u=rwX,go=rX $(SHARE)
 	[ -e $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.ini ] || \
 	  install -m 0644 kiosk-config/kiosk.ini $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.ini
+	[ -e $(DESTDIR)$(SYSCONFDIR)/pam.d/kiosk ] || \
+	  install -m 0644 kiosk-config/pam/kiosk $(DESTDIR)$(SYSCONFDIR)/pam.d/kiosk
+	for u in kiosk-config/systemd/*; do \
+	  n=$$(basename $$u .in); sed $(UNIT_SUBST) $$u > $(DESTDIR)$(UNITDIR)/$$n; \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$n; done
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	for m in kiosk-config/man/*.1; do \
+	  gzip -9n < $$m > $(DESTDIR)$(MANDIR)/man1/$$(basename $$m).gz; \
+	  chmod 0644 $(DESTDIR)$(MANDIR)/man1/$$(basename $$m).gz; done
+
+# --- make deb ----------------------------------------------------------------------
+# build/kiosk_VERSION_ARCH.deb from a staged install (PREFIX=/usr; the units in
+# /lib/systemd/system, where Debian 12 keeps them); kiosk-config/deb/ holds the control
+# template, the maintainer scripts and mkdeb.sh, which writes DEBIAN/ and calls dpkg-deb.
+# DEB_BUILD is the staging directory (tests give their own).
+DEB_ARCH   = $(shell dpkg --print-architecture)
+DEB_BUILD ?= $(B)/deb
+DEB       ?= build/kiosk_$(VERSION)_$(DEB_ARCH).deb
+deb:
+	rm -rf $(DEB_BUILD)/root
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_BUILD))/root PREFIX=/usr \
+	  SYSCONFDIR=/etc LOCALSTATEDIR=/var UNITDIR=/lib/systemd/system \
+	  INSTALL_BUILD=$(DEB_BUILD)/bin >/dev/null
+	sh kiosk-config/deb/mkdeb.sh $(abspath $(DEB_BUILD))/root $(DEB) $(VERSION) \
+	  "$(if $(COMMIT),commit $(COMMIT),a source tree without git)" $(RUNTIME_PKGS)
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -259,4 +298,4 @@ bench: deps
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -22,7 +22,7 @@ for f in "$@"; do
   awk -v mode="$mode" -v file="$f" '
     function emit(text,    n, seg, i, w, k, j, wrap, word) {
       # Separators become line breaks; then each segment starts with a command.
-      gsub(/\$\(|`|\|\||&&|[|;&(){}!]/, "\n", text)
+      gsub(/\$\(|`|\|\||&&|[|;&(){}]/, "\n", text)
       n = split(text, seg, "\n")
       for (i = 1; i <= n; i++) {
         k = split(seg[i], w, /[ \t]+/)
@@ -32,7 +32,7 @@ for f in "$@"; do
           gsub(/["\047\\]/, "", word)
           if (word == "" || word ~ /^[A-Za-z_][A-Za-z0-9_]*=/ || word ~ /^-/ || word ~ /^[0-9.]+[smhd]?$/)
             continue
-          if (word ~ /^(if|then|else|elif|do|while|until|exec|time|command|builtin|env|nice|nohup|sudo|fakeroot)$/)
+          if (word ~ /^(!|if|then|else|elif|do|while|until|exec|time|command|builtin|env|nice|nohup|sudo|fakeroot)$/)
             continue
           if (word ~ /^[A-Za-z0-9_.+\/-]+$/ && word ~ /[A-Za-z]/)
             printf "%s\t%s\n", word, file

@@ -6,8 +6,8 @@
 # Debian package that owns it (dpkg -S; Debian 12 is usr-merged, so a file may be known to
 # dpkg only as /lib/… or only as /usr/lib/…: both spellings are tried, of the path as given
 # and of its real path) and that package must be in the dependency closure of PKG …
-# (apt-cache depends --recurse, without recommends, suggests and the like) or Essential
-# (Debian Policy 3.8: every system has those, nobody declares them).
+# (apt-cache depends --recurse, without recommends, suggests and the like) or to that of
+# the Essential packages (Debian Policy 3.8: every system has those, nobody declares them).
 #
 # A file no package owns is fine under /etc (ld.so.cache, passwd: made by the system at
 # install time) and a problem anywhere else (/usr/local, a home directory: a fresh machine
@@ -21,17 +21,17 @@ pkgs=$2
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 
 # The closure: package lines of apt-cache's recursive listing (virtual names come as
-# <name>; their providers follow as package lines of their own), plus Essential packages.
+# <name>; their providers follow as package lines of their own) of the list and of the
+# Essential packages, which every system has with what they depend on.
+essential=$(dpkg-query -W -f '${Package} ${Essential}\n' | awk '$2 == "yes" {print $1}')
 # shellcheck disable=SC2086
 apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-  --no-replaces --no-enhances $pkgs 2>"$T/apt.err" | grep -v '^ ' | tr -d '<>' |
-  sed 's/:.*//' > "$T/closure"
+  --no-replaces --no-enhances $pkgs $essential 2>"$T/apt.err" | grep -v '^ ' | tr -d '<>' |
+  sed 's/:.*//' | sort -u > "$T/closure"
 if [ ! -s "$T/closure" ]; then
   echo "deps-check: apt-cache depends gave nothing for the $list_name list: $(head -n 3 "$T/apt.err")"
   exit 1
 fi
-dpkg-query -W -f '${Package} ${Essential}\n' | awk '$2 == "yes" {print $1}' >> "$T/closure"
-sort -u -o "$T/closure" "$T/closure"
 
 # Every spelling of a path dpkg may know it by: as given, with its directory resolved, its
 # real path, and each of those with and without /usr in front (realpath runs once for all).

@@ -111,7 +111,7 @@ printf '#!/bin/sh\nexit 0\n' > "$T/policy-rc.d"; chmod 755 "$T/policy-rc.d"
 # script [--systemd] NAME ARGS…: runs the package's maintainer script NAME on the copies.
 script() {
   local sd=""; [ "$1" = --systemd ] && { sd=1; shift; }
-  unshare -m -- bash -c '
+  tests/tools/private-mounts.sh bash -c '
     mount --bind "$T/sys/etc" /etc && mount --bind "$T/sys/var" /var &&
     mount -t tmpfs none /run && { [ -z "$0" ] || mkdir -p /run/systemd/system; } &&
     { [ ! -e /usr/sbin/policy-rc.d ] || mount --bind "$T/policy-rc.d" /usr/sbin/policy-rc.d; } &&

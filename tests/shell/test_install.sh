@@ -60,7 +60,7 @@ expect 张
 EOF
 # isolated CMD…: CMD as the kiosk user, in $T/elsewhere, with the source tree hidden.
 isolated() {
-  unshare -m -- bash -c 'mount -t tmpfs none "$0" && cd "$1" && shift && exec "$@"' \
+  tests/tools/private-mounts.sh bash -c 'mount -t tmpfs none "$0" && cd "$1" && shift && exec "$@"' \
     "$SRC" "$T/elsewhere" "$@"
 }
 isolated strace -f -qq -e trace=open,openat,openat2,stat,newfstatat,access,execve -o "$T/trace" \

@@ -30,7 +30,7 @@ CAGE          ?= /usr/bin/cage
 KIOSK_USER    ?= kiosk
 DESTDIR       ?=
 
-PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng
+PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng libsystemd
 # Debian packages, in two lists (the README's dependency table says why each is there).
 # RUNTIME_PKGS: what a running kiosk needs on a hall PC; the .deb depends on these only.
 # BUILD_PKGS: what building and testing need on top (compiler, -dev packages, test tools).
@@ -50,6 +50,7 @@ RUNTIME_PKGS := \
   libsodium23 \
   libpq5 \
   libpng16-16 \
+  libsystemd0 \
   fonts-noto-cjk \
   fonts-dejavu-core \
   fonts-droid-fallback \
@@ -69,6 +70,7 @@ BUILD_PKGS := \
   libsodium-dev \
   libpq-dev \
   libpng-dev \
+  libsystemd-dev \
   libcmocka-dev \
   sqlite3 \
   zbar-tools \

@@ -337,6 +337,20 @@ void app_event(struct app *a, const SDL_Event *ev)
     }
 }
 
+int app_healthy(struct app *a, char *why, size_t whylen)
+{
+    char err[256] = "";
+    if (store_alive(a->st, err, sizeof err) == 0)
+        return 1;
+    snprintf(why, whylen, "the database does not answer: %s", err);
+    return 0;
+}
+
+void app_status_line(const struct app *a, char *out, size_t len)
+{
+    snprintf(out, len, "serving: kiosk %s, %s", a->cfg.kiosk_id, a->cfg.hall);
+}
+
 int64_t app_next_deadline(struct app *a)
 {
     int64_t now = app_now(a), d = INT64_MAX;

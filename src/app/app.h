@@ -128,6 +128,11 @@ int64_t app_next_deadline(struct app *a);
 void app_tick(struct app *a);
 /* Rebuilds the widgets (until stable) and draws what changed.  Returns 1 if drawn. */
 int app_frame(struct app *a);
+/* For the service watchdog: 1 when the database answers a trivial read, else 0 with a
+ * short sentence in why. */
+int app_healthy(struct app *a, char *why, size_t whylen);
+/* A short line for the service manager's status: the kiosk and its hall. */
+void app_status_line(const struct app *a, char *out, size_t len);
 
 /* Builds the header shared by every screen but Home: 返回, the title, the header slot,
  * 大字模式 and 首页.  Returns the content area below it (the header is taller when the

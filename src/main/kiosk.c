@@ -11,6 +11,7 @@
 #include "core/paths.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "platform/notify.h"
 #include "platform/platform.h"
 #include "platform/script.h"
 #include "receipt/printer.h"
@@ -239,7 +240,9 @@ int main(int argc, char **argv)
         app_frame(&app);
         report_first_frame();
     } else {
-        platform_run(&plat, &app, NULL);
+        struct notify notify;
+        notify_init(&notify);
+        platform_run(&plat, &app, &notify);
     }
     store_event(st, app_now(&app), "stop", "");
     app_fini(&app);

@@ -2,10 +2,13 @@
 #include "platform/platform.h"
 
 #include "app/app.h"
+#include "platform/notify.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int accelerated,
                   char *err, size_t errlen)
@@ -95,15 +98,27 @@ void platform_close(struct platform *p)
     SDL_Quit();
 }
 
-void platform_run(struct platform *p, struct app *a, void (*first_frame)(void))
+/* Real time for the watchdog: the app's clock is the wall clock, which NTP may move. */
+static int64_t mono_ms(void) { return (int64_t)SDL_GetTicks64(); }
+
+void platform_run(struct platform *p, struct app *a, struct notify *n)
 {
     (void)p;
+    const char *stall = getenv("KIOSK_TEST_STALL_FILE");
     app_frame(a);
-    if (first_frame)
-        first_frame();
+    if (n) {
+        char status[160];
+        app_status_line(a, status, sizeof status);
+        notify_ready(n, mono_ms(), status);
+    }
     while (!a->quit) {
         int64_t now = app_now(a), dl = app_next_deadline(a);
         int64_t wait = dl - now;
+        if (n) {
+            int64_t m = mono_ms(), ping = notify_deadline(n);
+            if (ping != INT64_MAX && ping - m < wait)
+                wait = ping - m;
+        }
         if (wait < 0)
             wait = 0;
         if (wait > INT_MAX)
@@ -118,5 +133,19 @@ void platform_run(struct platform *p, struct app *a, void (*first_frame)(void))
         if (app_now(a) >= app_next_deadline(a))
             app_tick(a);
         app_frame(a);
+        if (stall && access(stall, F_OK) == 0) {
+            if (n)
+                notify_status(n, "test stall: the loop hangs now");
+            for (;;)
+                SDL_Delay(1000); /* the test's hung loop: only the pings may tell */
+        }
+        /* The ping comes last: this turn of the loop has run, its frame is drawn. */
+        if (n && mono_ms() >= notify_deadline(n)) {
+            char why[300] = "";
+            int ok = app_healthy(a, why, sizeof why);
+            notify_tick(n, mono_ms(), ok, why);
+        }
     }
+    if (n)
+        notify_stopping(n);
 }

@@ -10,6 +10,7 @@
 
 struct app;
 struct config;
+struct notify;
 
 enum platform_mode { PLATFORM_FULLSCREEN, PLATFORM_WINDOWED, PLATFORM_HEADLESS };
 
@@ -26,8 +27,13 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int
                   char *err, size_t errlen);
 void platform_close(struct platform *p);
 
-/* Runs the kiosk until app->quit: blocks until input or the next deadline, draws only
- * what changed.  first_frame is called once after the first frame was presented. */
-void platform_run(struct platform *p, struct app *a, void (*first_frame)(void));
+/* Runs the kiosk until app->quit: blocks until input or the next deadline (the app's, or
+ * the service watchdog's ping), draws only what changed.  With n (NULL: none), tells the
+ * service manager READY=1 after the first frame, pings its watchdog from the loop while
+ * the database answers, and STOPPING=1 at the end.
+ *
+ * KIOSK_TEST_STALL_FILE=PATH (tests only): once PATH exists the loop hangs, with every
+ * other thread running on, to show that the pings stop. */
+void platform_run(struct platform *p, struct app *a, struct notify *n);
 
 #endif

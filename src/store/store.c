@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How long a statement waits for another connection's lock. */
+#define STORE_BUSY_MS 5000
+
 struct store {
     sqlite3 *db;
     char kiosk_id[64];
@@ -164,7 +167,7 @@ static int open_common(const char *dir, int flags, struct store **out, char *err
         free(st);
         return -1;
     }
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     *out = st;
     return 0;
 }
@@ -350,6 +353,23 @@ int store_check(struct store *st, char *err, size_t errlen)
     }
     sqlite3_finalize(s);
     return ok ? 0 : -1;
+}
+
+int store_alive(struct store *st, char *err, size_t errlen)
+{
+    /* No waiting for a lock: the caller is the UI's loop, and one missed ping is no
+     * harm (the watchdog allows many); a database locked for the whole watchdog
+     * interval is one that does not answer. */
+    sqlite3_busy_timeout(st->db, 0);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_schema LIMIT 1", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
+    sqlite3_finalize(s);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int store_count(struct store *st, const char *table)

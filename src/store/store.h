@@ -120,6 +120,11 @@ int store_meta_set(struct store *st, const char *key, const char *value);
 /* Runs PRAGMA integrity_check; returns 0 when "ok". */
 int store_check(struct store *st, char *err, size_t errlen);
 
+/* A trivial read (the schema's first row), for the watchdog: 0 when the database
+ * answers, else -1 with SQLite's message in err.  Logs nothing (called every few
+ * seconds; the caller reports a change). */
+int store_alive(struct store *st, char *err, size_t errlen);
+
 /* Counts rows of a content table ("jobs", "trainings", "activities", "materials",
  * "places", "services"); -1 on error. */
 int store_count(struct store *st, const char *table);

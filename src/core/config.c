@@ -2,6 +2,7 @@
  * new key is one line here and one documented line in kiosk.ini. */
 #include "core/config.h"
 
+#include "core/conninfo.h"
 #include "core/identity.h"
 #include "core/paths.h"
 #include "core/util.h"
@@ -250,6 +251,12 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
         *key = "ticket_prefix";
         return -1;
     }
+    char rule[400];
+    if (conninfo_check_transport(c->upload_conninfo, rule, sizeof rule) < 0) {
+        snprintf(why, whylen, "[upload] conninfo %s", rule);
+        *key = "upload.conninfo";
+        return -1;
+    }
     if (c->idle_warning_s >= c->idle_timeout_s) {
         snprintf(why, whylen, "[display] idle_warning_s must be shorter than idle_timeout_s");
         *key = "idle_warning_s";
@@ -352,9 +359,13 @@ int config_load(const char *path, struct config *out, char *err, size_t errlen)
     if (rc == 0) {
         const char *bad = NULL;
         if (check_whole(&c, why, sizeof why, &bad) < 0) {
+            /* bad is "name", or "section.name" where two sections share the name. */
             int at = 0;
+            const char *dot = strchr(bad, '.');
             for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-                if (!strcmp(keys[i].name, bad))
+                if (dot ? !strncmp(keys[i].section, bad, (size_t)(dot - bad)) &&
+                              !keys[i].section[dot - bad] && !strcmp(keys[i].name, dot + 1)
+                        : !strcmp(keys[i].name, bad))
                     at = key_line[i];
             snprintf(err, errlen, "%s:%d: %s", path, at, why);
             rc = -1;

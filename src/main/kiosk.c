@@ -121,6 +121,9 @@ static void report_first_frame(void)
 
 int main(int argc, char **argv)
 {
+    /* The data dir is made 0700, the database, its WAL and SHM, keys and receipts 0600:
+     * they hold personal data. */
+    umask(077);
     struct args args;
     if (parse_args(argc, argv, &args) < 0) {
         usage(stderr);

@@ -17,6 +17,7 @@
 #include "receipt/printer.h"
 #include "receipt/receipt_cmd.h"
 #include "receipt/sign.h"
+#include "store/backup.h"
 #include "store/store.h"
 #include "sync/sync_cmd.h"
 
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +52,8 @@ static void usage(FILE *f)
           "  receipt UUID --png FILE | --escpos FILE\n"
           "  print-test                    print a test receipt on the configured printer\n"
           "  identity [--new]              this kiosk's id and Ed25519 public key (--new: make a new key)\n"
+          "  backup DIR [--keep N]         verified copy of the database into DIR, newest N kept (7)\n"
+          "  restore FILE                  put a backup back (the kiosk stopped)\n"
           "  --version                     print the version\n"
           "at the centre ([centre] conninfo):\n",
           f);
@@ -333,10 +337,33 @@ static void print_quarantine(struct store *st)
         printf("  … and %d more\n", n - 20);
 }
 
+/* Warns (without failing check) about a data dir or database files that group or others
+ * may read: they hold personal data.  Returns how many warnings. */
+static int check_permissions(const char *dir)
+{
+    static const char *const names[] = {"", "/" STORE_DB_NAME, "/" STORE_DB_NAME "-wal",
+                                        "/" STORE_DB_NAME "-shm"};
+    int warned = 0;
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        char path[4096];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s%s", dir, names[i]);
+        if (stat(path, &sb) < 0 || !(sb.st_mode & 077))
+            continue;
+        printf("permissions: WARNING %s is open to group or others (mode %04o): chmod %s %s\n",
+               path, (unsigned)(sb.st_mode & 07777), i == 0 ? "700" : "600", path);
+        warned++;
+    }
+    if (!warned)
+        printf("permissions: ok (the data directory and the database are the kiosk's alone)\n");
+    return warned;
+}
+
 static int cmd_check(struct ctl *c, int argc, char **argv)
 {
     int bad = 0;
     printf("config: ok (%s)\n", c->config_path);
+    check_permissions(c->cfg.data_dir);
     struct store *st = open_ro(c);
     if (!st) {
         printf("database: FAILED\n");
@@ -395,6 +422,67 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     (void)argc;
     (void)argv;
     return bad;
+}
+
+static int cmd_backup(struct ctl *c, int argc, char **argv)
+{
+    const char *dir = NULL;
+    int keep = 7;
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "--keep") && i + 1 < argc) {
+            long k = strtol(argv[++i], &end, 10);
+            if (*end || k < 1 || k > 10000) {
+                fprintf(stderr, "kioskctl backup: --keep wants a number from 1 to 10000\n");
+                return 2;
+            }
+            keep = (int)k;
+        } else if (!dir && argv[i][0] != '-') {
+            dir = argv[i];
+        } else {
+            fprintf(stderr, "kioskctl backup: expected DIR [--keep N], got \"%s\"\n", argv[i]);
+            return 2;
+        }
+    }
+    if (!dir) {
+        fprintf(stderr, "kioskctl backup: expected DIR [--keep N]\n");
+        return 2;
+    }
+    struct backup_result r;
+    char err[1024];
+    if (backup_make(c->cfg.data_dir, dir, keep, now_ms(), &r, err, sizeof err) < 0) {
+        fprintf(stderr, "kioskctl backup: %s\n", err);
+        return 1;
+    }
+    printf("backup: %s (%d records, integrity ok)", r.path, r.records);
+    if (r.removed)
+        printf("; %d older removed", r.removed);
+    printf("\n");
+    return 0;
+}
+
+static int cmd_restore(struct ctl *c, int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "kioskctl restore: expected FILE (a backup made by kioskctl backup)\n");
+        return 2;
+    }
+    struct backup_result r;
+    char err[1024];
+    if (backup_restore(c->cfg.data_dir, argv[1], now_ms(), &r, err, sizeof err) < 0) {
+        fprintf(stderr, "kioskctl restore: %s\n", err);
+        return 1;
+    }
+    /* The event goes into the restored database, which the kiosk reads next. */
+    struct store *st = open_rw(c);
+    if (st) {
+        store_event(st, now_ms(), "restore", argv[1]);
+        store_close(st);
+    }
+    printf("restored %s into %s (%d records)\n", argv[1], r.path, r.records);
+    if (r.kept[0])
+        printf("the database before the restore is kept as %s\n", r.kept);
+    return 0;
 }
 
 static int cmd_set_pin(struct ctl *c, int argc, char **argv)
@@ -468,6 +556,8 @@ static int with_store(struct ctl *c, store_cmd_fn fn, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Everything kioskctl creates (database, keys, backups, bundles) is its user's alone. */
+    umask(077);
     struct ctl c = {.config_path = paths_get()->config};
     char *rest[256];
     int n = 0;
@@ -513,6 +603,10 @@ int main(int argc, char **argv)
         return cmd_import(&c, n, rest);
     if (!strcmp(cmd, "check"))
         return cmd_check(&c, n, rest);
+    if (!strcmp(cmd, "backup"))
+        return cmd_backup(&c, n, rest);
+    if (!strcmp(cmd, "restore"))
+        return cmd_restore(&c, n, rest);
     if (!strcmp(cmd, "set-pin"))
         return cmd_set_pin(&c, n, rest);
     if (!strcmp(cmd, "export"))

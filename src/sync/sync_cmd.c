@@ -2,6 +2,7 @@
  * upload_, which do the work and return the sentences printed here. */
 #include "sync/sync_cmd.h"
 
+#include "core/conninfo.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
@@ -106,6 +107,18 @@ int sync_cmd_export(struct store *st, const struct config *cfg, int argc, char *
     return 0;
 }
 
+/* A --conninfo given on the command line obeys the same transport rule as the config's
+ * [upload] conninfo (config.c): nothing personal leaves for a remote host in the clear. */
+static int conninfo_arg_ok(const char *cmd, const char *conninfo)
+{
+    char why[512];
+    if (conninfo && conninfo_check_transport(conninfo, why, sizeof why) < 0) {
+        fprintf(stderr, "kioskctl %s: --conninfo %s\n", cmd, why);
+        return 0;
+    }
+    return 1;
+}
+
 /* The upload of `upload` and `sync`: prints what was sent.  0, or 1 with the error
  * printed. */
 static int upload_and_say(struct store *st, const struct config *cfg, const char *conninfo)
@@ -153,6 +166,8 @@ int sync_cmd_upload(struct store *st, const struct config *cfg, int argc, char *
         fprintf(stderr, "usage: kioskctl upload [--conninfo CONNINFO]\n");
         return 2;
     }
+    if (!conninfo_arg_ok("upload", conninfo))
+        return 2;
     return upload_and_say(st, cfg, conninfo);
 }
 
@@ -163,6 +178,8 @@ int sync_cmd_sync(struct store *st, const struct config *cfg, int argc, char **a
         fprintf(stderr, "usage: kioskctl sync [--conninfo CONNINFO]\n");
         return 2;
     }
+    if (!conninfo_arg_ok("sync", conninfo))
+        return 2;
     /* The queue first, then what changed at the centre (pretix's order): the centre's
      * counts then already hold this kiosk's sign-ups.  A pull is worth trying even when
      * a batch was refused; not when the centre cannot be reached at all. */

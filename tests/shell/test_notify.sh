@@ -59,7 +59,15 @@ before=$(sed -n '/^STATUS=test stall/,$p' "$M" | grep -c "^WATCHDOG=1$")
 sleep 1.5   # fifteen ping intervals
 after=$(sed -n '/^STATUS=test stall/,$p' "$M" | grep -c "^WATCHDOG=1$")
 check "a hung loop sends no ping (the printer thread runs on)" '[ "$before" = 0 ] && [ "$after" = 0 ] || { cat "$M"; false; }'
-check "the kiosk itself is still alive while silent" 'pgrep -f -- "$K --data-dir $D" >/dev/null'
+# The kiosk process, found by its command line (no procps on a fresh system).
+kiosk_alive() {
+  local f
+  for f in /proc/[0-9]*/cmdline; do
+    [ "$(tr '\0' ' ' < "$f" 2>/dev/null)" = "$K --data-dir $D " ] && return 0
+  done
+  return 1
+}
+check "the kiosk itself is still alive while silent" 'kiosk_alive'
 stop "${pids[1]}"
 
 # --- 2. a watchdog for someone else; SIGTERM ----------------------------------------------

@@ -1,15 +1,16 @@
 #!/bin/bash
 # called-programs.sh FILE…: the programs these files call, one "PROGRAM<TAB>FILE" a line,
 # for tests/shell/test_deps.sh.  PROGRAM is the word at a command position (start of a
-# line or after | ; & && || ( $( ` { ! then do else, behind wrappers such as timeout,
+# line or after | ; & && || ( $( ` { ! then do else, or opening a '…' string, behind wrappers such as timeout,
 # xvfb-run, env, exec), with quotes taken off.  What is read of each file:
 #   *.sh, *.check, scripts without an extension   every line but whole-line comments
 #   *.script                                      the "# setup:" header only
 #   *.c                                           string literals on lines that build or
 #                                                 run a command (system, popen, cmd)
 #   Makefile                                      recipe lines and $(shell …)
-# Over-reading is harmless here: the caller keeps only words that resolve to a system
-# program and are not a function one of the files defines.
+# Over-reading is mostly harmless: the caller keeps only words that resolve to a system
+# program and are not a function one of the files defines.  A message in single quotes
+# that starts with a program's name (echo 'file …') is taken for a call: reword it.
 set -u
 for f in "$@"; do
   case "$f" in
@@ -22,7 +23,9 @@ for f in "$@"; do
   awk -v mode="$mode" -v file="$f" '
     function emit(text,    n, seg, i, w, k, j, wrap, word) {
       # Separators become line breaks; then each segment starts with a command.
-      gsub(/\$\(|`|\|\||&&|[|;&(){}]/, "\n", text)
+      # A single-quoted string after a space may be code run later (eval, bash -c,
+      # the check NAME CODE of the tests): its first word counts as a command too.
+      gsub(/\$\(|`|\|\||&&|[|;&(){}]|[ \t]\047/, "\n", text)
       n = split(text, seg, "\n")
       for (i = 1; i <= n; i++) {
         k = split(seg[i], w, /[ \t]+/)

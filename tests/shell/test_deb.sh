@@ -91,8 +91,8 @@ envs=$(sed -n 's/^Environment=//p' "$U/kiosk.service")
 # shellcheck disable=SC2086
 runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$T" XDG_RUNTIME_DIR="$T/xdg" \
   WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 $envs \
-  timeout 60 $exe --first-frame-exit > "$T/cage.log" 2>&1
-check "cage runs the package's kiosk to its first frame" 'grep -q "^first_frame_ns: " "$T/cage.log" || { tail -n 20 "$T/cage.log"; false; }'
+  timeout 60 $exe --first-frame-exit > "$T/cage.log" 2> "$T/cage.err"
+check "cage runs the package's kiosk to its first frame" 'grep -q "^first_frame_ns: " "$T/cage.log" || { cat "$T/cage.log"; tail -n 20 "$T/cage.err"; false; }'
 check "... which made its database in var/lib/kiosk" '[ -f "$R/var/lib/kiosk/kiosk.db" ]'
 
 # --- maintainer scripts ------------------------------------------------------------------

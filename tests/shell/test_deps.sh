@@ -46,8 +46,8 @@ chmod 755 "$T"; mkdir -p "$T/xdg" "$T/data2"; chown nobody "$T/xdg" "$T/data2"; 
 trace cage setpriv --reuid=nobody --regid=nogroup --clear-groups -- env -i PATH=/usr/bin:/bin \
   HOME="$T" XDG_RUNTIME_DIR="$T/xdg" WLR_BACKENDS=headless WLR_RENDERER=pixman \
   WLR_LIBINPUT_NO_DEVICES=1 SDL_VIDEODRIVER=x11 timeout 60 \
-  cage -- "$K" --data-dir "$T/data2" --first-frame-exit > "$T/cage.log" 2>&1
-check "the kiosk draws its first frame under cage" 'grep -q "^first_frame_ns: " "$T/cage.log" || { tail -n 20 "$T/cage.log"; false; }'
+  cage -- "$K" --data-dir "$T/data2" --first-frame-exit > "$T/cage.log" 2> "$T/cage.err"
+check "the kiosk draws its first frame under cage" 'grep -q "^first_frame_ns: " "$T/cage.log" || { cat "$T/cage.log"; tail -n 20 "$T/cage.err"; false; }'
 
 # strace -y writes openat(AT_FDCWD</cwd>, "path", …) or openat(5</dir>, "name", …):
 # the directory a relative name is taken from stands beside it.

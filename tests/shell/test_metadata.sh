@@ -35,7 +35,13 @@ CREATE FUNCTION note_app() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN INSERT INTO seen_app VALUES (current_setting('application_name')); RETURN NEW; END $$;
 CREATE TRIGGER note_app AFTER INSERT ON kiosk_records FOR EACH ROW EXECUTE FUNCTION note_app();
 SQL
-"$C" --data-dir "$D" upload --conninfo "host=$PGHOST port=$PGPORT dbname=kiosk" >"$T/up.log" 2>&1
+# The kiosk's login, registered at the centre with the kiosk's own key.
+SU -c "CREATE ROLE kiosk_meta LOGIN PASSWORD 'km-secret-1' IN ROLE kiosk_uploader" >/dev/null &&
+  PGDATABASE=kiosk "$C" centre add-hall H1 --name 测试服务中心 --level district >/dev/null &&
+  PGDATABASE=kiosk "$C" centre add-kiosk LD-DEMO-01 --hall H1 --role kiosk_meta \
+    --pubkey "$("$C" --data-dir "$D" identity | sed -n 's/^public_key: //p')" >/dev/null ||
+  { echo "FAIL: registering the kiosk at the centre"; exit 1; }
+"$C" --data-dir "$D" upload --conninfo "host=$PGHOST port=$PGPORT dbname=kiosk user=kiosk_meta password=km-secret-1" >"$T/up.log" 2>&1
 check "the upload goes through" '[ $? = 0 ] || { cat "$T/up.log"; false; }'
 check "its session names the version" '[ "$(SU -c "SELECT DISTINCT name FROM seen_app")" = "kiosk-upload LD-DEMO-01 $version" ] || { SU -c "SELECT * FROM seen_app"; false; }'
 

@@ -287,6 +287,17 @@ t_conflict() {
         refused cf1 "" conflicts LD01 && has "$WORK/cf1.out" "LD01	$t2	queue_ticket	upload"
 }
 check "a UUID stored with other content goes to the conflicts table, never merged" t_conflict
+t_temp_table() {
+    # A kiosk login's own TEMP table named like the registry must not stand in for it
+    # (SECURITY DEFINER functions search pg_temp last).
+    eq "$(as_kiosk 2 "CREATE TEMP TABLE kiosks (kiosk_id text, hall_id text, login_role name,
+                        retired_at timestamptz);
+                      INSERT INTO kiosks VALUES ('LD01', 'LD-BY-01', session_user, NULL);
+                      SELECT session_kiosk() || ' ' ||
+                             (SELECT outcome FROM kiosk_upload('[$(row "$T1" LD01)]'))")" "LD02 refused" &&
+        [[ "$(as_kiosk 2 "CREATE TABLE public.x (y int)")" == *"permission denied"* ]]
+}
+check "a temp table named like the registry does not make a login another kiosk" t_temp_table
 t_unregistered() {
     SU -c "CREATE ROLE stray LOGIN PASSWORD 'x' IN ROLE kiosk_uploader" &&
         [[ "$(psql "host=$PGHOST port=$PGPORT dbname=kiosk user=stray password=x" -X -q -At \

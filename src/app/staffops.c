@@ -318,6 +318,8 @@ struct staffops_upload {
     int wait_jobs;
     struct upload_backoff backoff;
     struct syncjob *job;
+    int job_reports_only;       /* the running job is a status report alone */
+    int64_t next_report_ms;     /* the next status report ([upload] heartbeat_s) */
     int64_t next_poll_ms;
     /* the last finished job */
     int have_result;
@@ -336,6 +338,7 @@ struct staffops_upload *staffops_upload_create(const struct config *cfg, int64_t
     /* Not at once: the first minutes after a start belong to the screen and the
      * database's own checks. */
     u->backoff.next_ms = now_ms + STAFFOPS_FIRST_UPLOAD_MS;
+    u->next_report_ms = now_ms + STAFFOPS_FIRST_UPLOAD_MS;
     return u;
 }
 
@@ -356,6 +359,28 @@ static int periodic(const struct staffops_upload *u)
 {
     return configured(u) && u->cfg.upload_interval_s > 0;
 }
+/* The status report goes by itself every heartbeat_s, uploads or not. */
+static int reporting(const struct staffops_upload *u)
+{
+    return configured(u) && u->cfg.upload_heartbeat_s > 0;
+}
+
+/* Starts an upload job (report_only: the status report alone) on the worker.  Every job
+ * reports, so the next report is due a heartbeat after this one. */
+static int start_job(struct staffops_upload *u, int report_only, int64_t now_ms, char *err,
+                     size_t errlen)
+{
+    const char *last_error = u->have_result && u->last.rc != 0 ? u->last.err : NULL;
+    if (syncjob_start_upload_as(&u->cfg, report_only, now_ms, last_error, NULL, NULL, &u->job,
+                                err, errlen) < 0) {
+        u->job = NULL;
+        return -1;
+    }
+    u->job_reports_only = report_only;
+    u->next_report_ms = now_ms + (int64_t)u->cfg.upload_heartbeat_s * 1000;
+    u->next_poll_ms = now_ms + STAFFOPS_POLL_MS;
+    return 0;
+}
 
 int staffops_upload_start(struct staffops_upload *u, int64_t now_ms, char *err, size_t errlen)
 {
@@ -365,12 +390,10 @@ int staffops_upload_start(struct staffops_upload *u, int64_t now_ms, char *err, 
         snprintf(err, errlen, "%s", upload_status_text(UPLOAD_NOT_CONFIGURED, 1));
         return -1;
     }
-    if (syncjob_start_upload(&u->cfg, NULL, NULL, &u->job, err, errlen) < 0) {
-        u->job = NULL;
+    if (start_job(u, 0, now_ms, err, errlen) < 0) {
         upload_backoff_failure(&u->backoff, now_ms);
         return -1;
     }
-    u->next_poll_ms = now_ms + STAFFOPS_POLL_MS;
     return 0;
 }
 
@@ -380,12 +403,24 @@ int64_t staffops_upload_deadline(const struct staffops_upload *u)
         return INT64_MAX;
     if (u->job)
         return u->next_poll_ms;
-    return periodic(u) ? u->backoff.next_ms : INT64_MAX;
+    int64_t next = periodic(u) ? u->backoff.next_ms : INT64_MAX;
+    if (reporting(u) && u->next_report_ms < next)
+        next = u->next_report_ms;
+    return next;
 }
 
 static void finished(struct staffops_upload *u, struct store *st, int64_t now_ms,
                      const struct syncjob_state *s)
 {
+    if (u->job_reports_only) {
+        /* A status report alone: not an upload the staff screen tells of, and not one
+         * to back off from (the next report comes a heartbeat later anyway). */
+        syncjob_destroy(u->job);
+        u->job = NULL;
+        if (s->rc != 0)
+            store_event(st, now_ms, "status_report_failed", "");
+        return;
+    }
     u->last = *s;
     u->have_result = 1;
     u->finished_ms = now_ms;
@@ -419,10 +454,15 @@ void staffops_upload_tick(struct staffops_upload *u, struct store *st, int64_t n
             u->next_poll_ms = now_ms + STAFFOPS_POLL_MS;
         return;
     }
+    char err[512];
     if (periodic(u) && upload_backoff_due(&u->backoff, now_ms)) {
-        char err[512];
         if (staffops_upload_start(u, now_ms, err, sizeof err) < 0)
             store_event(st, now_ms, "upload_attempt", "no worker thread");
+    } else if (reporting(u) && now_ms >= u->next_report_ms) {
+        if (start_job(u, 1, now_ms, err, sizeof err) < 0) {
+            u->next_report_ms = now_ms + (int64_t)u->cfg.upload_heartbeat_s * 1000;
+            store_event(st, now_ms, "status_report_failed", "no worker thread");
+        }
     }
 }
 
@@ -434,7 +474,7 @@ void staffops_upload_status(const struct staffops_upload *u, struct staffops_upl
         return;
     out->configured = configured(u);
     out->periodic = periodic(u);
-    if (u->job) {
+    if (u->job && !u->job_reports_only) {
         struct syncjob_state s;
         syncjob_poll(u->job, &s);
         out->running = 1;

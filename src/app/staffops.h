@@ -8,7 +8,10 @@
  * The staff's 立即同步 and the periodic upload ([upload] interval_s > 0) both go
  * through it, so two uploads never run at once.  It starts a syncjob (its own thread and
  * database connection), is polled every STAFFOPS_POLL_MS while the job runs, and after a
- * failure waits as upload_backoff says (30 s doubling to 30 min).  Nothing here blocks
+ * failure waits as upload_backoff says (30 s doubling to 30 min).  Every job also sends
+ * the kiosk's status report (sync/heartbeat.h); when no upload is due, a job with the
+ * report alone goes every [upload] heartbeat_s, so a kiosk with nothing to send is still
+ * seen at the centre.  Nothing here blocks
  * the screen, except in script mode (wait_jobs): there time is virtual, so a poll waits
  * for the worker to finish and a scenario sees the same outcome on every machine.
  *

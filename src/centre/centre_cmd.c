@@ -27,6 +27,7 @@ void centre_cmd_usage(FILE *f)
           "  centre retire-kiosk ID        the kiosk's login may no longer send\n"
           "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n"
           "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n"
+          "  centre fleet                  one line per kiosk with its flags; exit 1 when any is flagged\n"
           "  centre gaps [KIOSK]           the missing ranges of each kiosk's record sequence\n"
           "  centre conflicts [KIOSK]      records that came again with other content\n"
           "  centre publish jobs|trainings|activities|materials|places|services PATH [--hall H]\n"
@@ -334,6 +335,57 @@ static int list_rows(const struct config *cfg, const char *cmd, int argc, char *
     return rc;
 }
 
+/* centre fleet: what each kiosk in service last said, and what is wrong with it. */
+static int cmd_fleet(const struct config *cfg, int argc, char **argv)
+{
+    const char *w[1];
+    if (parse("fleet", argc, argv, 2, NULL, 0, w, 0) != 0) {
+        fprintf(stderr, "usage: kioskctl centre fleet\n");
+        return 2;
+    }
+    PGconn *c = connect_or_say(cfg, "fleet");
+    if (!c)
+        return 1;
+    char err[512] = "";
+    PGresult *r = NULL;
+    int rc = 1;
+    if (schema_ready(c, "fleet") &&
+        (r = centre_query(c,
+                          "SELECT kiosk_id, hall_id,"
+                          " coalesce(to_char(reported_at AT TIME ZONE 'Asia/Shanghai',"
+                          "  'YYYY-MM-DD HH24:MI'), 'never'),"
+                          " coalesce(extract(epoch FROM now() - reported_at)::bigint / 60 || ' min', '-'),"
+                          " coalesce(version, '-'), coalesce(pending::text, '-'),"
+                          " coalesce(printer, '-'),"
+                          " coalesce(CASE WHEN free_disk_mb >= 0 THEN free_disk_mb || ' MB' END, '-'),"
+                          " coalesce(CASE WHEN clock_skew_s >= 0 THEN '+' ELSE '' END || clock_skew_s || ' s', '-'),"
+                          " missing, quarantined, array_to_string(flags, ' '), cardinality(flags)"
+                          " FROM kiosk_fleet ORDER BY hall_id, kiosk_id",
+                          0, NULL, err, sizeof err))) {
+        int flagged = 0, n = PQntuples(r);
+        printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %s\n", "kiosk", "hall",
+               "last seen", "ago", "version", "pending", "printer", "disk", "clock", "gaps",
+               "quar.", "flags");
+        for (int i = 0; i < n; i++) {
+            char printer[15];
+            util_strlcpy(printer, PQgetvalue(r, i, 6), sizeof printer);
+            printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %s\n",
+                   PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+                   PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5), printer,
+                   PQgetvalue(r, i, 7), PQgetvalue(r, i, 8), PQgetvalue(r, i, 9),
+                   PQgetvalue(r, i, 10), PQgetvalue(r, i, 11));
+            flagged += atoi(PQgetvalue(r, i, 12)) > 0;
+        }
+        printf("%d kiosk%s in service, %d flagged\n", n, n == 1 ? "" : "s", flagged);
+        rc = flagged ? 1 : 0;
+    } else if (err[0]) {
+        fprintf(stderr, "kioskctl centre fleet: %s\n", err);
+    }
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
+
 static int cmd_gaps(const struct config *cfg, int argc, char **argv)
 {
     return list_rows(cfg, "gaps", argc, argv,
@@ -466,6 +518,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
         {"gaps", cmd_gaps},                 {"conflicts", cmd_conflicts},
         {"publish", cmd_publish},           {"set", cmd_set},
         {"content-export", cmd_content_export},
+        {"fleet", cmd_fleet},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

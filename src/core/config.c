@@ -59,6 +59,7 @@ static const struct key keys[] = {
     I("upload", "batch", upload_batch, "500", 1, 10000),
     I("upload", "connect_timeout_s", upload_connect_timeout_s, "10", 1, 300),
     I("upload", "statement_timeout_ms", upload_statement_timeout_ms, "30000", 100, 600000),
+    I("upload", "heartbeat_s", upload_heartbeat_s, "300", 0, 86400),
     I("scanner", "max_gap_ms", scan_max_gap_ms, "35", 5, 200),
     I("scanner", "min_length", scan_min_length, "4", 1, 64),
     I("checkin", "open_before_min", checkin_open_before_min, "30", 0, 720),

@@ -37,6 +37,7 @@ struct config {
     int upload_batch;
     int upload_connect_timeout_s;
     int upload_statement_timeout_ms;
+    int upload_heartbeat_s;    /* status report to the centre this often; 0: off */
     /* [scanner] */
     int scan_max_gap_ms;       /* keystrokes closer than this belong to one scan */
     int scan_min_length;

@@ -19,6 +19,7 @@
 #include "receipt/sign.h"
 #include "store/backup.h"
 #include "store/store.h"
+#include "sync/heartbeat.h"
 #include "sync/sync_cmd.h"
 
 #include <errno.h>
@@ -315,6 +316,28 @@ static int check_centre_key(struct ctl *c)
     return 0;
 }
 
+/* The kiosk's clock against the centre's, as the last status report found it.  More
+ * than 120 s off: receipts and records carry a wrong time (the centre flags CLOCK). */
+static int check_centre_clock(struct store *st)
+{
+    char skew[32], seen[32];
+    if (store_meta_get(st, HEARTBEAT_META_SKEW, skew, sizeof skew) != 0 ||
+        store_meta_get(st, HEARTBEAT_META_SEEN, seen, sizeof seen) != 0) {
+        printf("centre clock: not compared yet (no status report has reached the centre)\n");
+        return 0;
+    }
+    long s = atol(skew);
+    long a = s < 0 ? -s : s;
+    if (a > 120) {
+        printf("centre clock: FAILED -- this kiosk's clock was %ld s %s the centre's at %s;"
+               " set the time (NTP)\n", a, s < 0 ? "behind" : "ahead of", seen);
+        return -1;
+    }
+    printf("centre clock: ok (%ld s %s the centre's at %s)\n", a, s < 0 ? "behind" : "ahead of",
+           seen);
+    return 0;
+}
+
 /* Records the centre refused, with its reasons: kept on the kiosk, never sent again.
  * They are for staff to look at, not a fault of the kiosk: check does not fail on them. */
 static void print_quarantine(struct store *st)
@@ -389,6 +412,8 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     }
     identity_free(id);
     print_quarantine(st);
+    if (check_centre_clock(st) < 0)
+        bad = 1;
     if (check_centre_key(c) < 0)
         bad = 1;
     static const char *const content[] = {"places",    "jobs",     "trainings", "activities",

@@ -152,6 +152,10 @@ static int upload_and_say(struct store *st, const struct config *cfg, const char
             printf("%ld record%s refused by the centre and quarantined (kioskctl check lists"
                    " them)\n", res.quarantined, res.quarantined == 1 ? "" : "s");
     }
+    if (res.reported)
+        printf("status reported to the centre; this kiosk's clock is %lld s %s the centre's\n",
+               (long long)(res.clock_skew_s < 0 ? -res.clock_skew_s : res.clock_skew_s),
+               res.clock_skew_s < 0 ? "behind" : "ahead of");
     if (rc < 0) {
         fprintf(stderr, "upload: %s\n", err);
         return 1;

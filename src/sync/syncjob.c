@@ -23,6 +23,9 @@ struct syncjob {
     syncjob_notify_fn notify;
     void *ctx;
     int cancel;
+    int report_only;        /* upload jobs: the status report alone */
+    int64_t clock_ms;
+    char last_error[256];
     pthread_t thread;
     pthread_mutex_t lock;
     struct syncjob_state state;     /* guarded by lock */
@@ -67,7 +70,9 @@ static void *run(void *arg)
                 s.export_res.status = EXPORT_NO_KEY;
             export_keys_clear(&keys);
         } else {
-            struct upload_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel};
+            struct upload_opts o = {.progress = on_progress, .ctx = j, .cancel = &j->cancel,
+                                    .report_only = j->report_only, .clock_ms = j->clock_ms,
+                                    .last_error = j->last_error};
             s.rc = upload_pending_ex(st, &j->cfg, &o, &s.upload_res, s.err, sizeof s.err);
             /* The queue first, then what changed at the centre.  A refused batch does not
              * stop the pull; an unreachable centre does (it would only fail again). */
@@ -129,17 +134,28 @@ static int start_path(enum job_kind kind, const struct config *cfg, const char *
     return start(j, out, err, errlen);
 }
 
-int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
-                         struct syncjob **out, char *err, size_t errlen)
+int syncjob_start_upload_as(const struct config *cfg, int report_only, int64_t clock_ms,
+                            const char *last_error, syncjob_notify_fn notify, void *ctx,
+                            struct syncjob **out, char *err, size_t errlen)
 {
     struct syncjob *j = calloc(1, sizeof *j);
     if (!j)
         abort();
     j->kind = JOB_UPLOAD;
     j->cfg = *cfg;
+    j->report_only = report_only;
+    j->clock_ms = clock_ms;
+    j->now_ms = clock_ms; /* the pull after the upload goes by the same clock */
+    util_strlcpy(j->last_error, last_error ? last_error : "", sizeof j->last_error);
     j->notify = notify;
     j->ctx = ctx;
     return start(j, out, err, errlen);
+}
+
+int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
+                         struct syncjob **out, char *err, size_t errlen)
+{
+    return syncjob_start_upload_as(cfg, 0, 0, NULL, notify, ctx, out, err, errlen);
 }
 
 int syncjob_start_export(const struct config *cfg, const char *target_dir, int64_t now_ms,

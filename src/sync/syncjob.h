@@ -47,6 +47,13 @@ struct syncjob_state {
  * with a sentence in err.  rc and err are the upload's; the pull's are apart. */
 int syncjob_start_upload(const struct config *cfg, syncjob_notify_fn notify, void *ctx,
                          struct syncjob **out, char *err, size_t errlen);
+/* The same, choosing what goes: report_only sends the status report and no records (the
+ * heartbeat of a kiosk that uploads on demand only); clock_ms is the kiosk's clock for
+ * the report (0: the wall clock), last_error the previous attempt's failure (may be
+ * NULL). */
+int syncjob_start_upload_as(const struct config *cfg, int report_only, int64_t clock_ms,
+                            const char *last_error, syncjob_notify_fn notify, void *ctx,
+                            struct syncjob **out, char *err, size_t errlen);
 /* Starts exporting into target_dir with now_ms as the export time. */
 int syncjob_start_export(const struct config *cfg, const char *target_dir, int64_t now_ms,
                          syncjob_notify_fn notify, void *ctx, struct syncjob **out, char *err,

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "core/version.h"
 #include "store/store.h"
+#include "sync/heartbeat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,10 +494,14 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
         util_seterr(err, errlen, "the kiosk database could not be read");
         return -1;
     }
-    if (res->pending == 0) {
+    int report = cfg->upload_heartbeat_s > 0;
+    if (opts->report_only)
+        res->pending = 0;
+    if (res->pending == 0 && !report) {
         res->status = UPLOAD_OK;
         return 0;
     }
+    int64_t clock_ms = opts->clock_ms ? opts->clock_ms : wall_ms();
 
     char app[96];
     snprintf(app, sizeof app, "kiosk-upload %s", store_kiosk_id(st));
@@ -519,7 +524,22 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
     long earlier = apply_refusals(c, st);
     if (earlier > 0) {
         res->quarantined += earlier;
-        res->pending = count_pending(st, INT64_MAX, &upto);
+        if (!opts->report_only)
+            res->pending = count_pending(st, INT64_MAX, &upto);
+    }
+    if (res->pending == 0) {
+        /* Nothing to send: the status report alone. */
+        res->status = UPLOAD_OK;
+        if (heartbeat_send(c, st, cfg, clock_ms, opts->last_error, &res->clock_skew_s, u.msg,
+                           sizeof u.msg) == 0)
+            res->reported = 1;
+        PQfinish(c);
+        if (!res->reported) {
+            res->status = UPLOAD_REJECTED;
+            util_seterr(err, errlen, "%s", u.msg);
+            return -1;
+        }
+        return 0;
     }
 
     int limit = cfg->upload_batch < 1 ? 1
@@ -571,6 +591,13 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
     free(a.out);
     free(a.reason);
     batch_free(&b);
+    /* The status report rides the same connection, with this attempt's error if any. */
+    if (report && PQstatus(c) == CONNECTION_OK) {
+        char msg[512];
+        if (heartbeat_send(c, st, cfg, clock_ms, rc == 0 ? "" : err, &res->clock_skew_s, msg,
+                           sizeof msg) == 0)
+            res->reported = 1;
+    }
     PQfinish(c);
     long left = count_pending(st, upto, NULL);
     res->remaining = left < 0 ? res->pending - res->sent : left;

@@ -55,6 +55,8 @@ struct upload_result {
     long quarantined;   /* refused by the centre now (or earlier, in a bundle) */
     long remaining;     /* still pending afterwards */
     int batches;        /* committed batches */
+    int reported;       /* the status report (sync/heartbeat.h) reached the centre */
+    int64_t clock_skew_s; /* then: the kiosk's clock minus the centre's, in seconds */
 };
 
 typedef void (*upload_progress_fn)(void *ctx, int done, int total);
@@ -63,11 +65,17 @@ struct upload_opts {
     upload_progress_fn progress; /* after each committed batch; may be NULL */
     void *ctx;
     const int *cancel;  /* checked between batches (__atomic_load_n); may be NULL */
+    int report_only;    /* send the status report, no records (the periodic heartbeat
+                         * of a kiosk that uploads only on demand) */
+    int64_t clock_ms;   /* the kiosk's clock for the report (0: the wall clock) */
+    const char *last_error; /* the previous attempt's failure, for the report; may be NULL */
 };
 
-/* Uploads every pending record in batches.  Returns 0 when all were sent (res->remaining
- * 0; also when there was nothing to send), -1 with a sentence in err and res->status
- * otherwise; records of committed batches stay marked, the rest stay pending. */
+/* Uploads every pending record in batches, then (with [upload] heartbeat_s > 0) sends
+ * the kiosk's status report on the same connection — also when there is nothing to send.
+ * Returns 0 when all were sent (res->remaining 0; also when there was nothing to send),
+ * -1 with a sentence in err and res->status otherwise; records of committed batches stay
+ * marked, the rest stay pending. */
 int upload_pending(struct store *st, const struct config *cfg, upload_progress_fn progress,
                    void *ctx, struct upload_result *res, char *err, size_t errlen);
 /* The same with options; opts may be NULL. */

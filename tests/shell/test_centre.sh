@@ -20,7 +20,7 @@ if [ "${TEST_CENTRE_INSIDE:-}" != 1 ]; then
     B=${1:-build/asan}
     [ -x "$B/kiosk" ] && [ -x "$B/kioskctl" ] || { echo "test_centre: build $B first" >&2; exit 1; }
     WORK=$(mktemp -d /tmp/test_centre.XXXXXX)
-    trap 'rm -rf "$WORK"' EXIT
+    trap '[ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
     export TEST_CENTRE_INSIDE=1 WORK KIOSK=$PWD/$B/kiosk KIOSKCTL=$PWD/$B/kioskctl
     export SDL_VIDEODRIVER=dummy
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -408,6 +408,49 @@ t_demo_key() {
         has "$WORK/dk2.out" "the DEMO key (05627cbc; for the demo and tests only)"
 }
 check "check fails loudly on a kiosk configured with the demo centre key" t_demo_key
+
+echo "== heartbeat and fleet"
+fleet_line() { grep "^$1 " "$WORK/fleet.out"; }
+fleet() { centre fleet fleet; }
+printf '%s\n' "wait 15000" >"$WORK/idle.script"
+t_quiet_kiosk_seen() {
+    # LD02 has nothing to send: its worker reports all the same (first after 10 s).
+    eq "$(sqlite3 "$WORK/k2/kiosk.db" "SELECT count(*) FROM records")" 0 &&
+        start 2 idle && ! fleet; has "$WORK/fleet.out" "3 kiosks in service" &&
+        fleet_line LD02 | grep -q " 0 min " && ! fleet_line LD02 | grep -qE "SILENT|CLOCK|GAPS" &&
+        fleet_line LD02 | grep -qF " $("$KIOSKCTL" --version | sed 's/^kioskctl //') " &&
+        { kctl 2 ck check || true; } && has "$WORK/ck.out" "centre clock: ok"
+}
+check "a kiosk with nothing to send shows up in centre fleet with a fresh heartbeat" t_quiet_kiosk_seen
+t_silent() {
+    kctl 3 up4 upload && has "$WORK/up4.out" "status reported to the centre" &&
+        fleet; ! fleet_line LD03 | grep -q SILENT &&
+        SU -c "UPDATE kiosk_status SET reported_at = reported_at - interval '20 minutes',
+                   kiosk_clock = kiosk_clock - interval '20 minutes' WHERE kiosk_id = 'LD03'" &&
+        ! fleet && fleet_line LD03 | grep -q SILENT
+}
+check "a kiosk that stopped reporting (3 heartbeats) is flagged SILENT" t_silent
+t_flags_ld01() {
+    sed 's|^device = none|device = file:/nonexistent/printer|' "$WORK/k1.ini" >"$WORK/k1p.ini" &&
+        sqlite3 "$WORK/k1/kiosk.db" "UPDATE receipts SET print_state = 'failed', print_error = '缺纸 / out of paper',
+                                     updated_at = '2030-01-01T00:00:00.000Z' WHERE rowid = (SELECT max(rowid) FROM receipts)" &&
+        "$KIOSKCTL" --config "$WORK/k1p.ini" --data-dir "$WORK/k1" upload >"$WORK/up5.out" 2>&1 &&
+        ! fleet && fleet_line LD01 | grep -q "GAPS QUARANTINE" && fleet_line LD01 | grep -q PRINTER &&
+        fleet_line LD01 | grep -q "failed: 缺纸"
+}
+check "printer trouble, a missing sequence range and quarantined records are flagged" t_flags_ld01
+t_clock_disk() {
+    "$KIOSK" --headless --config "$WORK/k2.ini" --data-dir "$WORK/k2" --clock 2026-01-01T00:00:00+08:00 \
+        --script "$WORK/idle.script" >"$WORK/clock.log" 2>&1 &&
+        ! fleet && fleet_line LD02 | grep -q CLOCK &&
+        ! kctl 2 ck2 check && has "$WORK/ck2.out" "centre clock: FAILED" &&
+        SU -c "UPDATE kiosk_status SET free_disk_mb = 100 WHERE kiosk_id = 'LD02'" &&
+        ! fleet && fleet_line LD02 | grep -q "DISK CLOCK" &&
+        kctl 2 up6 upload && ! fleet && ! fleet_line LD02 | grep -qE "CLOCK|DISK"
+}
+check "a kiosk clock off the centre's is flagged CLOCK, low disk DISK" t_clock_disk
+t_fleet_clean() { PGDATABASE=fresh centre fl2 fleet && has "$WORK/fl2.out" "0 kiosks in service, 0 flagged"; }
+check "fleet exits 0 when no kiosk is flagged" t_fleet_clean
 
 t_keygen() {
     centre kg keygen "$WORK/new-centre.key" && [ "$(stat -c %a "$WORK/new-centre.key")" = 600 ] &&

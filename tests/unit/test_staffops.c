@@ -242,6 +242,7 @@ static void upload_cfg(struct fixture *f, struct config *cfg, const char *connin
     util_strlcpy(cfg->upload_conninfo, conninfo, sizeof cfg->upload_conninfo);
     cfg->upload_interval_s = interval;
     cfg->upload_connect_timeout_s = 2;
+    cfg->upload_heartbeat_s = 0; /* test_status_reports turns it on */
 }
 
 static void test_upload_backoff(void **state)
@@ -309,6 +310,44 @@ static void test_upload_backoff(void **state)
     assert_false(us.configured);
     staffops_upload_destroy(u);
     staffops_upload_destroy(NULL);
+}
+
+/* The status report: every heartbeat_s a job with the report alone, also for a kiosk that
+ * uploads on demand only; it is no upload the staff screen tells of, and its failure does
+ * not back the uploads off. */
+static void test_status_reports(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg;
+    upload_cfg(f, &cfg, "host=127.0.0.1 port=1", 0);
+    cfg.upload_heartbeat_s = 300;
+    struct staffops_upload *u = staffops_upload_create(&cfg, T0, 1);
+    int64_t t = staffops_upload_deadline(u);
+    assert_int_equal(t, T0 + STAFFOPS_FIRST_UPLOAD_MS);
+    staffops_upload_tick(u, f->st, t);
+    struct staffops_upload_status us;
+    staffops_upload_status(u, &us);
+    assert_false(us.running); /* a report is not an upload on the staff screen */
+    int64_t poll = staffops_upload_deadline(u);
+    assert_int_equal(poll, t + STAFFOPS_POLL_MS);
+    staffops_upload_tick(u, f->st, poll);
+    staffops_upload_status(u, &us);
+    assert_false(us.have_result);
+    assert_int_equal(us.failures, 0);
+    assert_int_equal(events(f->st, "status_report_failed"), 1);
+    assert_int_equal(events(f->st, "upload_attempt"), 0);
+    /* The next report a heartbeat after the last one started. */
+    assert_int_equal(staffops_upload_deadline(u), t + 300000);
+    staffops_upload_tick(u, f->st, t + 299999);
+    assert_int_equal(staffops_upload_deadline(u), t + 300000);
+    /* 立即上传 reports too, and moves the next report on. */
+    char err[256];
+    assert_int_equal(staffops_upload_start(u, t + 200000, err, sizeof err), 0);
+    staffops_upload_tick(u, f->st, staffops_upload_deadline(u));
+    staffops_upload_status(u, &us);
+    assert_true(us.have_result);
+    assert_int_equal(staffops_upload_deadline(u), t + 200000 + 300000);
+    staffops_upload_destroy(u);
 }
 
 /* ---- printing through a real app ------------------------------------------------------- */
@@ -451,6 +490,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_drives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upload_backoff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

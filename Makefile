@@ -51,6 +51,7 @@ RUNTIME_PKGS := \
   libpq5 \
   libpng16-16 \
   libsystemd0 \
+  libxlsxwriter4 \
   fonts-noto-cjk \
   fonts-dejavu-core \
   fonts-droid-fallback \
@@ -71,6 +72,7 @@ BUILD_PKGS := \
   libpq-dev \
   libpng-dev \
   libsystemd-dev \
+  libxlsxwriter-dev \
   libcmocka-dev \
   sqlite3 \
   zbar-tools \
@@ -80,6 +82,7 @@ BUILD_PKGS := \
   xauth \
   time \
   strace \
+  python3-openpyxl \
   apt \
   git \
   mawk \
@@ -95,6 +98,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # librime is compiled against but loaded with dlopen on first use (src/input/pinyin.c).
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out rime,$(PKGS)) 2>/dev/null) -ldl
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+# What only the centre's layer links (kioskctl, the tests, never the kiosk): XLSX reports.
+CENTRE_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null)
 
 VARIANT   ?= release
 ifeq ($(VARIANT),asan)
@@ -180,18 +185,18 @@ $(B)/kiosk: $(B)/src/main/kiosk.o $(B)/libkiosk.a
 
 $(B)/kioskctl: $(B)/src/main/kioskctl.o $(B)/libcentre.a $(B)/libkiosk.a
 	@echo "  LINK    $@"
-	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/libcentre.a $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
+	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS) $(CMOCKA_LIBS)
 
 # The shell tests' driver of the day's-end code (tests/shell/test_upload.sh).
 $(B)/tests/sync_helper: $(B)/tests/shell/sync_helper.o $(B)/libcentre.a $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS)
 
 unit: $(UNIT_BIN) $(B)/tests/sync_helper
 
@@ -221,7 +226,7 @@ $(IB)/kiosk: $(B)/src/main/kiosk.o $(IB)/paths.o $(B)/libkiosk.a
 	@$(CC) -o $@ $^ $(LDLIBS_ALL)
 $(IB)/kioskctl: $(B)/src/main/kioskctl.o $(IB)/paths.o $(B)/libcentre.a $(B)/libkiosk.a
 	@echo "  LINK    $@"
-	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS)
 
 # share/kiosk holds the bundled content and catalogue, the fonts folder and the central
 # schema's migrations (kioskctl carries them compiled in; the files are for the DBA to

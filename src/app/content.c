@@ -677,6 +677,22 @@ void content_ticket_prefix(struct store *st, const char *cfg_prefix, char *out, 
         util_strlcpy(out, good_prefix(cfg_prefix) ? cfg_prefix : "A", size);
 }
 
+int content_study_view(struct store *st, const struct content_material *m, int seconds,
+                       int64_t now_ms, char uuid_out[37])
+{
+    uuid_out[0] = 0;
+    if (!m || seconds < CONTENT_STUDY_MIN_S)
+        return CONTENT_OK;
+    struct strbuf sb = {0};
+    strbuf_add(&sb, "{");
+    add_field(&sb, "material_id", m->id);
+    add_field(&sb, "material_title", m->title);
+    add_field(&sb, "category", m->category);
+    strbuf_addf(&sb, ",\"seconds\":%d", seconds);
+    return write_record(st, "study_view", &sb, now_ms, uuid_out) < 0 ? CONTENT_ERROR
+                                                                      : CONTENT_OK;
+}
+
 int content_queue_ticket(struct store *st, const struct content_service *service,
                          const char *cfg_prefix, int64_t now_ms, char uuid_out[37],
                          char ticket_out[CONTENT_TICKET_SIZE])

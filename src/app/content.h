@@ -216,6 +216,14 @@ int content_consultation(struct store *st, const struct content_service *topic,
                          const char *name, const char *phone, int64_t now_ms,
                          char uuid_out[37]);
 
+/* 学习: someone read a material for `seconds` (anonymous: nothing about the person).
+ * A record study_view {material_id, material_title, category, seconds} is written only
+ * for CONTENT_STUDY_MIN_S seconds or more; a glance is no study session.  CONTENT_OK
+ * with the UUID (uuid_out[0] = 0 when too short to count), or -1. */
+#define CONTENT_STUDY_MIN_S 30
+int content_study_view(struct store *st, const struct content_material *m, int seconds,
+                       int64_t now_ms, char uuid_out[37]);
+
 /* The prefix of this kiosk's queue numbers: the registry's when a sync brought one,
  * else cfg_prefix ([services] ticket_prefix), else "A".  Into out (4 bytes at least). */
 void content_ticket_prefix(struct store *st, const char *cfg_prefix, char *out, size_t size);

@@ -8,6 +8,7 @@
 #include "centre/migrate.h"
 #include "centre/publish.h"
 #include "centre/registry.h"
+#include "centre/report.h"
 #include "core/config.h"
 #include "core/identity.h"
 #include "core/util.h"
@@ -28,6 +29,8 @@ void centre_cmd_usage(FILE *f)
           "  centre keygen FILE            make the centre's key pair (mode 0600), print its public key\n"
           "  centre verify PAYLOAD         check any kiosk's receipt QR against the registry's keys\n"
           "  centre fleet                  one line per kiosk with its flags; exit 1 when any is flagged\n"
+          "  centre report --from YYYY-MM-DD --to YYYY-MM-DD [--by hall|month|hall,month]\n"
+          "                [--format csv|xlsx] --output FILE   the period's figures per hall and month\n"
           "  centre gaps [KIOSK]           the missing ranges of each kiosk's record sequence\n"
           "  centre conflicts [KIOSK]      records that came again with other content\n"
           "  centre publish jobs|trainings|activities|materials|places|services PATH [--hall H]\n"
@@ -386,6 +389,58 @@ static int cmd_fleet(const struct config *cfg, int argc, char **argv)
     return rc;
 }
 
+static int cmd_report(const struct config *cfg, int argc, char **argv)
+{
+    struct opt o[] = {{"--from", 0, NULL}, {"--to", 0, NULL}, {"--by", 0, NULL},
+                      {"--format", 0, NULL}, {"--output", 0, NULL}};
+    const char *w[1];
+    const char *by_s = NULL, *fmt = NULL;
+    enum report_by by = REPORT_BY_HALL_MONTH;
+    int ok = parse("report", argc, argv, 2, o, 5, w, 0) == 0 && o[0].value && o[1].value &&
+             o[4].value;
+    if (ok) {
+        by_s = o[2].value ? o[2].value : "hall,month";
+        fmt = o[3].value ? o[3].value : "csv";
+        by = !strcmp(by_s, "hall")                                    ? REPORT_BY_HALL
+             : !strcmp(by_s, "month")                                 ? REPORT_BY_MONTH
+             : !strcmp(by_s, "hall,month") || !strcmp(by_s, "month,hall") ? REPORT_BY_HALL_MONTH
+                                                                      : 0;
+        ok = by != 0 && (!strcmp(fmt, "csv") || !strcmp(fmt, "xlsx"));
+    }
+    if (!ok) {
+        fprintf(stderr, "usage: kioskctl centre report --from YYYY-MM-DD --to YYYY-MM-DD"
+                        " [--by hall|month|hall,month] [--format csv|xlsx] --output FILE\n");
+        return 2;
+    }
+    struct report *probe = report_new(o[0].value, o[1].value);
+    if (!probe) {
+        fprintf(stderr, "kioskctl centre report: the period is --from YYYY-MM-DD --to"
+                        " YYYY-MM-DD, real days, --from not after --to\n");
+        return 2;
+    }
+    report_free(probe);
+    PGconn *c = connect_or_say(cfg, "report");
+    if (!c)
+        return 1;
+    int rc = 1;
+    char err[768] = "";
+    struct report *r = NULL;
+    if (schema_ready(c, "report") && report_build(c, o[0].value, o[1].value, &r, err, sizeof err) == 0) {
+        int w_rc = !strcmp(fmt, "xlsx") ? report_write_xlsx(r, by, o[4].value, err, sizeof err)
+                                        : report_write_csv(r, by, o[4].value, err, sizeof err);
+        if (w_rc == 0) {
+            printf("report %s to %s by %s written to %s (%s)\n", o[0].value, o[1].value, by_s,
+                   o[4].value, fmt);
+            rc = 0;
+        }
+    }
+    if (rc && err[0])
+        fprintf(stderr, "kioskctl centre report: %s\n", err);
+    report_free(r);
+    PQfinish(c);
+    return rc;
+}
+
 static int cmd_gaps(const struct config *cfg, int argc, char **argv)
 {
     return list_rows(cfg, "gaps", argc, argv,
@@ -518,7 +573,7 @@ int centre_cmd(const struct config *cfg, int argc, char **argv)
         {"gaps", cmd_gaps},                 {"conflicts", cmd_conflicts},
         {"publish", cmd_publish},           {"set", cmd_set},
         {"content-export", cmd_content_export},
-        {"fleet", cmd_fleet},
+        {"fleet", cmd_fleet},               {"report", cmd_report},
     };
     if (argc >= 2)
         for (size_t i = 0; i < ARRAY_LEN(cmds); i++)

@@ -20,7 +20,9 @@ static const char version_table_sql[] =
     " checksum text NOT NULL,"
     " applied_at timestamptz NOT NULL DEFAULT now(),"
     " applied_by text NOT NULL DEFAULT current_user);"
-    "REVOKE ALL ON central_migrations FROM PUBLIC";
+    "REVOKE ALL ON central_migrations FROM PUBLIC;"
+    /* Which migrations ran is no secret: every centre login checks the schema is current. */
+    "GRANT SELECT ON central_migrations TO PUBLIC";
 
 static void checksum(const char *sql, char hex[65])
 {

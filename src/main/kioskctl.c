@@ -109,7 +109,7 @@ static struct store *open_ro(struct ctl *c)
 
 static const char *const kinds[] = {"registration",      "checkin",      "job_interest",
                                     "training_signup",   "consultation", "queue_ticket",
-                                    "training_waitlist"};
+                                    "training_waitlist", "study_view"};
 
 static int valid_date(const char *d)
 {

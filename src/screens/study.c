@@ -222,7 +222,13 @@ struct sr {
     struct md_pages *pages;
     int laid_w, laid_h, laid_large;   /* what pages were laid out for */
     int page;
+    int64_t opened_ms;                /* for the study session (content_study_view) */
 };
+
+/* A reader left counts as a study session of the time it was read: up to the last touch
+ * and at most a page's reading (STUDY_LAST_PAGE_MS) beyond it, so someone who walked away
+ * is not counted as reading until the idle reset. */
+#define STUDY_LAST_PAGE_MS 60000
 
 /* The reader's geometry for this screen and text size. */
 struct reader_lay {
@@ -347,6 +353,7 @@ static int sr_event(struct app *a, const SDL_Event *ev)
 static void sr_enter(struct app *a, const void *arg)
 {
     struct sr *s = app_new_state(a, sizeof *s);
+    s->opened_ms = app_now(a);
     s->rc = content_material_get(a->st, arg ? (const char *)arg : "", &s->m, &s->body);
     if (s->rc != CONTENT_OK)
         return;
@@ -365,6 +372,15 @@ static void sr_enter(struct app *a, const void *arg)
 static void sr_leave(struct app *a)
 {
     struct sr *s = *app_slot(a);
+    if (s && s->rc == CONTENT_OK) {
+        int64_t end = app_now(a);
+        if (end > a->last_input_ms + STUDY_LAST_PAGE_MS)
+            end = a->last_input_ms + STUDY_LAST_PAGE_MS;
+        char uuid[37];
+        if (end > s->opened_ms)
+            content_study_view(a->st, &s->m, (int)((end - s->opened_ms) / 1000), app_now(a),
+                               uuid);
+    }
     if (s) {
         md_pages_free(s->pages);
         md_free(s->doc);

@@ -33,7 +33,7 @@
  * at the centre need not guess whether a missing key means zero. */
 static const char *const known_kinds[] = {"registration",      "checkin",      "job_interest",
                                           "training_signup",   "consultation", "queue_ticket",
-                                          "training_waitlist"};
+                                          "training_waitlist", "study_view"};
 
 static const char *const bundle_files[] = {"records.jsonl", "events.jsonl", "manifest.json",
                                            "SHA256SUMS", BUNDLE_SIGNATURE_FILE};

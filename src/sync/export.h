@@ -51,7 +51,8 @@ struct store;
         "job_employer", "job_area", "training_id", "training_title", "training_starts_at",  \
         "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
         "community_id", "community_name", "station", "consent", "is_update", "material_id", \
-        "seconds", "errand_uuid", "errand_kind", "grade", "screen", "verified"
+        "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
+        "screen", "verified"
 
 /* What happened, for a screen to say in the staff's language (export_status_text). */
 enum export_status {

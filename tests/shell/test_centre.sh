@@ -452,6 +452,110 @@ check "a kiosk clock off the centre's is flagged CLOCK, low disk DISK" t_clock_d
 t_fleet_clean() { PGDATABASE=fresh centre fl2 fleet && has "$WORK/fl2.out" "0 kiosks in service, 0 flagged"; }
 check "fleet exits 0 when no kiosk is flagged" t_fleet_clean
 
+echo "== the year's report"
+# Errands on the last evening of January and just after midnight (Asia/Shanghai: still
+# January in UTC), at three kiosks of two halls.  Member LD-2026-1001 checks in to the
+# same meeting at LD01 and again at LD02: one check-in, where and when it came first.
+printf '%s\n' "id,title,starts_at,ends_at" "A-NY,新春座谈会,2026-01-31 20:00,2026-02-01 02:00" >"$WORK/act.csv"
+consult() { printf '%s\n' "press 服务指南" "press 咨询登记" "press $1" "text $2" "press 下一项" \
+    "text $3" "press 提交" "expect 咨询已登记" "press 完成"; }
+# Neither member is in the district's directory (each kiosk has pulled it below): the
+# kiosk asks, and 仍然签到 records the check-in (unverified) all the same.
+{ printf '%s\n' "scan LD-2026-1001" "press 仍然签到" "expect 签到成功" "wait 6000" "press 首页"
+  consult 协助解决劳资纠纷 赵六 13600001111; consult 协助解决劳资纠纷 孙七 13600002222
+  cat "$WORK/ticket.script"; } >"$WORK/jan1.script"
+printf '%s\n' "scan LD-2026-1001" "press 仍然签到" "expect 签到成功" >"$WORK/feb2.script"
+{ printf '%s\n' "scan LD-2026-1002" "press 仍然签到" "expect 签到成功" "wait 6000" "press 首页"
+  consult 政策咨询 周九 13600003333
+  sed -e 's/王五/钱八/' -e 's/341102198511200025/110105199003071239/' -e 's/13712345678/13812345678/' \
+      -e 's/LD-2025-0007/LD-2026-0042/' "$WORK/register.script"
+  printf '%s\n' "press 完成" "press 学习园地" "press 党章党规" "press 外来党员报到登记流程" "wait 20000" \
+      "press 下一页" "wait 25000" "press 返回" "press 首页"; } >"$WORK/feb3.script"
+at() { # at N CLOCK SCRIPT — kiosk N plays SCRIPT with its clock at CLOCK
+    "$KIOSK" --headless --config "$WORK/k$1.ini" --data-dir "$WORK/k$1" --clock "$2" \
+        --script "$WORK/$3.script" >"$WORK/$3.log" 2>&1 && clean "$WORK/$3.log" ||
+        { tail -n 5 "$WORK/$3.log"; return 1; }
+}
+report() { # report OUTNAME ARGS… — centre report into $WORK/OUTNAME.{csv,xlsx}
+    centre "$1" report --from 2026-01-01 --to 2026-02-28 "${@:2}"
+}
+# csv_cell FILE KEY MONTH HEADING — the value in row KEY (hall id or 合计), month, column
+csv_cell() { /usr/bin/python3 tests/tools/report-read.py cell "$@"; }
+t_report_counts() {
+    for k in 1 2 3; do
+        kctl "$k" imp$k import activities "$WORK/act.csv" && kctl "$k" sy$k sync || return 1
+    done
+    at 1 2026-01-31T23:30:00+08:00 jan1 && at 2 2026-02-01T00:30:00+08:00 feb2 &&
+        at 3 2026-02-01T00:30:00+08:00 feb3 &&
+        kctl 1 ru1 upload && kctl 2 ru2 upload && kctl 3 ru3 upload &&
+        report rp1 --output "$WORK/r.csv" && has "$WORK/rp1.out" "written to $WORK/r.csv" &&
+        [ "$(head -c 3 "$WORK/r.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || return 1
+    local f=$WORK/r.csv ck=活动签到（每人每活动一次） lab=其中：协助解决劳资纠纷 want got
+    # key month heading value …
+    while read -r key month heading want; do
+        got=$(csv_cell "$f" "$key" "$month" "$heading")
+        [ "$got" = "$want" ] || { echo "        $key $month $heading: got '$got', want '$want'"; return 1; }
+    done <<EOF_WANT
+LD 2026-01 $ck 1
+LD 2026-01 咨询 2
+LD 2026-01 $lab 2
+LD 2026-01 排队取号 1
+LD 2026-02 $ck 1
+LD 2026-02 咨询 1
+LD 2026-02 报到登记 1
+LD 2026-02 学习（次） 1
+LD 2026-02 学习时长（分钟） 1
+LD-BY 2026-01 $ck 1
+LD-BY 2026-01 $lab 2
+LD-BY-01 2026-01 咨询 2
+LD-BY-01 2026-02 $ck 0
+LD-BY-01 2026-02 咨询 0
+LD-ZS 2026-01 咨询 0
+LD-ZS 2026-02 $ck 1
+LD-ZS 2026-02 咨询：政策咨询 1
+LD-ZS 2026-02 报到登记 1
+合计 - $ck 2
+合计 - 咨询 3
+合计 - $lab 2
+合计 - 咨询：协助解决劳资纠纷 2
+合计 - 报到登记 1
+合计 - 排队取号 1
+EOF_WANT
+}
+check "centre report gives exactly the counts the kiosks made, per hall (rolled up) and month, CSV with BOM" t_report_counts
+t_report_xlsx() {
+    report rp2 --format xlsx --output "$WORK/r.xlsx" &&
+        /usr/bin/python3 tests/tools/report-read.py xlsx "$WORK/r.xlsx" >"$WORK/xlsx.out" &&
+        has "$WORK/xlsx.out" "sheets 按单位和月份|按单位|按月份" &&
+        has "$WORK/xlsx.out" "按单位和月份 LD 2026-01 咨询 2" &&
+        has "$WORK/xlsx.out" "按单位和月份 LD-ZS 2026-02 报到登记 1" &&
+        has "$WORK/xlsx.out" "按单位 LD - 活动签到（每人每活动一次） 2" &&
+        has "$WORK/xlsx.out" "按单位 合计 - 咨询 3" &&
+        has "$WORK/xlsx.out" "按月份 2026-01 2026-01 咨询 2" &&
+        has "$WORK/xlsx.out" "按月份 2026-02 2026-02 咨询 1" &&
+        has "$WORK/xlsx.out" "按月份 合计 合计 报到登记 1"
+}
+check "the XLSX report holds a sheet per grouping with the same counts and a totals row" t_report_xlsx
+t_report_analyst() {
+    SU -c "CREATE ROLE analyst LOGIN PASSWORD 'an-pw' IN ROLE kiosk_reader" &&
+        awk -v conn="host=$PGHOST port=$PGPORT dbname=kiosk user=analyst password=an-pw" '
+            /^\[/ { sec = $0 } sec == "[centre]" && /^conninfo =/ { $0 = "conninfo = " conn } { print }' \
+            kiosk-config/kiosk.ini >"$WORK/analyst.ini" &&
+        "$KIOSKCTL" --config "$WORK/analyst.ini" centre report --from 2026-01-01 --to 2026-02-28 \
+            --by hall --output "$WORK/ra.csv" >/dev/null &&
+        eq "$(csv_cell "$WORK/ra.csv" LD - 咨询)" 3 &&
+        [[ "$(psql "host=$PGHOST port=$PGPORT dbname=kiosk user=analyst password=an-pw" -X -q -At \
+              -c "SELECT count(*) FROM kiosk_records" 2>&1)" == *"permission denied"* ]] &&
+        eq "$(psql "host=$PGHOST port=$PGPORT dbname=kiosk user=analyst password=an-pw" -X -q -At \
+              -c "SELECT count(*) FROM kiosk_records_masked WHERE payload::text ~ '钱八|110105199003071239|13812345678|LD-2026-0042' OR person ~ 'LD-'")" 0
+}
+check "an analyst makes the report from masked data and cannot read the full records" t_report_analyst
+t_report_usage() {
+    centre ru report --from 2026-02-30 --to 2026-03-01 --output "$WORK/x.csv"; [ $? = 2 ] &&
+        centre ru2 report --from 2026-01-01 --to 2026-02-28 --format pdf --output "$WORK/x.csv"; [ $? = 2 ]
+}
+check "a bad period or format is a usage error" t_report_usage
+
 t_keygen() {
     centre kg keygen "$WORK/new-centre.key" && [ "$(stat -c %a "$WORK/new-centre.key")" = 600 ] &&
         has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/new-centre.key" &&

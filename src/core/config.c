@@ -68,6 +68,7 @@ static const struct key keys[] = {
     S("checkin", "certificate_pattern", certificate_pattern, ""),
     S("services", "ticket_prefix", ticket_prefix, "A"),
     I("staff", "idle_timeout_s", staff_idle_timeout_s, "60", 10, 3600),
+    I("privacy", "retention_days", privacy_retention_days, "30", 1, 3650),
     S("centre", "conninfo", centre_conninfo, ""),
     S("centre", "public_key", centre_public_key, ""),
     S("centre", "secret_key_file", centre_secret_key_file, ""),

@@ -53,6 +53,8 @@ struct config {
                                 * kiosk; the registry's, once synced, wins) */
     /* [staff] */
     int staff_idle_timeout_s;
+    /* [privacy] */
+    int privacy_retention_days; /* personal fields of delivered records kept this long */
     /* [centre] */
     char centre_conninfo[1024];       /* kioskctl centre …: an admin or analyst login */
     char centre_public_key[64];       /* the centre's Ed25519 public key (base64) */

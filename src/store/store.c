@@ -80,6 +80,11 @@ static const char *const migrations[] = {
     "CREATE TABLE hall_checkins(id TEXT PRIMARY KEY, certificate_no TEXT NOT NULL,"
     "  activity_id TEXT NOT NULL, local_time TEXT, kiosk_id TEXT, day TEXT);"
     "CREATE INDEX hall_checkins_by_person ON hall_checkins(certificate_no, activity_id);",
+    /* 6 -> 7: retention (sync/retention.h): when a delivered record's personal fields
+     * were wiped; the index finds the ones due without reading the table. */
+    "ALTER TABLE records ADD COLUMN wiped_at TEXT;"
+    "CREATE INDEX records_retention ON records(created_at)"
+    "  WHERE uploaded_at IS NOT NULL AND wiped_at IS NULL;",
 };
 
 int store_exec(struct store *st, const char *sql)
@@ -135,6 +140,12 @@ static int migrate(struct store *st, char *err, size_t errlen)
         return -1;
     }
     st->is_new = (v == 0);
+    /* Only before the first table: free pages can then be given back a few at a time
+     * (PRAGMA incremental_vacuum), never by a VACUUM that locks the kiosk out. */
+    if (v == 0 && store_exec(st, "PRAGMA auto_vacuum=INCREMENTAL") < 0) {
+        util_seterr(err, errlen, "cannot set up the database: %s", sqlite3_errmsg(st->db));
+        return -1;
+    }
     for (; v < target; v++) {
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
@@ -370,6 +381,23 @@ int store_alive(struct store *st, char *err, size_t errlen)
     sqlite3_finalize(s);
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *const clear_fields[] = {STORE_CLEAR_FIELDS};
+
+void store_fields_sql(struct strbuf *out, const char *fields, int personal)
+{
+    struct strbuf rm = {0};
+    for (size_t i = 0; i < ARRAY_LEN(clear_fields); i++)
+        strbuf_addf(&rm, ", '$.%s'", clear_fields[i]);
+    /* personal = fields without the clear keys (json_remove keeps every value's type);
+     * clear = fields patched with {"personal key": null …}, which removes exactly those. */
+    if (personal)
+        strbuf_addf(out, "json_remove(%s%s)", fields, rm.buf);
+    else
+        strbuf_addf(out, "json_patch(%s, (SELECT json_group_object(key, NULL) FROM"
+                         " json_each(json_remove(%s%s))))", fields, fields, rm.buf);
+    strbuf_free(&rm);
 }
 
 int store_count(struct store *st, const char *table)

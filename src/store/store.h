@@ -54,7 +54,10 @@
  *   members(id TEXT PRIMARY KEY  -- certificate number
  *           masked_name, station, station_id, registered_on, status)
  *   hall_checkins(id TEXT PRIMARY KEY  -- certificate|activity
- *                 certificate_no, activity_id, local_time, kiosk_id, day) */
+ *                 certificate_no, activity_id, local_time, kiosk_id, day)
+ *
+ * Version 7 adds records.wiped_at (retention, sync/retention.h) and its index; databases
+ * made from version 7 on use auto_vacuum=INCREMENTAL. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -70,7 +73,20 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
+
+/* The record fields that say what was done, not who did it (which activity, job,
+ * training or service, ticket number, station, topic, material, seconds, grade …).
+ * Everything else in a record's fields is personal: sealed in USB bundles
+ * (sync/export.h), wiped by retention (sync/retention.h).  A field added to a record
+ * kind is personal unless it is listed here. */
+#define STORE_CLEAR_FIELDS                                                                  \
+    "activity_id", "activity_title", "method", "local_time", "job_id", "job_title",         \
+        "job_employer", "job_area", "training_id", "training_title", "training_starts_at",  \
+        "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
+        "community_id", "community_name", "station", "consent", "is_update", "material_id", \
+        "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
+        "screen", "verified"
 #define STORE_DB_NAME "kiosk.db"
 
 struct store;
@@ -124,6 +140,12 @@ int store_check(struct store *st, char *err, size_t errlen);
  * answers, else -1 with SQLite's message in err.  Logs nothing (called every few
  * seconds; the caller reports a change). */
 int store_alive(struct store *st, char *err, size_t errlen);
+
+struct strbuf;
+/* Appends an SQL expression over the JSON object `fields` (an SQL expression, valid
+ * JSON) giving its personal part (personal != 0: every key not in STORE_CLEAR_FIELDS,
+ * values and types as they are) or its clear part (the rest). */
+void store_fields_sql(struct strbuf *out, const char *fields, int personal);
 
 /* Counts rows of a content table ("jobs", "trainings", "activities", "materials",
  * "places", "services"); -1 on error. */

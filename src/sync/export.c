@@ -38,7 +38,6 @@ static const char *const known_kinds[] = {"registration",      "checkin",      "
 static const char *const bundle_files[] = {"records.jsonl", "events.jsonl", "manifest.json",
                                            "SHA256SUMS", BUNDLE_SIGNATURE_FILE};
 
-static const char *const clear_fields[] = {EXPORT_CLEAR_FIELDS};
 
 /* One file of the bundle being written: buffered, hashed as it goes, fsync'd at close. */
 struct wfile {
@@ -358,27 +357,25 @@ static int summarise(struct exporter *x, struct summary *sum)
 
 /* The SELECT that gives, per uncollected record, its bundle line with only the clear
  * fields, and the JSON of the rest (or, for fields that are not JSON, the whole text as
- * a JSON string).  Built once from EXPORT_CLEAR_FIELDS. */
+ * a JSON string). */
 static void records_sql(struct strbuf *sql)
 {
-    struct strbuf rm = {0};
-    for (size_t i = 0; i < ARRAY_LEN(clear_fields); i++)
-        strbuf_addf(&rm, ", '$.%s'", clear_fields[i]);
-    /* personal = fields without the clear keys (json_remove keeps every value's type);
-     * clear = fields patched with {"personal key": null …}, which removes exactly those. */
+    struct strbuf personal = {0}, clear = {0};
+    store_fields_sql(&personal, "fields", 1);
+    store_fields_sql(&clear, "fields", 0);
     strbuf_addf(sql,
                 "WITH r AS (SELECT seq, uuid, kiosk_id, kind, created_at, local_date, fields,"
                 " json_valid(fields) AS ok,"
-                " CASE WHEN json_valid(fields) THEN json_remove(fields%s) END AS personal"
+                " CASE WHEN json_valid(fields) THEN %s END AS personal"
                 " FROM records WHERE " UNCOLLECTED ")"
                 " SELECT json_object('uuid', uuid, 'kiosk_id', kiosk_id, 'kind', kind,"
                 " 'created_at', created_at, 'local_date', local_date, 'seq', seq, 'fields',"
-                " CASE WHEN ok THEN json_patch(fields, (SELECT json_group_object(key, NULL)"
-                " FROM json_each(personal))) END),"
+                " CASE WHEN ok THEN %s END),"
                 " CASE WHEN NOT ok THEN json_quote(fields) WHEN personal <> '{}' THEN personal END"
                 " FROM r ORDER BY seq",
-                rm.buf);
-    strbuf_free(&rm);
+                personal.buf, clear.buf);
+    strbuf_free(&personal);
+    strbuf_free(&clear);
 }
 
 static int write_records(struct exporter *x, struct wfile *w)

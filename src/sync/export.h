@@ -9,7 +9,7 @@
  *     "kiosk-bundle/2\n" <kiosk id> "\n" <the bytes of SHA256SUMS>
  * so every file of the bundle is covered through its checksum, and the centre checks it
  * against the key registered for that kiosk (kioskctl ingest).  In records.jsonl each
- * record's personal fields — everything but the few kept in clear (EXPORT_CLEAR_FIELDS:
+ * record's personal fields — everything but the few kept in clear (STORE_CLEAR_FIELDS:
  * which activity, job, training or service, ticket number, station …) — are taken out of
  * "fields" and sealed to the centre's public key ([centre] public_key) as
  *     "sealed": <base64url crypto_box_seal of the JSON object of those fields>
@@ -43,16 +43,6 @@ struct store;
 #define BUNDLE_FORMAT "kiosk-bundle/2"
 #define BUNDLE_SIGNATURE_FILE "SIGNATURE"
 #define BUNDLE_SIGNATURE_MAGIC "LDSIG1"
-
-/* The record fields that stay readable in a bundle: what was asked for or taken, never
- * who.  Everything else is sealed to the centre. */
-#define EXPORT_CLEAR_FIELDS                                                                 \
-    "activity_id", "activity_title", "method", "local_time", "job_id", "job_title",         \
-        "job_employer", "job_area", "training_id", "training_title", "training_starts_at",  \
-        "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
-        "community_id", "community_name", "station", "consent", "is_update", "material_id", \
-        "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
-        "screen", "verified"
 
 /* What happened, for a screen to say in the staff's language (export_status_text). */
 enum export_status {

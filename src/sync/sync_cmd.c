@@ -152,6 +152,9 @@ static int upload_and_say(struct store *st, const struct config *cfg, const char
             printf("%ld record%s refused by the centre and quarantined (kioskctl check lists"
                    " them)\n", res.quarantined, res.quarantined == 1 ? "" : "s");
     }
+    if (res.wiped > 0)
+        printf("personal fields of %ld delivered record%s older than %d days wiped\n",
+               res.wiped, res.wiped == 1 ? "" : "s", cfg->privacy_retention_days);
     if (res.reported)
         printf("status reported to the centre; this kiosk's clock is %lld s %s the centre's\n",
                (long long)(res.clock_skew_s < 0 ? -res.clock_skew_s : res.clock_skew_s),

@@ -14,6 +14,7 @@
 #include "core/version.h"
 #include "store/store.h"
 #include "sync/heartbeat.h"
+#include "sync/retention.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,6 +535,8 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
                            sizeof u.msg) == 0)
             res->reported = 1;
         PQfinish(c);
+        /* What the centre acknowledged earlier may be due for the wipe now. */
+        res->wiped = retention_run(st, cfg, clock_ms);
         if (!res->reported) {
             res->status = UPLOAD_REJECTED;
             util_seterr(err, errlen, "%s", u.msg);
@@ -599,6 +602,7 @@ int upload_pending_ex(struct store *st, const struct config *cfg,
             res->reported = 1;
     }
     PQfinish(c);
+    res->wiped = retention_run(st, cfg, clock_ms);
     long left = count_pending(st, upto, NULL);
     res->remaining = left < 0 ? res->pending - res->sent : left;
     if (rc == 0)

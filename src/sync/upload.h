@@ -56,6 +56,7 @@ struct upload_result {
     long remaining;     /* still pending afterwards */
     int batches;        /* committed batches */
     int reported;       /* the status report (sync/heartbeat.h) reached the centre */
+    long wiped;         /* delivered records whose personal fields retention wiped */
     int64_t clock_skew_s; /* then: the kiosk's clock minus the centre's, in seconds */
 };
 
@@ -73,6 +74,7 @@ struct upload_opts {
 
 /* Uploads every pending record in batches, then (with [upload] heartbeat_s > 0) sends
  * the kiosk's status report on the same connection — also when there is nothing to send.
+ * Afterwards retention (sync/retention.h) wipes what is due.
  * Returns 0 when all were sent (res->remaining 0; also when there was nothing to send),
  * -1 with a sentence in err and res->status otherwise; records of committed batches stay
  * marked, the rest stay pending. */

@@ -556,6 +556,40 @@ t_report_usage() {
 }
 check "a bad period or format is a usage error" t_report_usage
 
+echo "== retention"
+t_wiped() {
+    # LD01's January errands reached the centre and are older than 30 days: their people
+    # are gone from the kiosk, file and all; what was done stays, and so do the records
+    # the centre never got (the quarantined ones) and the recent ones.
+    has "$WORK/ru1.out" "personal fields of" && has "$WORK/ru1.out" "older than 30 days wiped" &&
+        kctl 1 ru9 upload &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE created_at < '2026-02-02'
+                                            AND wiped_at IS NOT NULL AND json_extract(fields, '$.wiped')")" 4 &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT group_concat(json_extract(fields, '$.topic'), '/')
+                                            FROM records WHERE kind = 'consultation' AND wiped_at IS NOT NULL")" \
+            "协助解决劳资纠纷/协助解决劳资纠纷" &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE quarantined_at IS NULL AND
+                                            (json_extract(fields, '$.name') IS NOT NULL
+                                             OR json_extract(fields, '$.certificate_no') IS NOT NULL)")" 0 &&
+        ! grep -aqF -e 赵六 -e 孙七 -e 13600001111 -e 13600002222 -e LD-2026-1001 "$WORK"/k1/kiosk.db* &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL AND wiped_at IS NULL")" 2 &&
+        eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE created_at > '2026-11-01' AND wiped_at IS NOT NULL")" 0 &&
+        eq "$(SU -c "SELECT count(*) FROM kiosk_records WHERE kiosk_id = 'LD01' AND payload->>'name' = '赵六'")" 1
+}
+check "personal fields of old delivered records are wiped on the kiosk (and gone from its files)" t_wiped
+t_not_delivered_kept() {
+    # LD02's errand of 1 February is as old, and delivered too; a record the centre never
+    # held is not wiped however old.
+    sqlite3 "$WORK/k2/kiosk.db" "INSERT INTO records(uuid, kiosk_id, kind, created_at, local_date, fields)
+        VALUES ('0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f', 'LD02', 'consultation', '2025-01-01T01:00:00.000Z',
+                '2025-01-01', '{\"name\":\"郑十\",\"topic\":\"政策咨询\"}')" &&
+        "$KIOSKCTL" --config "$WORK/k2.ini" --data-dir "$WORK/k2" export "$WORK" >/dev/null 2>&1;
+    eq "$(sqlite3 "$WORK/k2/kiosk.db" "SELECT json_extract(fields, '$.name') FROM records
+                                        WHERE uuid = '0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f0f'")" 郑十 &&
+        eq "$(sqlite3 "$WORK/k2/kiosk.db" "SELECT count(*) FROM records WHERE wiped_at IS NOT NULL")" 1
+}
+check "a record the centre does not hold is kept, however old" t_not_delivered_kept
+
 t_keygen() {
     centre kg keygen "$WORK/new-centre.key" && [ "$(stat -c %a "$WORK/new-centre.key")" = 600 ] &&
         has "$WORK/kg.out" "public_key: " && ! centre kg2 keygen "$WORK/new-centre.key" &&

@@ -74,17 +74,33 @@ int utf8_encode(uint32_t cp, char *out)
 
 int utf8_valid(const char *s, size_t n)
 {
-    const char *p = s, *end = s + n;
+    /* Decodes within [s, s+n) only: a sequence cut off by the end is invalid, and no
+     * byte past n is ever read (the text need not be NUL-terminated). */
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
     while (p < end) {
-        if (*p == 0)
+        uint32_t c = *p;
+        size_t len;
+        if (c == 0)
             return 0;
-        const char *q = p;
-        uint32_t c = utf8_next(&q);
-        if (c == 0xFFFD && !(q - p == 3 && (unsigned char)p[0] == 0xEF))
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; c &= 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; c &= 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; c &= 0x07; }
+        else return 0;
+        if ((size_t)(end - p) < len)
             return 0;
-        if (q > end)
+        for (size_t i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (p[i] & 0x3F);
+        }
+        if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+            (c >= 0xD800 && c <= 0xDFFF))
             return 0;
-        p = q;
+        p += len;
     }
     return 1;
 }

@@ -21,7 +21,8 @@ size_t util_strlcpy(char *dst, const char *src, size_t size);
 uint32_t utf8_next(const char **s);
 /* Encodes cp into out (at least 4 bytes); returns the number of bytes written. */
 int utf8_encode(uint32_t cp, char *out);
-/* 1 when s is well-formed UTF-8 without overlong forms or surrogates. */
+/* 1 when the n bytes at s are well-formed UTF-8 without overlong forms, surrogates or
+ * NUL bytes.  Reads only those n bytes: s need not be NUL-terminated. */
 int utf8_valid(const char *s, size_t n);
 /* Number of code points in s. */
 size_t utf8_count(const char *s);

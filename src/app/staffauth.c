@@ -29,6 +29,35 @@ int staffauth_pin_valid(const char *pin)
     return 1;
 }
 
+const char *staffauth_new_pin_problem(const char *pin)
+{
+    size_t n = pin ? strlen(pin) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (pin[i] < '0' || pin[i] > '9')
+            return "a staff PIN is made of the digits 0-9 only";
+    if (n < STAFFAUTH_NEW_PIN_MIN || n > STAFFAUTH_PIN_MAX)
+        return "a staff PIN is 6 to 12 digits";
+    /* A short group repeated: 111111 (period 1), 121212, 123123, 12341234. */
+    for (size_t period = 1; period <= n / 2; period++) {
+        size_t i = period;
+        while (i < n && pin[i] == pin[i - period])
+            i++;
+        if (i == n)
+            return period == 1 ? "one digit repeated is too easy to guess"
+                               : "a group of digits repeated is too easy to guess";
+    }
+    /* A run up or down, wrapping past 9 (890123, 210987). */
+    int up = 1, down = 1;
+    for (size_t i = 1; i < n; i++) {
+        int d = (pin[i] - pin[i - 1] + 10) % 10;
+        up &= d == 1;
+        down &= d == 9;
+    }
+    if (up || down)
+        return "digits counting up or down are too easy to guess";
+    return NULL;
+}
+
 int staffauth_is_set(struct store *st)
 {
     char hash[crypto_pwhash_STRBYTES];
@@ -66,9 +95,9 @@ static int save_state(struct store *st, int64_t failures, int64_t locked_until)
 int staffauth_set(struct store *st, const char *pin)
 {
     char hash[crypto_pwhash_STRBYTES];
-    if (!staffauth_pin_valid(pin)) {
-        fprintf(stderr, "staffauth: a PIN must be %d to %d digits\n", STAFFAUTH_PIN_MIN,
-                STAFFAUTH_PIN_MAX);
+    const char *why = staffauth_new_pin_problem(pin);
+    if (why) {
+        fprintf(stderr, "staffauth: PIN refused: %s\n", why);
         return -1;
     }
     if (sodium_init() < 0 ||
@@ -98,6 +127,8 @@ static int64_t lock_delay(int64_t failures)
     return d < STAFFAUTH_LOCK_MAX_MS ? d : STAFFAUTH_LOCK_MAX_MS;
 }
 
+int staffauth_unlock(struct store *st) { return save_state(st, 0, 0); }
+
 enum staffauth_result staffauth_try(struct store *st, const char *pin, int64_t now_ms,
                                     int64_t *retry_at_ms)
 {
@@ -118,8 +149,13 @@ enum staffauth_result staffauth_try(struct store *st, const char *pin, int64_t n
     if (failed)
         return STAFFAUTH_ERROR;
 
+    /* A long quiet spell since the last lock ended: earlier wrong PINs are forgotten,
+     * so one wrong PIN a day never keeps the keypad at its longest lock. */
+    if (failures > 0 && locked_until > 0 && now_ms >= locked_until + STAFFAUTH_FORGET_MS)
+        failures = 0;
     /* A lock further away than the longest one means the clock was set back (or the
-     * value damaged): cap it rather than lock the staff out for years. */
+     * value damaged, or set by an older version with longer locks): cap it rather than
+     * lock the staff out for years. */
     if (locked_until > now_ms + STAFFAUTH_LOCK_MAX_MS) {
         locked_until = now_ms + STAFFAUTH_LOCK_MAX_MS;
         save_state(st, failures, locked_until);
@@ -196,15 +232,15 @@ int staffauth_cmd_set_pin(struct store *st, const struct config *cfg, int argc, 
         return 2;
     }
     int interactive = isatty(STDIN_FILENO);
-    if (read_secret("New staff PIN (4-12 digits): ", pin, sizeof pin) < 0) {
+    if (read_secret("New staff PIN (6-12 digits): ", pin, sizeof pin) < 0) {
         fprintf(stderr, "set-pin: no PIN on standard input\n");
         util_wipe(pin, sizeof pin);
         return 2;
     }
     int status = 0;
-    if (!staffauth_pin_valid(pin)) {
-        fprintf(stderr, "set-pin: a staff PIN is %d to %d digits (0-9)\n", STAFFAUTH_PIN_MIN,
-                STAFFAUTH_PIN_MAX);
+    const char *why = staffauth_new_pin_problem(pin);
+    if (why) {
+        fprintf(stderr, "set-pin: %s; nothing changed\n", why);
         status = 2;
     } else if (interactive) {
         if (read_secret("Again: ", again, sizeof again) < 0 || strcmp(pin, again) != 0) {
@@ -225,4 +261,23 @@ int staffauth_cmd_set_pin(struct store *st, const struct config *cfg, int argc, 
         printf("staff PIN stored\n");
     }
     return status;
+}
+
+int staffauth_cmd_unlock(struct store *st, const struct config *cfg, int argc, char **argv)
+{
+    (void)cfg;
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "usage: kioskctl unlock   (clears the staff keypad's lock)\n");
+        return 2;
+    }
+    if (staffauth_unlock(st) < 0) {
+        fprintf(stderr, "unlock: the database could not be written; the lock stays\n");
+        return 1;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    store_event(st, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, "staff_pin_unlocked", "");
+    printf("staff keypad unlocked\n");
+    return 0;
 }

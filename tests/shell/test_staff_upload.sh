@@ -58,6 +58,8 @@ press 2
 press 4
 press 6
 press 8
+press 1
+press 3
 press 确认
 expect 今日统计'
 
@@ -65,7 +67,7 @@ echo "== 立即同步 on the staff screen"
 config manual "$CONN" 0
 D1=$WORK/d1
 mkdir -p "$D1"
-echo 2468 | "$KIOSKCTL" --data-dir "$D1" set-pin >/dev/null
+echo 246813 | "$KIOSKCTL" --data-dir "$D1" set-pin >/dev/null
 cat >"$WORK/manual.script" <<SCRIPT
 scan LD-2026-00001
 wait 6000
@@ -119,7 +121,7 @@ echo "== the centre cannot be reached"
 config down "host=127.0.0.1 port=1 connect_timeout=2" 60
 D3=$WORK/d3
 mkdir -p "$D3"
-echo 2468 | "$KIOSKCTL" --data-dir "$D3" set-pin >/dev/null
+echo 246813 | "$KIOSKCTL" --data-dir "$D3" set-pin >/dev/null
 cat >"$WORK/down.script" <<SCRIPT
 scan LD-2026-00006
 wait 6000

@@ -83,9 +83,9 @@ static void test_set_and_try(void **state)
     assert_string_not_equal(h1, h2);
 
     /* A new PIN replaces the old one. */
-    assert_int_equal(staffauth_set(f->st, "13579"), 0);
+    assert_int_equal(staffauth_set(f->st, "135792"), 0);
     assert_int_equal(try_pin(f, "246810", T0, &retry), STAFFAUTH_WRONG);
-    assert_int_equal(try_pin(f, "13579", T0, &retry), STAFFAUTH_OK);
+    assert_int_equal(try_pin(f, "135792", T0, &retry), STAFFAUTH_OK);
 }
 
 static void test_invalid_pins_refused(void **state)
@@ -97,17 +97,41 @@ static void test_invalid_pins_refused(void **state)
     assert_int_equal(staffauth_set(f->st, "12 34"), -1);
     assert_int_equal(staffauth_set(f->st, ""), -1);
     assert_int_equal(staffauth_is_set(f->st), 0);
-    assert_int_equal(staffauth_set(f->st, "1234"), 0);
-    assert_int_equal(staffauth_set(f->st, "123456789012"), 0);
+    assert_int_equal(staffauth_set(f->st, "274913"), 0);
+    assert_int_equal(staffauth_set(f->st, "102938475610"), 0);
+    /* The keypad still tries 4 digits: a PIN stored before the 6-digit rule. */
     assert_true(staffauth_pin_valid("0000"));
     assert_false(staffauth_pin_valid("０１２３")); /* full-width digits are not digits */
+}
+
+/* set-pin refuses PINs a passer-by would guess first. */
+static void test_trivial_pins_refused(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const bad[] = {
+        "0000", "1234", "2468", "13579",         /* shorter than 6 */
+        "000000", "999999999999", "111111",     /* one digit repeated */
+        "121212", "123123", "12341234", "909090", /* a group repeated */
+        "123456", "234567", "0123456789", "890123", /* counting up, also past 9 */
+        "654321", "987654", "210987", "3210987654", /* counting down */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        if (!staffauth_new_pin_problem(bad[i]))
+            fail_msg("PIN %s accepted", bad[i]);
+        assert_int_equal(staffauth_set(f->st, bad[i]), -1);
+    }
+    assert_int_equal(staffauth_is_set(f->st), 0);
+    static const char *const good[] = {"246813", "135792", "112358", "121213", "907312"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        if (staffauth_new_pin_problem(good[i]))
+            fail_msg("PIN %s refused: %s", good[i], staffauth_new_pin_problem(good[i]));
 }
 
 static void test_lockout_grows_and_refuses_correct_pin(void **state)
 {
     struct fixture *f = *state;
     int64_t retry = 0, now = T0;
-    assert_int_equal(staffauth_set(f->st, "8642"), 0);
+    assert_int_equal(staffauth_set(f->st, "864213"), 0);
 
     assert_int_equal(try_pin(f, "0000", now, &retry), STAFFAUTH_WRONG);
     assert_int_equal(retry, 0);
@@ -118,7 +142,7 @@ static void test_lockout_grows_and_refuses_correct_pin(void **state)
     assert_int_equal(retry, now + 30 * SEC);
 
     /* Locked: even the right PIN is refused, with the time it may be tried again. */
-    assert_int_equal(try_pin(f, "8642", now + 29 * SEC, &retry), STAFFAUTH_LOCKED);
+    assert_int_equal(try_pin(f, "864213", now + 29 * SEC, &retry), STAFFAUTH_LOCKED);
     assert_int_equal(retry, now + 30 * SEC);
     /* Guesses while locked are not counted and do not extend the lock. */
     assert_int_equal(try_pin(f, "0000", now + 29 * SEC, &retry), STAFFAUTH_LOCKED);
@@ -132,18 +156,19 @@ static void test_lockout_grows_and_refuses_correct_pin(void **state)
     assert_int_equal(try_pin(f, "0000", now, &retry), STAFFAUTH_WRONG);
     assert_int_equal(retry, now + 120 * SEC);
 
-    /* … up to 15 minutes. */
+    /* … up to 5 minutes: never longer, however many wrong PINs. */
     int64_t last = 0;
     for (int i = 0; i < 8; i++) {
         now = retry;
         assert_int_equal(try_pin(f, "0000", now, &retry), STAFFAUTH_WRONG);
         last = retry - now;
+        assert_true(last <= 5 * 60 * SEC);
     }
-    assert_int_equal(last, 15 * 60 * SEC);
+    assert_int_equal(last, 5 * 60 * SEC);
 
     /* When the time has passed, the right PIN opens and resets everything. */
-    assert_int_equal(try_pin(f, "8642", retry - 1, NULL), STAFFAUTH_LOCKED);
-    assert_int_equal(try_pin(f, "8642", retry, &retry), STAFFAUTH_OK);
+    assert_int_equal(try_pin(f, "864213", retry - 1, NULL), STAFFAUTH_LOCKED);
+    assert_int_equal(try_pin(f, "864213", retry, &retry), STAFFAUTH_OK);
     assert_int_equal(retry, 0);
     assert_int_equal(try_pin(f, "0000", now, &retry), STAFFAUTH_WRONG);
     assert_int_equal(retry, 0);
@@ -153,13 +178,13 @@ static void test_lock_survives_restart(void **state)
 {
     struct fixture *f = *state;
     int64_t retry = 0;
-    assert_int_equal(staffauth_set(f->st, "97531"), 0);
+    assert_int_equal(staffauth_set(f->st, "975318"), 0);
     for (int i = 0; i < 3; i++)
         try_pin(f, "11111", T0, &retry);
     assert_int_equal(retry, T0 + 30 * SEC);
 
     reopen(f);
-    assert_int_equal(try_pin(f, "97531", T0 + 10 * SEC, &retry), STAFFAUTH_LOCKED);
+    assert_int_equal(try_pin(f, "975318", T0 + 10 * SEC, &retry), STAFFAUTH_LOCKED);
     assert_int_equal(retry, T0 + 30 * SEC);
 
     /* The count survived too: the next wrong PIN after the lock doubles it. */
@@ -168,21 +193,71 @@ static void test_lock_survives_restart(void **state)
     assert_int_equal(retry, T0 + 90 * SEC);
 
     reopen(f);
-    assert_int_equal(try_pin(f, "97531", T0 + 90 * SEC, &retry), STAFFAUTH_OK);
+    assert_int_equal(try_pin(f, "975318", T0 + 90 * SEC, &retry), STAFFAUTH_OK);
 }
 
 static void test_clock_set_back_does_not_lock_forever(void **state)
 {
     struct fixture *f = *state;
     int64_t retry = 0;
-    assert_int_equal(staffauth_set(f->st, "5555"), 0);
+    assert_int_equal(staffauth_set(f->st, "555713"), 0);
     for (int i = 0; i < 3; i++)
         try_pin(f, "4444", T0, &retry);
-    /* The clock jumps back a year: the lock is capped at 15 min from the new "now". */
+    /* The clock jumps back a year: the lock is capped at 5 min from the new "now". */
     int64_t back = T0 - 365LL * 24 * 3600 * SEC;
-    assert_int_equal(try_pin(f, "5555", back, &retry), STAFFAUTH_LOCKED);
-    assert_int_equal(retry, back + 15 * 60 * SEC);
-    assert_int_equal(try_pin(f, "5555", back + 15 * 60 * SEC, &retry), STAFFAUTH_OK);
+    assert_int_equal(try_pin(f, "555713", back, &retry), STAFFAUTH_LOCKED);
+    assert_int_equal(retry, back + 5 * 60 * SEC);
+    assert_int_equal(try_pin(f, "555713", back + 5 * 60 * SEC, &retry), STAFFAUTH_OK);
+}
+
+/* A passer-by presses one wrong PIN every 15 minutes all day: staff arriving at any
+ * moment wait at most 5 minutes, and the right PIN then opens. */
+static void test_passer_by_cannot_lock_staff_out(void **state)
+{
+    struct fixture *f = *state;
+    int64_t retry = 0, now = T0;
+    assert_int_equal(staffauth_set(f->st, "246813"), 0);
+    for (int i = 0; i < 10; i++, now += 15 * 60 * SEC) {
+        enum staffauth_result r = try_pin(f, "000000", now, &retry);
+        assert_true(r == STAFFAUTH_WRONG || r == STAFFAUTH_LOCKED);
+        assert_true(retry <= now + 5 * 60 * SEC);
+    }
+    /* Staff come 1 minute after the latest wrong PIN: locked, but for 4 minutes more. */
+    now -= 15 * 60 * SEC;
+    assert_int_equal(try_pin(f, "246813", now + 60 * SEC, &retry), STAFFAUTH_LOCKED);
+    assert_true(retry <= now + 5 * 60 * SEC);
+    assert_int_equal(try_pin(f, "246813", retry, &retry), STAFFAUTH_OK);
+}
+
+/* After a long quiet spell the count starts again: the next wrong PIN locks nothing. */
+static void test_failures_forgotten_after_quiet(void **state)
+{
+    struct fixture *f = *state;
+    int64_t retry = 0;
+    assert_int_equal(staffauth_set(f->st, "246813"), 0);
+    for (int i = 0; i < 6; i++)
+        try_pin(f, "000000", T0 + i * 10 * 60 * SEC, &retry);
+    int64_t later = retry + STAFFAUTH_FORGET_MS;
+    assert_int_equal(try_pin(f, "000000", later, &retry), STAFFAUTH_WRONG);
+    assert_int_equal(retry, 0);
+}
+
+/* kioskctl unlock clears the lock and the count at once. */
+static void test_unlock(void **state)
+{
+    struct fixture *f = *state;
+    int64_t retry = 0;
+    assert_int_equal(staffauth_set(f->st, "246813"), 0);
+    for (int i = 0; i < 5; i++)
+        try_pin(f, "000000", T0, &retry);
+    assert_int_equal(try_pin(f, "246813", T0 + SEC, &retry), STAFFAUTH_LOCKED);
+    char *argv[] = {"unlock", NULL};
+    assert_int_equal(staffauth_cmd_unlock(f->st, NULL, 1, argv), 0);
+    assert_int_equal(try_pin(f, "000000", T0 + 2 * SEC, &retry), STAFFAUTH_WRONG);
+    assert_int_equal(retry, 0);
+    assert_int_equal(try_pin(f, "246813", T0 + 3 * SEC, &retry), STAFFAUTH_OK);
+    char *bad[] = {"unlock", "now", NULL};
+    assert_int_equal(staffauth_cmd_unlock(f->st, NULL, 2, bad), 2);
 }
 
 /* set-pin reads standard input (a pipe here, so one line, no confirmation). */
@@ -213,10 +288,13 @@ static void test_cmd_set_pin(void **state)
     assert_int_equal(staffauth_is_set(f->st), 0);
     assert_int_equal(run_set_pin(f, ""), 2);
     assert_int_equal(run_set_pin(f, "123\n"), 2);
-    assert_int_equal(run_set_pin(f, "90210\r\n"), 0);
-    assert_int_equal(staffauth_try(f->st, "90210", T0, NULL), STAFFAUTH_OK);
-    assert_int_equal(run_set_pin(f, "4321"), 0); /* no final newline */
-    assert_int_equal(staffauth_try(f->st, "4321", T0, NULL), STAFFAUTH_OK);
+    assert_int_equal(run_set_pin(f, "1234\n"), 2);
+    assert_int_equal(run_set_pin(f, "123456\n"), 2);
+    assert_int_equal(staffauth_is_set(f->st), 0);
+    assert_int_equal(run_set_pin(f, "902107\r\n"), 0);
+    assert_int_equal(staffauth_try(f->st, "902107", T0, NULL), STAFFAUTH_OK);
+    assert_int_equal(run_set_pin(f, "432176"), 0); /* no final newline */
+    assert_int_equal(staffauth_try(f->st, "432176", T0, NULL), STAFFAUTH_OK);
     char *argv[] = {"set-pin", "1234", NULL};
     assert_int_equal(staffauth_cmd_set_pin(f->st, NULL, 2, argv), 2);
 }
@@ -233,6 +311,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_clock_set_back_does_not_lock_forever, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_cmd_set_pin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trivial_pins_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passer_by_cannot_lock_staff_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failures_forgotten_after_quiet, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unlock, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

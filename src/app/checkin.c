@@ -445,7 +445,7 @@ int checkin_submit_anyway(struct checkin *c, const char *certificate_no, enum ch
     return submit(c, certificate_no, m, now_ms, 1, res);
 }
 
-void checkin_print_stats(struct store *st, const char *date, FILE *out)
+int checkin_print_stats(struct store *st, const char *date, FILE *out)
 {
     char today[16];
     if (!date) {
@@ -460,7 +460,7 @@ void checkin_print_stats(struct store *st, const char *date, FILE *out)
         st, "SELECT json_extract(fields, '$.activity_id') AS aid, count(*) FROM records"
             " WHERE local_date = ?1 AND kind = 'checkin' GROUP BY aid ORDER BY aid");
     if (!s)
-        return;
+        return -1;
     sqlite3_bind_text(s, 1, date, -1, SQLITE_TRANSIENT);
     struct strbuf acts = {0};
     long total = 0, visits = 0;
@@ -474,9 +474,13 @@ void checkin_print_stats(struct store *st, const char *date, FILE *out)
         else
             strbuf_addf(&acts, "checkin.activity.%s: %ld\n", aid, n);
     }
-    if (rc != SQLITE_DONE)
+    int failed = rc != SQLITE_DONE;
+    if (failed)
         fprintf(stderr, "checkin: stats: %s\n", sqlite3_errmsg(store_db(st)));
     sqlite3_finalize(s);
-    fprintf(out, "checkin: %ld\ncheckin.visit: %ld\n%s", total, visits, acts.buf ? acts.buf : "");
+    if (!failed)
+        fprintf(out, "checkin: %ld\ncheckin.visit: %ld\n%s", total, visits,
+                acts.buf ? acts.buf : "");
     strbuf_free(&acts);
+    return failed ? -1 : 0;
 }

@@ -147,7 +147,8 @@ int checkin_has_directory(const struct checkin *c);
  *   checkin: N                 check-ins that day
  *   checkin.visit: N           of which visits to the hall
  *   checkin.activity.<id>: N   per activity, by id, for activities with check-ins
- * Prints nothing more than these lines; a database error prints a line on stderr. */
-void checkin_print_stats(struct store *st, const char *date, FILE *out);
+ * Prints nothing more than these lines.  Returns 0, or -1 on a database error (a line on
+ * stderr, and nothing printed to out). */
+int checkin_print_stats(struct store *st, const char *date, FILE *out);
 
 #endif

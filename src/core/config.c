@@ -10,9 +10,19 @@
 #include <ctype.h>
 #include <errno.h>
 #include <regex.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ZONEINFO "/usr/share/zoneinfo"
+/* The zone this product ships for, exact as a fixed offset (China has no summer time):
+ * used when the system has no tzdata. */
+#define HOME_ZONE "Asia/Shanghai"
+#define HOME_ZONE_POSIX "CST-8"
 
 enum key_type { K_STR, K_INT, K_BOOL, K_ENUM };
 
@@ -198,6 +208,40 @@ int config_check_pattern(const char *ere, char *why, size_t whylen)
     return 0;
 }
 
+/* 1 when name is a time zone of the system's tzdata: a relative path of plain
+ * characters naming a regular file that starts with the TZif magic.  A typo must not
+ * silently mean UTC, which is what the C library makes of an unknown TZ. */
+static int known_zone(const char *name)
+{
+    if (!name[0] || name[0] == '/' || strstr(name, ".."))
+        return 0;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+            return 0;
+    char path[256];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", ZONEINFO, name) >= sizeof path)
+        return 0;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    char magic[4];
+    int ok = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+             read(fd, magic, sizeof magic) == (ssize_t)sizeof magic && !memcmp(magic, "TZif", 4);
+    close(fd);
+    return ok;
+}
+
+void config_set_timezone(const struct config *c)
+{
+    /* Without tzdata the home zone is set by its fixed POSIX form. */
+    if (!strcmp(c->timezone, HOME_ZONE) && !known_zone(HOME_ZONE))
+        setenv("TZ", HOME_ZONE_POSIX, 1);
+    else
+        setenv("TZ", c->timezone, 1);
+    tzset();
+}
+
 /* Checks that hold between keys or need more than a range. */
 static int check_whole(const struct config *c, char *why, size_t whylen, const char **key)
 {
@@ -257,6 +301,17 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
     if (conninfo_check_transport(c->upload_conninfo, rule, sizeof rule) < 0) {
         snprintf(why, whylen, "[upload] conninfo %s", rule);
         *key = "upload.conninfo";
+        return -1;
+    }
+    if (strcmp(c->timezone, HOME_ZONE) != 0 && !known_zone(c->timezone)) {
+        struct stat sb;
+        if (stat(ZONEINFO, &sb) < 0)
+            snprintf(why, whylen, "[kiosk] timezone \"%.64s\": the system has no time zone data "
+                     "(install tzdata), only %s works without it", c->timezone, HOME_ZONE);
+        else
+            snprintf(why, whylen, "[kiosk] timezone \"%.64s\" is not a known time zone (e.g. %s)",
+                     c->timezone, HOME_ZONE);
+        *key = "timezone";
         return -1;
     }
     if (c->idle_warning_s >= c->idle_timeout_s) {

@@ -69,5 +69,8 @@ void config_defaults(struct config *c);
 int config_check_pattern(const char *ere, char *why, size_t whylen);
 /* Loads PATH over the defaults.  Returns 0, or -1 with "PATH:LINE: problem" in err. */
 int config_load(const char *path, struct config *c, char *err, size_t errlen);
+/* Makes c's [kiosk] timezone the process's local time (TZ), so every local date and time
+ * the kiosk writes is the hall's.  config_load() has checked the zone exists. */
+void config_set_timezone(const struct config *c);
 
 #endif

@@ -86,21 +86,6 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
-static void set_timezone(const char *tz)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    /* Without tzdata a zone name would silently mean UTC; China has no DST, so the fixed
-     * POSIX form is exact for the zone this product ships with. */
-    if (access(path, R_OK) == 0)
-        setenv("TZ", tz, 1);
-    else if (!strcmp(tz, "Asia/Shanghai"))
-        setenv("TZ", "CST-8", 1);
-    else
-        setenv("TZ", tz, 1);
-    tzset();
-}
-
 /* The printer's worker calls this when a job ends: an SDL event wakes the loop, which
  * then applies the result (SDL_PushEvent is thread-safe). */
 static void wake_loop(void *user)
@@ -137,7 +122,7 @@ int main(int argc, char **argv)
     }
     if (args.data_dir)
         util_strlcpy(cfg.data_dir, args.data_dir, sizeof cfg.data_dir);
-    set_timezone(cfg.timezone);
+    config_set_timezone(&cfg);
 
     int64_t clock_ms = 0;
     if (args.clock && util_parse_iso(args.clock, &clock_ms) < 0) {

@@ -48,7 +48,8 @@ static void usage(FILE *f)
           "  upload                        send pending records to the central database\n"
           "  sync                          upload, then pull what the centre published\n"
           "  content-import BUNDLE         verify a centre-signed content bundle and apply it\n"
-          "  set-pin                       read a new staff PIN from standard input\n"
+          "  set-pin                       read a new staff PIN (6-12 digits) from standard input\n"
+          "  unlock                        clear the staff keypad's lock after wrong PINs\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
           "  print-test                    print a test receipt on the configured printer\n"
@@ -72,14 +73,6 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void set_timezone(const char *tz)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    setenv("TZ", access(path, R_OK) == 0 || strcmp(tz, "Asia/Shanghai") ? tz : "CST-8", 1);
-    tzset();
-}
-
 static struct store *open_rw(struct ctl *c)
 {
     char err[1024];
@@ -96,12 +89,18 @@ static struct store *open_rw(struct ctl *c)
     return st;
 }
 
-static struct store *open_ro(struct ctl *c)
+/* Opens the database read-only (also on read-only media).  NULL with *status 2 when the
+ * data directory holds no database (an unusable data directory), 1 when it holds one
+ * that cannot be read; the sentence is on stderr. */
+static struct store *open_ro(struct ctl *c, int *status)
 {
     char err[1024];
     struct store *st;
+    char path[2048];
+    snprintf(path, sizeof path, "%s/%s", c->cfg.data_dir, STORE_DB_NAME);
     if (store_open_readonly(c->cfg.data_dir, &st, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
+        *status = access(path, F_OK) == 0 ? 1 : 2;
         return NULL;
     }
     return st;
@@ -118,20 +117,25 @@ static int valid_date(const char *d)
            util_valid_date(y, m, dd);
 }
 
-static int scalar(struct store *st, const char *sql, const char *arg)
+/* The first column of sql's first row as a number, or -1 on a database error. */
+static long long scalar(struct store *st, const char *sql, const char *arg)
 {
     sqlite3_stmt *s = store_prepare(st, sql);
-    int n = -1;
+    long long n = -1;
     if (!s)
         return -1;
     if (arg)
         sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int(s, 0);
+        n = sqlite3_column_int64(s, 0);
+    else
+        fprintf(stderr, "store: %s\n", sqlite3_errmsg(store_db(st)));
     sqlite3_finalize(s);
     return n;
 }
 
+/* The figures are written to a buffer and printed only when every query worked: a
+ * damaged database gives an error and exit status 1, never a -1 that looks like a count. */
 static int cmd_stats(struct ctl *c, int argc, char **argv)
 {
     char date[16];
@@ -144,41 +148,69 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
             return 2;
         }
     }
-    struct store *st = open_ro(c);
+    int status;
+    struct store *st = open_ro(c, &status);
     if (!st)
-        return 2;
-    printf("date: %s\n", date);
-    for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
+        return status;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out)
+        abort();
+    int bad = 0;
+    fprintf(out, "date: %s\n", date);
+    for (size_t k = 0; k < ARRAY_LEN(kinds) && !bad; k++) {
         if (!strcmp(kinds[k], "checkin")) {
             /* checkin, checkin.visit and checkin.activity.<id> lines */
-            checkin_print_stats(st, date, stdout);
+            bad |= checkin_print_stats(st, date, out) < 0;
             continue;
         }
         sqlite3_stmt *s =
             store_prepare(st, "SELECT count(*) FROM records WHERE local_date=? AND kind=?");
-        if (!s)
-            break;
-        sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, kinds[k], -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            printf("%s: %d\n", kinds[k], sqlite3_column_int(s, 0));
-        sqlite3_finalize(s);
+        long long n = -1;
+        if (s) {
+            sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 2, kinds[k], -1, SQLITE_STATIC);
+            if (sqlite3_step(s) == SQLITE_ROW)
+                n = sqlite3_column_int64(s, 0);
+            else
+                fprintf(stderr, "store: %s\n", sqlite3_errmsg(store_db(st)));
+            sqlite3_finalize(s);
+        }
+        bad |= n < 0;
+        fprintf(out, "%s: %lld\n", kinds[k], n);
     }
-    printf("records_total: %d\n", scalar(st, "SELECT count(*) FROM records", NULL));
-    printf("not_collected: %d\n",
-           scalar(st, "SELECT count(*) FROM records WHERE collected_at IS NULL"
-                      " AND quarantined_at IS NULL", NULL));
-    printf("not_uploaded: %d\n",
-           scalar(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL"
-                      " AND quarantined_at IS NULL", NULL));
-    printf("quarantined: %d\n",
-           scalar(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL", NULL));
+    static const struct {
+        const char *name, *sql;
+    } totals[] = {
+        {"records_total", "SELECT count(*) FROM records"},
+        {"not_collected", "SELECT count(*) FROM records WHERE collected_at IS NULL"
+                          " AND quarantined_at IS NULL"},
+        {"not_uploaded", "SELECT count(*) FROM records WHERE uploaded_at IS NULL"
+                         " AND quarantined_at IS NULL"},
+        {"quarantined", "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL"},
+    };
+    for (size_t k = 0; k < ARRAY_LEN(totals) && !bad; k++) {
+        long long n = scalar(st, totals[k].sql, NULL);
+        bad |= n < 0;
+        fprintf(out, "%s: %lld\n", totals[k].name, n);
+    }
     static const char *const content[] = {"jobs",      "trainings", "activities",
                                           "materials", "places",    "services"};
-    for (size_t k = 0; k < ARRAY_LEN(content); k++)
-        printf("%s: %d\n", content[k], store_count(st, content[k]));
+    for (size_t k = 0; k < ARRAY_LEN(content) && !bad; k++) {
+        int n = store_count(st, content[k]);
+        bad |= n < 0;
+        fprintf(out, "%s: %d\n", content[k], n);
+    }
+    fclose(out);
     store_close(st);
-    return 0;
+    if (bad)
+        fprintf(stderr, "kioskctl stats: the database could not be read (see above); run "
+                        "kioskctl check\n");
+    else
+        fputs(text, stdout);
+    free(text);
+    return bad ? 1 : 0;
 }
 
 static int cmd_records(struct ctl *c, int argc, char **argv)
@@ -206,9 +238,10 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
             return 2;
         }
     }
-    struct store *st = open_ro(c);
+    int status;
+    struct store *st = open_ro(c, &status);
     if (!st)
-        return 2;
+        return status;
     sqlite3_stmt *s = store_prepare(
         st, "SELECT json_set(" STORE_RECORD_JSON_SQL ", '$.collected',"
             " json(iif(collected_at IS NULL, 'false', 'true')), '$.uploaded',"
@@ -223,8 +256,8 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
         sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
     if (date)
         sqlite3_bind_text(s, 2, date, -1, SQLITE_STATIC);
-    int n = 0;
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int n = 0, rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *col[6];
         for (int i = 0; i < 6; i++)
             col[i] = (const char *)sqlite3_column_text(s, i);
@@ -234,6 +267,13 @@ static int cmd_records(struct ctl *c, int argc, char **argv)
             printf("%s  %s  %-16s %s%s\n", col[1], col[2], col[3], col[4] ? "collected " : "",
                    col[5] ? "uploaded" : "");
         n++;
+    }
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "kioskctl records: the database could not be read: %s\n",
+                sqlite3_errmsg(store_db(st)));
+        sqlite3_finalize(s);
+        store_close(st);
+        return 1;
     }
     sqlite3_finalize(s);
     if (!json)
@@ -387,12 +427,12 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     int bad = 0;
     printf("config: ok (%s)\n", c->config_path);
     check_permissions(c->cfg.data_dir);
-    struct store *st = open_ro(c);
-    if (!st) {
-        printf("database: FAILED\n");
+    char err[1024];
+    struct store *st;
+    if (store_open_readonly(c->cfg.data_dir, &st, err, sizeof err) < 0) {
+        printf("database: FAILED (%s)\n", err);
         return 1;
     }
-    char err[512];
     if (store_check(st, err, sizeof err) == 0) {
         printf("database: ok\n");
     } else {
@@ -420,7 +460,10 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
                                           "materials", "services"};
     for (size_t k = 0; k < ARRAY_LEN(content); k++) {
         int n = store_count(st, content[k]);
-        if (n <= 0 && !strcmp(content[k], "places")) {
+        if (n < 0) {
+            printf("content %s: FAILED (cannot be read)\n", content[k]);
+            bad = 1;
+        } else if (n == 0 && !strcmp(content[k], "places")) {
             printf("content %s: FAILED (none: registration cannot assign a station)\n",
                    content[k]);
             bad = 1;
@@ -529,9 +572,10 @@ static int cmd_identity(struct ctl *c, int argc, char **argv)
         fprintf(stderr, "usage: kioskctl identity [--new]\n");
         return 2;
     }
-    struct store *st = renew ? open_rw(c) : open_ro(c);
+    int status = 2;
+    struct store *st = renew ? open_rw(c) : open_ro(c, &status);
     if (!st)
-        return renew ? 2 : 1;
+        return renew ? 2 : status;
     char err[1024];
     struct identity *id = NULL;
     enum sign_identity_state state;
@@ -617,7 +661,7 @@ int main(int argc, char **argv)
     }
     if (c.data_dir)
         util_strlcpy(c.cfg.data_dir, c.data_dir, sizeof c.cfg.data_dir);
-    set_timezone(c.cfg.timezone);
+    config_set_timezone(&c.cfg);
 
     const char *cmd = rest[0];
     if (!strcmp(cmd, "stats"))
@@ -634,6 +678,8 @@ int main(int argc, char **argv)
         return cmd_restore(&c, n, rest);
     if (!strcmp(cmd, "set-pin"))
         return cmd_set_pin(&c, n, rest);
+    if (!strcmp(cmd, "unlock"))
+        return with_store(&c, staffauth_cmd_unlock, n, rest);
     if (!strcmp(cmd, "export"))
         return with_store(&c, sync_cmd_export, n, rest);
     if (!strcmp(cmd, "upload"))

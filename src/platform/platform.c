@@ -5,10 +5,57 @@
 #include "platform/notify.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* SDL installs its own SIGTERM/SIGINT handler at SDL_Init, which only asks for an
+ * SDL_QUIT at the next pump.  Ours runs first, remembers the signal (sticky: SDL's
+ * handler re-installs itself with signal(2), replacing ours after the first one), then
+ * hands over to SDL's, so the waiting loop still wakes with the SDL_QUIT. */
+static volatile sig_atomic_t stop_requested;
+static struct sigaction sdl_action[2];
+
+static void on_stop_signal(int sig)
+{
+    stop_requested = 1;
+    const struct sigaction *prev = &sdl_action[sig == SIGINT];
+    if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN && prev->sa_handler)
+        prev->sa_handler(sig);
+}
+
+static void catch_stop_signals(void)
+{
+    static const int sigs[2] = {SIGTERM, SIGINT};
+    for (int i = 0; i < 2; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sigaction(sigs[i], NULL, &sdl_action[i]);
+        if (sdl_action[i].sa_handler == SIG_IGN)
+            continue; /* started with the signal ignored (nohup): keep it so */
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = 0; /* no SA_RESTART: the wait in SDL must see EINTR and pump */
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* Puts the default back, unless SDL's handler has replaced ours in the meantime. */
+static void release_stop_signals(void)
+{
+    static const int sigs[2] = {SIGTERM, SIGINT};
+    for (int i = 0; i < 2; i++) {
+        struct sigaction cur;
+        if (sigaction(sigs[i], NULL, &cur) == 0 && cur.sa_handler == on_stop_signal) {
+            cur.sa_handler = SIG_DFL;
+            sigaction(sigs[i], &cur, NULL);
+        }
+    }
+}
+
+int platform_stop_requested(void) { return stop_requested != 0; }
 
 int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int accelerated,
                   char *err, size_t errlen)
@@ -23,6 +70,7 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int
             snprintf(err, errlen, "SDL: %s", SDL_GetError());
             return -1;
         }
+        catch_stop_signals();
         p->surface = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
         p->ren = p->surface ? SDL_CreateSoftwareRenderer(p->surface) : NULL;
         if (!p->ren) {
@@ -47,6 +95,7 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int
         snprintf(err, errlen, "SDL video: %s", SDL_GetError());
         return -1;
     }
+    catch_stop_signals();
     Uint32 flags = SDL_WINDOW_SHOWN;
     int ww = w, wh = h;
     if (mode == PLATFORM_FULLSCREEN) {
@@ -95,6 +144,7 @@ void platform_close(struct platform *p)
     if (p->surface)
         SDL_FreeSurface(p->surface);
     memset(p, 0, sizeof *p);
+    release_stop_signals();
     SDL_Quit();
 }
 
@@ -111,7 +161,7 @@ void platform_run(struct platform *p, struct app *a, struct notify *n)
         app_status_line(a, status, sizeof status);
         notify_ready(n, mono_ms(), status);
     }
-    while (!a->quit) {
+    while (!a->quit && !platform_stop_requested()) {
         int64_t now = app_now(a), dl = app_next_deadline(a);
         int64_t wait = dl - now;
         if (n) {
@@ -127,7 +177,7 @@ void platform_run(struct platform *p, struct app *a, struct notify *n)
         /* Sleep until input or the next deadline: an idle kiosk does no work. */
         if (SDL_WaitEventTimeout(&ev, (int)wait)) {
             app_event(a, &ev);
-            while (!a->quit && SDL_PollEvent(&ev))
+            while (!a->quit && !platform_stop_requested() && SDL_PollEvent(&ev))
                 app_event(a, &ev);
         }
         if (app_now(a) >= app_next_deadline(a))

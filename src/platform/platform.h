@@ -27,7 +27,13 @@ int platform_open(struct platform *p, enum platform_mode mode, int w, int h, int
                   char *err, size_t errlen);
 void platform_close(struct platform *p);
 
-/* Runs the kiosk until app->quit: blocks until input or the next deadline (the app's, or
+/* 1 once the process has received SIGTERM or SIGINT (systemd stopping the service, ^C).
+ * The loop stops on it whatever the app made of the SDL_QUIT that SDL turns the signal
+ * into: a window close that came without its own SDL_QUIT must never make the app take
+ * the signal's SDL_QUIT for the close's and ignore it. */
+int platform_stop_requested(void);
+
+/* Runs the kiosk until app->quit or platform_stop_requested(): blocks until input or the next deadline (the app's, or
  * the service watchdog's ping), draws only what changed.  With n (NULL: none), tells the
  * service manager READY=1 after the first frame, pings its watchdog from the loop while
  * the database answers, and STOPPING=1 at the end.

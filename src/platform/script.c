@@ -22,6 +22,7 @@
 #include "app/receipts.h"
 #include "core/png.h"
 #include "core/util.h"
+#include "platform/platform.h"
 #include "ui/ui.h"
 
 #include <ctype.h>
@@ -429,6 +430,17 @@ int script_run(struct app *a, const char *path, char *err, size_t errlen)
     while (fgets(buf, sizeof buf, f)) {
         p.line++;
         size_t n = strlen(buf);
+        /* A line longer than the buffer fails whole: its tail must never run as a line
+         * of its own (a `text` of 20 KB would otherwise end in whatever command its
+         * last bytes spell). */
+        if (n == sizeof buf - 1 && buf[n - 1] != '\n') {
+            int next = fgetc(f);
+            if (next != EOF) {
+                fail(&p, "line longer than %zu bytes", sizeof buf - 2);
+                rc = p.line;
+                break;
+            }
+        }
         while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
             buf[--n] = 0;
         char *s = buf;
@@ -442,6 +454,12 @@ int script_run(struct app *a, const char *path, char *err, size_t errlen)
         }
         if (a->quit)
             break;
+        /* Script mode pumps no SDL events, so SDL's SDL_QUIT would never be seen. */
+        if (platform_stop_requested()) {
+            fail(&p, "stopped by a signal");
+            rc = p.line;
+            break;
+        }
     }
     fclose(f);
     return rc;

@@ -19,6 +19,7 @@ struct store {
     sqlite3 *db;
     char kiosk_id[64];
     int is_new;
+    char copy_dir[4096];   /* read-only open of a copy (see store_open_readonly), or "" */
 };
 
 /* Migrations, in order: migrations[i] brings version i to version i+1.  Never edit a
@@ -160,14 +161,9 @@ static int migrate(struct store *st, char *err, size_t errlen)
     return 0;
 }
 
-static int open_common(const char *dir, int flags, struct store **out, char *err,
+static int open_common(const char *path, int flags, struct store **out, char *err,
                        size_t errlen)
 {
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
-        util_seterr(err, errlen, "%s: path too long", dir);
-        return -1;
-    }
     struct store *st = calloc(1, sizeof *st);
     if (!st)
         abort();
@@ -191,8 +187,13 @@ int store_open(const char *dir, const char *kiosk_id, struct store **out, char *
         util_seterr(err, errlen, "%s: data directory is missing or not writable", dir);
         return -1;
     }
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
+        util_seterr(err, errlen, "%s: path too long", dir);
+        return -1;
+    }
     struct store *st;
-    if (open_common(dir, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err, errlen) < 0)
+    if (open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err, errlen) < 0)
         return -1;
     util_strlcpy(st->kiosk_id, kiosk_id ? kiosk_id : "", sizeof st->kiosk_id);
     /* WAL lets readers (kioskctl stats at closing time) run beside the kiosk; FULL makes
@@ -209,15 +210,151 @@ int store_open(const char *dir, const char *kiosk_id, struct store **out, char *
     return 0;
 }
 
+/* Appends path to sb as the path part of an SQLite URI ("file:" not included). */
+static void uri_path(struct strbuf *sb, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p == 0x7F)
+            strbuf_addf(sb, "%%%02X", *p);
+        else
+            strbuf_addn(sb, (const char *)p, 1);
+    }
+}
+
+/* Reads the schema once, so a file that is no database (or cannot be read) fails at open
+ * rather than on the first query.  Returns the SQLite result code. */
+static int probe(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        rc = rc == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(st->db);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rbe");
+    if (!in)
+        return -1;
+    FILE *out = fopen(to, "wbxe");
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char buf[65536];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (ferror(in))
+        rc = -1;
+    fclose(in);
+    if (fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+static void remove_copy(struct store *st)
+{
+    if (!st->copy_dir[0])
+        return;
+    static const char *const names[] = {STORE_DB_NAME, STORE_DB_NAME "-wal", STORE_DB_NAME "-shm"};
+    char p[4200];
+    for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+        snprintf(p, sizeof p, "%s/%s", st->copy_dir, names[i]);
+        unlink(p);
+    }
+    rmdir(st->copy_dir);
+    st->copy_dir[0] = 0;
+}
+
+/* A WAL database on read-only media (a copy of a kiosk's data directory on a USB
+ * stick, a read-only mount): SQLite cannot create the -shm file beside it, so a plain
+ * read-only open fails.  Without a WAL (or an empty one) the main file holds everything
+ * and `immutable=1` reads it in place; with a WAL that still holds commits, both files
+ * are copied to a private temporary folder and read there, since immutable would not
+ * see those commits. */
+static int open_readonly_media(const char *dir, const char *path, struct store **out,
+                               char *err, size_t errlen)
+{
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat sb;
+    struct store *st;
+    if (stat(wal, &sb) < 0 || sb.st_size == 0) {
+        struct strbuf uri = {0};
+        strbuf_add(&uri, "file:");
+        uri_path(&uri, path);
+        strbuf_add(&uri, "?immutable=1");
+        int rc = open_common(uri.buf, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &st, err, errlen);
+        strbuf_free(&uri);
+        if (rc < 0)
+            return -1;
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        char tdir[4096];
+        snprintf(tdir, sizeof tdir, "%s/kiosk-readonly-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(tdir)) {
+            util_seterr(err, errlen, "%s: the database is on read-only media and cannot be "
+                        "copied to read it: %s", path, strerror(errno));
+            return -1;
+        }
+        char db_copy[4200], wal_copy[4200];
+        snprintf(db_copy, sizeof db_copy, "%s/%s", tdir, STORE_DB_NAME);
+        snprintf(wal_copy, sizeof wal_copy, "%s/%s-wal", tdir, STORE_DB_NAME);
+        int copied = copy_file(path, db_copy) == 0 && copy_file(wal, wal_copy) == 0;
+        if (!copied || open_common(db_copy, SQLITE_OPEN_READONLY, &st, err, errlen) < 0) {
+            if (!copied)
+                util_seterr(err, errlen, "%s: the database is on read-only media and cannot "
+                            "be copied to read it: %s", path, strerror(errno));
+            struct store tmpst = {0};
+            util_strlcpy(tmpst.copy_dir, tdir, sizeof tmpst.copy_dir);
+            remove_copy(&tmpst);
+            return -1;
+        }
+        util_strlcpy(st->copy_dir, tdir, sizeof st->copy_dir);
+    }
+    int rc = probe(st);
+    if (rc != SQLITE_OK) {
+        util_seterr(err, errlen, "%s/%s: the database cannot be read: %s", dir, STORE_DB_NAME,
+                    sqlite3_errstr(rc));
+        store_close(st);
+        return -1;
+    }
+    *out = st;
+    return 0;
+}
+
 int store_open_readonly(const char *dir, struct store **out, char *err, size_t errlen)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME);
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
+        util_seterr(err, errlen, "%s: path too long", dir);
+        return -1;
+    }
     if (access(path, R_OK) < 0) {
         util_seterr(err, errlen, "%s: no kiosk database here", dir);
         return -1;
     }
-    return open_common(dir, SQLITE_OPEN_READONLY, out, err, errlen);
+    struct store *st;
+    if (open_common(path, SQLITE_OPEN_READONLY, &st, err, errlen) < 0)
+        return -1;
+    int rc = probe(st);
+    if (rc == SQLITE_OK) {
+        *out = st;
+        return 0;
+    }
+    store_close(st);
+    if (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY || (rc & 0xFF) == SQLITE_CANTOPEN ||
+        (rc & 0xFF) == SQLITE_READONLY)
+        return open_readonly_media(dir, path, out, err, errlen);
+    util_seterr(err, errlen, "%s: the database cannot be read: %s", path, sqlite3_errstr(rc));
+    return -1;
 }
 
 void store_close(struct store *st)
@@ -225,6 +362,7 @@ void store_close(struct store *st)
     if (!st)
         return;
     sqlite3_close_v2(st->db);
+    remove_copy(st);
     free(st);
 }
 

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,12 @@ static void test_errors_name_file_and_line(void **state)
         {"[services]\nticket_prefix = abc\n", ":2: [services] ticket_prefix must be 1 to 3 capital"},
         {"[services]\nticket_prefix = ABCD\n", ":2: [services] ticket_prefix must be 1 to 3 capital"},
         {"[services]\nticket_prefix = ABCDEFGH\n", ":2: [services] ticket_prefix is too long"},
+        /* A typo in the zone would silently mean UTC: a 07:30 check-in dated the day before. */
+        {"[kiosk]\nid = A\n\ntimezone = Asia/Shangai\n", ":4: [kiosk] timezone \"Asia/Shangai\" is not"},
+        {"[kiosk]\ntimezone = ../../etc/passwd\n", ":2: [kiosk] timezone"},
+        {"[kiosk]\ntimezone = /usr/share/zoneinfo/UTC\n", ":2: [kiosk] timezone"},
+        {"[kiosk]\ntimezone = Asia\n", ":2: [kiosk] timezone"}, /* a folder */
+        {"[kiosk]\ntimezone = CST-8\n", ":2: [kiosk] timezone"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct config c;
@@ -128,6 +135,26 @@ static void test_errors_name_file_and_line(void **state)
     }
 }
 
+/* Real zones load, and setting one changes local time. */
+static void test_known_timezones(void **state)
+{
+    static const char *const zones[] = {"Asia/Shanghai", "UTC", "Europe/Berlin", "Etc/GMT-8"};
+    for (size_t i = 0; i < sizeof zones / sizeof *zones; i++) {
+        char text[128], err[512] = "";
+        snprintf(text, sizeof text, "[kiosk]\ntimezone = %s\n", zones[i]);
+        assert_int_equal(write_ini(text), 0);
+        struct config c;
+        if (config_load(path, &c, err, sizeof err) != 0)
+            fail_msg("%s refused: %s", zones[i], err);
+    }
+    struct config c;
+    config_defaults(&c);
+    config_set_timezone(&c);
+    char hm[16];
+    util_time_local(1764545400000LL, "%H:%M", hm, sizeof hm); /* 2025-11-30T23:30Z */
+    assert_string_equal(hm, "07:30");
+}
+
 static void test_missing_file(void **state)
 {
     struct config c;
@@ -143,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_values_and_comments),
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_known_timezones),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,6 +4,8 @@
 #                display is present, with the demo content in var/demo)
 #   make test    install missing packages, build the sanitizer variant, run every test
 #   make bench   build the release variant and print performance figures
+#   make fuzz    build the libFuzzer harnesses (tests/fuzz/, clang) and run each for FUZZ_S
+#                seconds (default 60); `make test` replays their corpora and fuzzes briefly
 #   make         build build/kiosk and build/kioskctl (release flags)
 #   make install install the release build (PREFIX, DESTDIR, SYSCONFDIR, LOCALSTATEDIR)
 #
@@ -56,6 +58,7 @@ RUNTIME_PKGS := \
   fonts-dejavu-core \
   fonts-droid-fallback \
   tzdata \
+  sqlite3 \
   cage \
   xwayland \
   libpam-systemd \
@@ -74,7 +77,8 @@ BUILD_PKGS := \
   libsystemd-dev \
   libxlsxwriter-dev \
   libcmocka-dev \
-  sqlite3 \
+  clang \
+  libclang-rt-14-dev \
   zbar-tools \
   postgresql \
   postgresql-common \
@@ -105,6 +109,13 @@ VARIANT   ?= release
 ifeq ($(VARIANT),asan)
   OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   LDOPT   := -fsanitize=address,undefined
+else ifeq ($(VARIANT),fuzz)
+  # libFuzzer harnesses: the library instrumented for coverage, ASan and UBSan (Debian's
+  # clang; libclang-rt-14-dev holds libFuzzer, which clang only recommends).
+  CC      := clang
+  OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link \
+             -fno-sanitize-recover=undefined
+  LDOPT   := -fsanitize=address,undefined
 else
   OPT     := -O2 -g
   LDOPT   :=
@@ -124,7 +135,11 @@ CENTRE_OBJ  := $(CENTRE_SRC:%.c=$(B)/%.o) $(B)/gen/central_sql.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all build run test bench deps clean unit print-packages install deb
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_S    ?= 60
+
+.PHONY: all build run test bench deps clean unit print-packages install deb fuzz fuzz-build
 .PRECIOUS: $(B)/%.o
 all: build
 
@@ -199,6 +214,13 @@ $(B)/tests/sync_helper: $(B)/tests/shell/sync_helper.o $(B)/libcentre.a $(B)/lib
 	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS)
 
 unit: $(UNIT_BIN) $(B)/tests/sync_helper
+
+$(B)/fuzz/%: $(B)/tests/fuzz/%.o $(B)/libcentre.a $(B)/libkiosk.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) -fsanitize=fuzzer -o $@ $^ $(LDLIBS_ALL)
+
+fuzz-build: $(FUZZ_BIN)
 
 $(B)/bench/%: $(B)/tests/bench/%.o $(B)/libkiosk.a
 	@mkdir -p $(dir $@)
@@ -295,7 +317,12 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory VARIANT=asan build unit
+	@$(MAKE) --no-print-directory VARIANT=fuzz fuzz-build
 	tests/run-all.sh build/asan
+
+fuzz: deps
+	@$(MAKE) --no-print-directory VARIANT=fuzz fuzz-build
+	tests/fuzz/run.sh build/fuzz $(FUZZ_S)
 
 bench: deps
 	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper \

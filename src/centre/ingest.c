@@ -329,13 +329,8 @@ static int parse_jsonl(sqlite3 *db, char *text, const char *name, const char *sq
     return rc;
 }
 
-struct manifest {
-    char kiosk_id[64], bundle[128], format[32], sealed_to[16];
-    long record_count, event_count;
-};
-
-static int read_manifest(sqlite3 *db, const char *text, struct manifest *m, char *err,
-                         size_t errlen)
+int ingest_parse_manifest(sqlite3 *db, const char *text, struct ingest_manifest *m,
+                          char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
     int rc = -1;
@@ -385,7 +380,7 @@ enum { R_LINE, R_KIOSK, R_UUID, R_SEQ, R_SEALED, R_FIELDS };
 
 /* Opens each record's sealed fields and puts them back: the record becomes what the
  * kiosk holds (and would upload).  0, or -1 with err (nothing is loaded then). */
-static int unseal_records(sqlite3 *db, struct rows *rec, const struct manifest *m,
+static int unseal_records(sqlite3 *db, struct rows *rec, const struct ingest_manifest *m,
                           const char *secret_key_file, char *err, size_t errlen)
 {
     long sealed = 0;
@@ -469,7 +464,7 @@ static int unseal_records(sqlite3 *db, struct rows *rec, const struct manifest *
 
 /* ---- loading ------------------------------------------------------------------------ */
 
-static long insert_events(PGconn *c, const struct manifest *m, const struct rows *ev, long from,
+static long insert_events(PGconn *c, const struct ingest_manifest *m, const struct rows *ev, long from,
                           int n, char *err, size_t errlen)
 {
     struct strbuf sql = {0};
@@ -501,7 +496,7 @@ static long insert_events(PGconn *c, const struct manifest *m, const struct rows
 
 struct loader {
     PGconn *c;
-    const struct manifest *m;
+    const struct ingest_manifest *m;
     const struct rows *rec;
     struct ingest_result *res;
     char msg[512];
@@ -577,7 +572,7 @@ static int load_records(struct loader *L, long from, long to)
     return 0;
 }
 
-static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
+static int load(PGconn *c, const struct ingest_manifest *m, const struct rows *rec,
                 const struct rows *ev, struct ingest_result *res, char *err, size_t errlen)
 {
     char msg[512] = "";
@@ -617,7 +612,7 @@ static int load(PGconn *c, const struct manifest *m, const struct rows *rec,
 /* ---- the whole ---------------------------------------------------------------------- */
 
 struct ingest_data {
-    struct manifest m;
+    struct ingest_manifest m;
     struct signature sig;
     struct rows rec, ev;
 };
@@ -697,8 +692,8 @@ int ingest_read(const char *bundle_dir, ingest_key_fn keys, void *ctx,
         util_seterr(err, errlen, "cannot start the JSON reader");
         goto out;
     }
-    struct manifest *m = &d->m;
-    if (read_manifest(db, manifest_text, m, err, errlen) < 0)
+    struct ingest_manifest *m = &d->m;
+    if (ingest_parse_manifest(db, manifest_text, m, err, errlen) < 0)
         goto out;
     if (strcmp(m->kiosk_id, d->sig.kiosk_id) != 0) {
         util_seterr(err, errlen, "manifest.json names kiosk %s but the bundle is signed by %s;"

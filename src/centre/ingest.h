@@ -21,6 +21,7 @@
 #ifndef KIOSK_CENTRE_INGEST_H
 #define KIOSK_CENTRE_INGEST_H
 
+#include <sqlite3.h>
 #include <stddef.h>
 
 #include "core/identity.h"
@@ -75,5 +76,17 @@ long ingest_data_count(const struct ingest_data *d);
 /* Record i as the centre receives it: the kiosk's JSON line, sealed fields opened. */
 const char *ingest_data_record(const struct ingest_data *d, long i);
 void ingest_data_free(struct ingest_data *d);
+
+/* A bundle's manifest.json. */
+struct ingest_manifest {
+    char kiosk_id[64], bundle[128], format[32], sealed_to[16];
+    long record_count, event_count;
+};
+
+/* Parses manifest text (NUL-terminated) with db's JSON functions (any connection, e.g.
+ * ":memory:").  Returns 0, or -1 with a sentence in err.  (The fuzz harness
+ * tests/fuzz/fuzz_manifest.c calls it directly.) */
+int ingest_parse_manifest(sqlite3 *db, const char *text, struct ingest_manifest *m,
+                          char *err, size_t errlen);
 
 #endif

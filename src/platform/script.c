@@ -345,25 +345,89 @@ static int parse_ints(const char *s, int *v, int n)
     return *s ? -1 : 0;
 }
 
-static int run_line(struct player *p, char *line)
+static const struct {
+    const char *name;
+    enum script_op op;
+} ops[] = {
+    {"tap", SCRIPT_TAP},       {"drag", SCRIPT_DRAG},     {"press", SCRIPT_PRESS},
+    {"text", SCRIPT_TEXT},     {"key", SCRIPT_KEY},       {"scan", SCRIPT_SCAN},
+    {"wait", SCRIPT_WAIT},     {"expect", SCRIPT_EXPECT}, {"shot", SCRIPT_SHOT},
+    {"dump", SCRIPT_DUMP},     {"fit", SCRIPT_FIT},
+};
+
+int script_parse_line(char *line, struct script_line *out, char *why, size_t whylen)
 {
-    struct app *a = p->a;
+    memset(out, 0, sizeof *out);
+    while (*line == ' ' || *line == '\t')
+        line++;
+    if (!*line || *line == '#') {
+        out->op = SCRIPT_NOTHING;
+        return 0;
+    }
     char *arg = line;
     while (*arg && *arg != ' ' && *arg != '\t')
         arg++;
     if (*arg)
         *arg++ = 0;
-    const char *cmd = line;
-    int v[5];
-    if (!strcmp(cmd, "tap")) {
+    out->arg = arg;
+    size_t k;
+    for (k = 0; k < ARRAY_LEN(ops); k++)
+        if (!strcmp(line, ops[k].name))
+            break;
+    if (k == ARRAY_LEN(ops)) {
+        snprintf(why, whylen, "unknown command \"%s\"", line);
+        return -1;
+    }
+    out->op = ops[k].op;
+    int *v = out->v;
+    switch (out->op) {
+    case SCRIPT_TAP:
         if (parse_ints(arg, v, 2) < 0)
-            return fail(p, "usage: tap X Y"), -1;
-        tap(a, (float)v[0], (float)v[1]);
-    } else if (!strcmp(cmd, "drag")) {
+            return snprintf(why, whylen, "usage: tap X Y"), -1;
+        break;
+    case SCRIPT_DRAG:
         if (parse_ints(arg, v, 5) < 0 || v[4] < 0)
-            return fail(p, "usage: drag X1 Y1 X2 Y2 MS"), -1;
+            return snprintf(why, whylen, "usage: drag X1 Y1 X2 Y2 MS"), -1;
+        break;
+    case SCRIPT_WAIT:
+        if (parse_ints(arg, v, 1) < 0 || v[0] < 0)
+            return snprintf(why, whylen, "usage: wait MS"), -1;
+        break;
+    case SCRIPT_KEY:
+        out->key = (int32_t)SDL_GetKeyFromName(arg);
+        if (out->key == SDLK_UNKNOWN)
+            return snprintf(why, whylen, "unknown key name \"%s\"", arg), -1;
+        break;
+    case SCRIPT_SCAN:
+        if (!*arg)
+            return snprintf(why, whylen, "usage: scan CODE"), -1;
+        break;
+    case SCRIPT_SHOT:
+    case SCRIPT_DUMP:
+        if (!*arg)
+            return snprintf(why, whylen, "usage: %s FILE", line), -1;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int run_line(struct player *p, const struct script_line *l)
+{
+    struct app *a = p->a;
+    const int *v = l->v;
+    const char *arg = l->arg;
+    switch (l->op) {
+    case SCRIPT_NOTHING:
+        break;
+    case SCRIPT_TAP:
+        tap(a, (float)v[0], (float)v[1]);
+        break;
+    case SCRIPT_DRAG:
         drag(a, (float)v[0], (float)v[1], (float)v[2], (float)v[3], v[4]);
-    } else if (!strcmp(cmd, "press")) {
+        break;
+    case SCRIPT_PRESS: {
         const char *why = "";
         const struct ui_widget *w = find_label(a->ui, arg, &why);
         if (!w)
@@ -372,47 +436,88 @@ static int run_line(struct player *p, char *line)
         if (w->has_clip)
             SDL_IntersectRect(&w->r, &w->clip, &r);
         tap(a, (float)r.x + (float)r.w / 2.0f, (float)r.y + (float)r.h / 2.0f);
-    } else if (!strcmp(cmd, "text")) {
+        break;
+    }
+    case SCRIPT_TEXT:
         type_text(a, arg);
-    } else if (!strcmp(cmd, "key")) {
-        SDL_Keycode k = SDL_GetKeyFromName(arg);
-        if (k == SDLK_UNKNOWN)
-            return fail(p, "unknown key name \"%s\"", arg), -1;
-        key_event(a, k);
-    } else if (!strcmp(cmd, "scan")) {
-        if (!*arg)
-            return fail(p, "usage: scan CODE"), -1;
+        break;
+    case SCRIPT_KEY:
+        key_event(a, (SDL_Keycode)l->key);
+        break;
+    case SCRIPT_SCAN:
         scan(a, arg);
-    } else if (!strcmp(cmd, "wait")) {
-        if (parse_ints(arg, v, 1) < 0 || v[0] < 0)
-            return fail(p, "usage: wait MS"), -1;
+        break;
+    case SCRIPT_WAIT:
         settle_printing(a, v[0]);
         advance(a, app_now(a) + v[0]);
-    } else if (!strcmp(cmd, "expect")) {
+        break;
+    case SCRIPT_EXPECT:
         for (int i = 0; i < ui_visible_count(a->ui); i++)
             if (widget_has(ui_visible_at(a->ui, i), arg, 0))
                 return 0;
         return fail(p, "expect %s: no visible widget shows it", arg), -1;
-    } else if (!strcmp(cmd, "fit")) {
+    case SCRIPT_FIT: {
         struct fit_log fl = {{0}, 0};
         app_frame(a);
         if (ui_fit(a->ui, fit_line, &fl) > 0)
             return fail(p, "fit: %d text%s do not fit, first: %s", fl.n, fl.n == 1 ? "" : "s",
                         fl.first),
                    -1;
-    } else if (!strcmp(cmd, "shot")) {
+        break;
+    }
+    case SCRIPT_SHOT: {
         char path[4096];
         expand_env(arg, path, sizeof path);
         if (!*path || shot(a, path) < 0)
             return fail(p, "shot %s: cannot write the picture", path), -1;
-    } else if (!strcmp(cmd, "dump")) {
+        break;
+    }
+    case SCRIPT_DUMP: {
         char path[4096];
         expand_env(arg, path, sizeof path);
         if (!*path || dump(a->ui, path) < 0)
             return fail(p, "dump %s: cannot write %s", path, strerror(errno)), -1;
-    } else {
-        return fail(p, "unknown command \"%s\"", cmd), -1;
+        break;
     }
+    }
+    return 0;
+}
+
+/* Reads the next line into buf (SCRIPT_LINE_MAX + 2 bytes) without its line end.
+ * Returns 1, 0 at the end, -1 when the line is longer than SCRIPT_LINE_MAX: a line
+ * longer than the buffer fails whole, its tail must never run as a line of its own (a
+ * `text` of 20 KB would otherwise end in whatever command its last bytes spell). */
+static int next_line(FILE *f, char *buf, size_t size)
+{
+    if (!fgets(buf, (int)size, f))
+        return 0;
+    size_t n = strlen(buf);
+    if (n == size - 1 && buf[n - 1] != '\n') {
+        int c = fgetc(f);
+        if (c != EOF)
+            return -1;
+    }
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = 0;
+    return 1;
+}
+
+int script_check(FILE *f, int *line, char *why, size_t whylen)
+{
+    char buf[SCRIPT_LINE_MAX + 2];
+    struct script_line l;
+    int r;
+    *line = 0;
+    while ((r = next_line(f, buf, sizeof buf)) != 0) {
+        ++*line;
+        if (r < 0)
+            return snprintf(why, whylen, "line longer than %d bytes", SCRIPT_LINE_MAX), -1;
+        if (script_parse_line(buf, &l, why, whylen) < 0)
+            return -1;
+    }
+    if (ferror(f))
+        return snprintf(why, whylen, "read error"), -1;
+    *line = 0;
     return 0;
 }
 
@@ -424,31 +529,37 @@ int script_run(struct app *a, const char *path, char *err, size_t errlen)
         return -1;
     }
     struct player p = {a, path, 0, err, errlen};
-    char buf[16384];
+    char why[512];
+    /* Every line is checked before the first one runs: a typo on line 200 fails before
+     * anything was done.  (A script from a pipe cannot be read twice: its lines are
+     * checked one by one as they come.) */
+    if (fseek(f, 0, SEEK_SET) == 0) {
+        if (script_check(f, &p.line, why, sizeof why) < 0) {
+            fail(&p, "%s", why);
+            fclose(f);
+            return p.line;
+        }
+        rewind(f);
+    }
+    p.line = 0;
+    char buf[SCRIPT_LINE_MAX + 2];
+    struct script_line l;
     int rc = 0;
     app_frame(a);
-    while (fgets(buf, sizeof buf, f)) {
+    int got;
+    while ((got = next_line(f, buf, sizeof buf)) != 0) {
         p.line++;
-        size_t n = strlen(buf);
-        /* A line longer than the buffer fails whole: its tail must never run as a line
-         * of its own (a `text` of 20 KB would otherwise end in whatever command its
-         * last bytes spell). */
-        if (n == sizeof buf - 1 && buf[n - 1] != '\n') {
-            int next = fgetc(f);
-            if (next != EOF) {
-                fail(&p, "line longer than %zu bytes", sizeof buf - 2);
-                rc = p.line;
-                break;
-            }
+        if (got < 0) {
+            fail(&p, "line longer than %d bytes", SCRIPT_LINE_MAX);
+            rc = p.line;
+            break;
         }
-        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-            buf[--n] = 0;
-        char *s = buf;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (!*s || *s == '#')
-            continue;
-        if (run_line(&p, s) < 0) {
+        if (script_parse_line(buf, &l, why, sizeof why) < 0) {
+            fail(&p, "%s", why);
+            rc = p.line;
+            break;
+        }
+        if (run_line(&p, &l) < 0) {
             rc = p.line;
             break;
         }

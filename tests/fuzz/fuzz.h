@@ -1,0 +1,72 @@
+/* fuzz.h — what the libFuzzer harnesses in tests/fuzz/ share: a private scratch folder
+ * (under $TMPDIR, removed at exit), writing an input into a file there, and a
+ * NUL-terminated copy of an input.  Header-only: each harness is one .c file.
+ *
+ * Every harness defines LLVMFuzzerTestOneInput; built with
+ * clang -fsanitize=fuzzer,address,undefined (make fuzz, tests/fuzz/run.sh). */
+#ifndef KIOSK_FUZZ_H
+#define KIOSK_FUZZ_H
+
+#define _GNU_SOURCE
+#include <ftw.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+__attribute__((unused)) static char fuzz_dir[512];
+
+__attribute__((unused)) static int fuzz_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+__attribute__((unused)) static void fuzz_cleanup(void)
+{
+    if (fuzz_dir[0])
+        nftw(fuzz_dir, fuzz_rm, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes the scratch folder once; returns its path. */
+__attribute__((unused)) static const char *fuzz_scratch(void)
+{
+    if (!fuzz_dir[0]) {
+        const char *t = getenv("TMPDIR");
+        snprintf(fuzz_dir, sizeof fuzz_dir, "%s/kiosk-fuzz-XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(fuzz_dir))
+            abort();
+        atexit(fuzz_cleanup);
+    }
+    return fuzz_dir;
+}
+
+/* Writes data to path (replacing it).  Aborts when it cannot: a harness that silently
+ * tests nothing is worse than one that stops. */
+__attribute__((unused)) static void fuzz_write(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || (size && fwrite(data, 1, size, f) != size) || fclose(f) != 0)
+        abort();
+}
+
+/* A malloc'd NUL-terminated copy (inputs are not NUL-terminated). */
+__attribute__((unused)) static char *fuzz_cstr(const uint8_t *data, size_t size)
+{
+    char *s = malloc(size + 1);
+    if (!s)
+        abort();
+    memcpy(s, data, size);
+    s[size] = 0;
+    return s;
+}
+
+#endif

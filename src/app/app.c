@@ -6,6 +6,7 @@
 #include "app/receipts.h"
 #include "core/util.h"
 #include "input/pinyin.h"
+#include "store/rescue.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -41,10 +42,69 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
     a->start_ms = app_now(a);
     a->last_input_ms = a->start_ms;
     a->upload = staffops_upload_create(cfg, a->start_ms, virtual_clock);
-    a->stack[0] = &screen_home;
+    a->file_check_at = a->start_ms + (int64_t)cfg->store_file_check_s * 1000;
+    a->out_of_service = st == NULL;
+    a->oos_retry_at = a->start_ms + APP_OOS_RETRY_MS;
+    a->stack[0] = a->out_of_service ? &screen_out_of_service : &screen_home;
     a->depth = 1;
-    if (screen_home.enter)
-        screen_home.enter(a, NULL);
+    if (a->stack[0]->enter)
+        a->stack[0]->enter(a, NULL);
+}
+
+/* Leaves every screen, the base one included, and puts base at the bottom. */
+static void replace_stack(struct app *a, const struct screen *base)
+{
+    app_home(a);
+    if (a->stack[0]->leave)
+        a->stack[0]->leave(a);
+    a->screen_state[0] = NULL;
+    a->stack[0] = base;
+    if (base->enter)
+        base->enter(a, NULL);
+    a->staff_mode = 0;
+    a->idle_countdown = 0;
+    ui_pointer_cancel(a->ui);
+    ui_forget_text(a->ui);
+}
+
+void app_lose_database(struct app *a)
+{
+    if (!a->st)
+        return;
+    enum store_loss l = store_lost(a->st);
+    const char *what = l == STORE_LOSS_REPLACED ? "replaced" : "deleted";
+    char detail[256], err[1024];
+    snprintf(detail, sizeof detail, "the database file was %s under the running kiosk", what);
+    /* The screens go first: they may hold statements on the connection. */
+    replace_stack(a, &screen_out_of_service);
+    struct store_incident inc;
+    if (store_set_aside(a->cfg.data_dir, what, detail, app_now(a), a->st, &inc, err,
+                        sizeof err) < 0)
+        fprintf(stderr, "kiosk: %s\n", err);
+    store_close(a->st);
+    a->st = NULL;
+    a->out_of_service = 1;
+    a->oos_retry_at = app_now(a) + APP_OOS_RETRY_MS;
+}
+
+/* Out of service: is a database back (restored, or reset by staff)? */
+static void try_resume(struct app *a, int64_t now)
+{
+    a->oos_retry_at = now + APP_OOS_RETRY_MS;
+    struct store *st = NULL;
+    struct store_incident inc;
+    char err[1024];
+    int rc = store_open_or_set_aside(a->cfg.data_dir, a->cfg.kiosk_id, now, &st, &inc, err,
+                                     sizeof err);
+    if (rc != 0)
+        return;
+    a->st = st;
+    a->out_of_service = 0;
+    a->file_check_at = now + (int64_t)a->cfg.store_file_check_s * 1000;
+    replace_stack(a, &screen_home);
+    store_event(a->st, now, "service_resumed", "");
+    if (a->on_database)
+        a->on_database(a);
 }
 
 void app_fini(struct app *a)
@@ -132,6 +192,8 @@ void app_home(struct app *a)
 
 void app_reset(struct app *a, const char *why)
 {
+    if (a->out_of_service)
+        return;
     app_home(a);
     a->idle_countdown = 0;
     a->staff_mode = 0;
@@ -294,6 +356,8 @@ void app_event(struct app *a, const SDL_Event *ev)
 {
     /* The printer's worker wakes the loop with an SDL event when a job ends. */
     receipts_poll(a);
+    if (a->out_of_service && is_input(ev))
+        return; /* nothing a person does can be kept: nothing is taken */
     if (is_input(ev)) {
         a->last_input_ms = app_now(a);
         if (a->idle_countdown) {
@@ -369,6 +433,9 @@ int64_t app_next_deadline(struct app *a)
     int64_t up = staffops_upload_deadline(a->upload);
     if (up < d)
         d = up;
+    int64_t store_at = a->out_of_service ? a->oos_retry_at : a->file_check_at;
+    if (store_at < d)
+        d = store_at;
     if (ui_next_wake(a->ui) < d)
         d = ui_next_wake(a->ui);
     const struct screen *s = app_top(a);
@@ -384,6 +451,21 @@ void app_tick(struct app *a)
 {
     receipts_poll(a);
     int64_t now = app_now(a);
+    if (a->out_of_service) {
+        if (now >= a->oos_retry_at)
+            try_resume(a, now);
+        if (a->out_of_service)
+            return;
+    }
+    /* Every commit checks the file; an idle kiosk checks it now and then too. */
+    if (now >= a->file_check_at) {
+        a->file_check_at = now + (int64_t)a->cfg.store_file_check_s * 1000;
+        store_file_check(a->st);
+    }
+    if (store_lost(a->st)) {
+        app_lose_database(a);
+        return;
+    }
     if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
         flush_typed(a);
     staffops_upload_tick(a->upload, a->st, now);
@@ -429,6 +511,10 @@ static void build_countdown(struct app *a, struct ui *ui)
 
 int app_frame(struct app *a)
 {
+    /* A commit refused because the file went away: out of service before the next
+     * person can type anything. */
+    if (!a->out_of_service && store_lost(a->st))
+        app_lose_database(a);
     ui_set_time(a->ui, app_now(a));
     for (int pass = 0; pass < 4; pass++) {
         const struct screen *s = app_top(a);

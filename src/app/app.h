@@ -90,13 +90,32 @@ struct app {
     struct printer_result last_print; /* the printer's last known outcome, for staff */
     int64_t last_print_ms;            /* when it came; 0: nothing printed since start */
     struct staffops_upload *upload;   /* the one upload scheduler (app/staffops.h) */
+
+    /* Out of service: the database is lost or damaged (store/rescue.h).  st is NULL, the
+     * only screen is screen_out_of_service, input is ignored, and every
+     * APP_OOS_RETRY_MS the app looks whether staff have put a database back. */
+    int out_of_service;
+    int64_t oos_retry_at;
+    int64_t file_check_at;            /* next check that the database file is still there */
+    /* Called with each database the app opens after being out of service (kiosk.c:
+     * the first-start steps of a new database); may be NULL. */
+    void (*on_database)(struct app *a);
 };
 
+#define APP_OOS_RETRY_MS 5000
+
 /* Sets up the app over an opened store, catalogue and UI; shows Home.  With
- * virtual_clock the time is start_ms and moves only through app_set_clock(). */
+ * virtual_clock the time is start_ms and moves only through app_set_clock().  st NULL:
+ * out of service from the start.  The app owns st from here on: it may close it (lost
+ * while running) and open another (put back by staff); the caller closes a->st after
+ * app_fini(). */
 void app_init(struct app *a, const struct config *cfg, struct store *st, struct i18n *cat,
               struct ui *ui, int virtual_clock, int64_t start_ms);
 void app_fini(struct app *a);
+
+/* The database became unusable while running (store_lost): sets it aside with what the
+ * open connection can still read, closes it and goes out of service. */
+void app_lose_database(struct app *a);
 
 int64_t app_now(const struct app *a);
 /* Script mode: moves the virtual clock forward. */
@@ -168,5 +187,6 @@ extern const struct screen screen_services;
 extern const struct screen screen_receipt;    /* QR on screen + print state, 重新打印 */
 extern const struct screen screen_staff_pin;  /* the PIN keypad behind Home's corner */
 extern const struct screen screen_staff;      /* 今日统计 and the day's-end actions */
+extern const struct screen screen_out_of_service; /* 服务暂停，请联系工作人员 */
 
 #endif

@@ -147,7 +147,8 @@ int receipts_poll(struct app *a)
             a->print_in_flight--;
         a->last_print = r;
         a->last_print_ms = app_now(a);
-        receipt_apply_result(a->st, &r, app_now(a));
+        if (a->st) /* out of service: the result has no database to go to */
+            receipt_apply_result(a->st, &r, app_now(a));
         a->print_serial++;
         n++;
     }

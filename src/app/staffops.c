@@ -441,7 +441,7 @@ static void finished(struct staffops_upload *u, struct store *st, int64_t now_ms
 
 void staffops_upload_tick(struct staffops_upload *u, struct store *st, int64_t now_ms)
 {
-    if (!u)
+    if (!u || !st)
         return;
     if (u->job) {
         if (now_ms < u->next_poll_ms)

@@ -962,7 +962,10 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
     static const char *const order[] = {"places", "jobs", "trainings", "activities",
                                         "services"};
     int days = import_demo_shift_days(now_ms);
-    if (store_begin(st) < 0) {
+    /* The caller's transaction when one is open (the kiosk's first start, with its
+     * marker), else one of its own. */
+    int own = sqlite3_get_autocommit(store_db(st));
+    if (own && store_begin(st) < 0) {
         util_seterr(err, errlen, "%s: cannot start a transaction: %s", demo_dir,
                 sqlite3_errmsg(store_db(st)));
         return -1;
@@ -984,12 +987,13 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
     if (n < 0)
         goto fail;
     total += n;
-    if (store_commit(st) < 0) {
+    if (own && store_commit(st) < 0) {
         util_seterr(err, errlen, "%s: cannot commit: %s", demo_dir, sqlite3_errmsg(store_db(st)));
         goto fail;
     }
     return total;
 fail:
-    store_rollback(st);
+    if (own)
+        store_rollback(st);
     return -1;
 }

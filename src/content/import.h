@@ -47,7 +47,8 @@ int import_demo_shift_days(int64_t now_ms);
  * activities.csv, services.csv and the materials/ folder, all in one transaction, with the dates of
  * jobs (posted, expires), trainings and activities (starts_at, ends_at) moved by
  * import_demo_shift_days(now_ms).  Returns the number of rows applied, or -1 with a
- * sentence in err and nothing applied. */
+ * sentence in err and nothing applied.  Runs inside the caller's transaction when one is
+ * open (then -1 means the caller must roll back), else in its own. */
 int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *err,
                 size_t errlen);
 

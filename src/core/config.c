@@ -82,6 +82,7 @@ static const struct key keys[] = {
     S("centre", "conninfo", centre_conninfo, ""),
     S("centre", "public_key", centre_public_key, ""),
     S("centre", "secret_key_file", centre_secret_key_file, ""),
+    I("store", "file_check_s", store_file_check_s, "60", 1, 3600),
 };
 
 static int set_value(struct config *c, const struct key *k, const char *v, char *why,

@@ -59,6 +59,8 @@ struct config {
     char centre_conninfo[1024];       /* kioskctl centre …: an admin or analyst login */
     char centre_public_key[64];       /* the centre's Ed25519 public key (base64) */
     char centre_secret_key_file[1024]; /* at the centre: its key pair (ingest, content) */
+    /* [store] */
+    int store_file_check_s;    /* how often an idle kiosk checks its database file is there */
 };
 
 /* Sets every key to its default. */

@@ -16,17 +16,21 @@
 #include "platform/script.h"
 #include "receipt/printer.h"
 #include "receipt/sign.h"
+#include "store/rescue.h"
 #include "store/store.h"
 #include "ui/text.h"
 #include "ui/ui.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define FIRST_START_KEY "first_start_done"
 
 struct args {
     const char *config, *data_dir, *script, *clock;
@@ -96,6 +100,71 @@ static void wake_loop(void *user)
     SDL_PushEvent(&ev);
 }
 
+/* The first-start steps of a database, in one transaction with the marker that says
+ * they are done (meta first_start_done): killed half-way, nothing of them stays and the
+ * next start does them again; a database some kioskctl command made before the kiosk
+ * ever started (set-pin is a documented first step) still gets them.  A database from
+ * before the marker existed that holds content or records is only marked.  The one
+ * step today: the bundled demo content, where [kiosk] demo is on.  Called at start and for each database the
+ * kiosk opens after being out of service (a reset one is new). */
+static void first_start(struct store *st, const struct config *cfg, int64_t now)
+{
+    char done[40], err[1024];
+    if (store_meta_get(st, FIRST_START_KEY, done, sizeof done) != 1)
+        return; /* done (0), or the database cannot say (-1): never seed twice */
+    static const char *const tables[] = {"records", "places", "jobs", "trainings",
+                                         "activities", "materials"};
+    int used = 0;
+    for (size_t i = 0; i < ARRAY_LEN(tables); i++)
+        used |= store_count(st, tables[i]) > 0;
+    char at[32];
+    util_time_utc(now, at);
+    if (store_begin(st) < 0)
+        return;
+    int ok = 1;
+    /* Demo content only where [kiosk] demo says so (the source tree's default). */
+    if (!used && cfg->demo) {
+        char demo[2048];
+        snprintf(demo, sizeof demo, "%s/demo", cfg->assets_dir);
+        if (import_demo(st, demo, now, err, sizeof err) < 0) {
+            /* The marker is still written: a kiosk must not retry a broken asset folder
+             * at every start; staff import content instead. */
+            fprintf(stderr, "kiosk: demo content not loaded: %s\n", err);
+            store_rollback(st);
+            ok = store_begin(st) == 0;
+        } else {
+            store_event(st, now, "seed", "demo content loaded");
+        }
+    }
+    /* Fault injection for tests/shell/test_firststart.sh: die as a power cut would, with
+     * everything written and nothing committed. */
+    const char *fault = getenv("KIOSK_FAULT");
+    if (fault && !strcmp(fault, "first-start"))
+        raise(SIGKILL);
+    if (!ok || store_meta_set(st, FIRST_START_KEY, at) < 0 || store_commit(st) < 0) {
+        fprintf(stderr, "kiosk: the first start could not be finished; it is redone at the "
+                        "next start\n");
+        store_rollback(st);
+    }
+}
+
+static const struct config *first_start_cfg;
+
+/* A database opened after being out of service: its first-start steps, and the identity
+ * if the kiosk came up without a database to check it against. */
+static void database_opened(struct app *a)
+{
+    first_start(a->st, first_start_cfg, app_now(a));
+    if (a->identity)
+        return;
+    char err[1024];
+    enum sign_identity_state state = SIGN_IDENTITY_NONE;
+    if (sign_identity_open(first_start_cfg->data_dir, a->st, 1, &a->identity, &state, err,
+                           sizeof err) < 0)
+        fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
+    a->identity_state = (int)state;
+}
+
 static void report_first_frame(void)
 {
     struct timespec ts;
@@ -154,12 +223,28 @@ int main(int argc, char **argv)
         i18n_free(cat);
         return 2;
     }
-    struct store *st;
-    if (store_open(cfg.data_dir, cfg.kiosk_id, &st, err, sizeof err) < 0) {
+    /* A lost or damaged database is set aside here and the kiosk comes up out of
+     * service instead of exiting: under an auto-restart unit an exit is a crash loop with
+     * nothing on screen. */
+    struct store *st = NULL;
+    struct store_incident incident;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (args.script && args.clock)
+        now = clock_ms;
+    int src = store_open_or_set_aside(cfg.data_dir, cfg.kiosk_id, now, &st, &incident, err,
+                                      sizeof err);
+    if (src < 0) {
         fprintf(stderr, "%s\n", err);
         text_fonts_close(fonts);
         i18n_free(cat);
         return 2;
+    }
+    if (src > 0) {
+        char text[4096];
+        store_incident_explain(&incident, text, sizeof text);
+        fprintf(stderr, "kiosk: out of service: %s\n", text);
     }
 
     struct platform plat;
@@ -182,27 +267,15 @@ int main(int argc, char **argv)
         goto out_platform;
     }
 
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    if (args.script && args.clock)
-        now = clock_ms;
-    /* Demo content only where [kiosk] demo says so (the source tree's default). */
-    if (store_is_new(st) && cfg.demo) {
-        char demo[2048];
-        snprintf(demo, sizeof demo, "%s/demo", cfg.assets_dir);
-        if (import_demo(st, demo, now, err, sizeof err) < 0)
-            fprintf(stderr, "kiosk: demo content not loaded: %s\n", err);
-        else
-            store_event(st, now, "seed", "demo content loaded");
-    }
+    if (st)
+        first_start(st, &cfg, now);
     /* The kiosk's identity signs its receipts: made at the first start (mode 0600),
      * never silently replaced after.  A lost or foreign key leaves identity_state saying
      * so, for the out-of-service screen; the reason goes to the log once.  A kiosk that
      * cannot sign or print still takes every record; the receipt screen then says so. */
     struct identity *identity = NULL;
-    enum sign_identity_state id_state;
-    if (sign_identity_open(cfg.data_dir, st, 1, &identity, &id_state, err, sizeof err) < 0)
+    enum sign_identity_state id_state = SIGN_IDENTITY_NONE;
+    if (st && sign_identity_open(cfg.data_dir, st, 1, &identity, &id_state, err, sizeof err) < 0)
         fprintf(stderr, "kiosk: receipts cannot be signed: %s\n", err);
     else if (id_state == SIGN_IDENTITY_CREATED)
         store_event(st, now, "identity_created", identity_key_id(identity));
@@ -216,7 +289,10 @@ int main(int argc, char **argv)
     app.identity = identity;
     app.identity_state = (int)id_state;
     app.printer = printer;
-    store_event(st, app_now(&app), "start", args.script ? "script" : "");
+    first_start_cfg = &cfg;
+    app.on_database = database_opened;
+    if (st)
+        store_event(st, app_now(&app), "start", args.script ? "script" : "");
 
     if (args.script) {
         rc = script_run(&app, args.script, err, sizeof err);
@@ -232,10 +308,12 @@ int main(int argc, char **argv)
         notify_init(&notify);
         platform_run(&plat, &app, &notify);
     }
-    store_event(st, app_now(&app), "stop", "");
+    if (app.st)
+        store_event(app.st, app_now(&app), "stop", "");
     app_fini(&app);
+    st = app.st; /* the app may have closed the first and opened another */
     printer_close(printer);
-    identity_free(identity);
+    identity_free(app.identity);
     ui_destroy(ui);
 out_platform:
     platform_close(&plat);

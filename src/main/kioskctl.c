@@ -18,6 +18,7 @@
 #include "receipt/receipt_cmd.h"
 #include "receipt/sign.h"
 #include "store/backup.h"
+#include "store/rescue.h"
 #include "store/store.h"
 #include "sync/heartbeat.h"
 #include "sync/sync_cmd.h"
@@ -50,6 +51,7 @@ static void usage(FILE *f)
           "  content-import BUNDLE         verify a centre-signed content bundle and apply it\n"
           "  set-pin                       read a new staff PIN (6-12 digits) from standard input\n"
           "  unlock                        clear the staff keypad's lock after wrong PINs\n"
+          "  reset-database [--force]      start an empty database, the old files kept aside\n"
           "  verify PAYLOAD                check a receipt QR payload's signature\n"
           "  receipt UUID --png FILE | --escpos FILE\n"
           "  print-test                    print a test receipt on the configured printer\n"
@@ -73,25 +75,51 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct store *open_rw(struct ctl *c)
+/* After a failed open: what happened and what to do, on stderr. */
+static void say_database_problem(const struct ctl *c, const char *err)
+{
+    fprintf(stderr, "kioskctl: %s.\n", err);
+    struct store_incident inc;
+    char text[4096];
+    if (store_incident_read(c->cfg.data_dir, &inc) > 0) {
+        store_incident_explain(&inc, text, sizeof text);
+        fprintf(stderr, "%s\n", text);
+    } else {
+        fprintf(stderr, "Nothing was changed.  Put a backup back with `kioskctl restore FILE`, or "
+                        "start an empty database with `kioskctl reset-database` (it keeps the "
+                        "old files aside).\n");
+    }
+}
+
+/* Opens the database for writing.  NULL with *status 2 when the data directory cannot
+ * be used, 1 when its database is lost or damaged (said on stderr). */
+static struct store *open_rw(struct ctl *c, int *status)
 {
     char err[1024];
     struct store *st;
     if (util_mkdirs(c->cfg.data_dir, 0700) < 0) {
         fprintf(stderr, "%s:0: cannot create the data directory: %s\n", c->cfg.data_dir,
                 strerror(errno));
+        *status = 2;
         return NULL;
     }
-    if (store_open(c->cfg.data_dir, c->cfg.kiosk_id, &st, err, sizeof err) < 0) {
+    int rc = store_open(c->cfg.data_dir, c->cfg.kiosk_id, &st, err, sizeof err);
+    if (rc == STORE_E_LOST || rc == STORE_E_DAMAGED) {
+        say_database_problem(c, err);
+        *status = 1;
+        return NULL;
+    }
+    if (rc < 0) {
         fprintf(stderr, "%s\n", err);
+        *status = 2;
         return NULL;
     }
     return st;
 }
 
 /* Opens the database read-only (also on read-only media).  NULL with *status 2 when the
- * data directory holds no database (an unusable data directory), 1 when it holds one
- * that cannot be read; the sentence is on stderr. */
+ * data directory never held a database (an unusable data directory), 1 when it holds
+ * one that cannot be read or has lost it; the sentence is on stderr. */
 static struct store *open_ro(struct ctl *c, int *status)
 {
     char err[1024];
@@ -99,8 +127,12 @@ static struct store *open_ro(struct ctl *c, int *status)
     char path[2048];
     snprintf(path, sizeof path, "%s/%s", c->cfg.data_dir, STORE_DB_NAME);
     if (store_open_readonly(c->cfg.data_dir, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        *status = access(path, F_OK) == 0 ? 1 : 2;
+        int marked = store_marker_read(c->cfg.data_dir, NULL, 0, NULL, 0) > 0;
+        *status = access(path, F_OK) == 0 || marked ? 1 : 2;
+        if (*status == 1)
+            say_database_problem(c, err);
+        else
+            fprintf(stderr, "%s\n", err);
         return NULL;
     }
     return st;
@@ -298,9 +330,10 @@ static int cmd_import(struct ctl *c, int argc, char **argv)
         fprintf(stderr, "kioskctl import: unknown content \"%s\"\n", argv[1]);
         return 2;
     }
-    struct store *st = open_rw(c);
+    int status;
+    struct store *st = open_rw(c, &status);
     if (!st)
-        return 2;
+        return status;
     char err[1024] = "";
     int n = import_file(st, argv[1], argv[2], err, sizeof err);
     if (n < 0) {
@@ -429,9 +462,25 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     check_permissions(c->cfg.data_dir);
     char err[1024];
     struct store *st;
+    struct store_incident inc;
     if (store_open_readonly(c->cfg.data_dir, &st, err, sizeof err) < 0) {
-        printf("database: FAILED (%s)\n", err);
+        char text[4096];
+        if (store_incident_read(c->cfg.data_dir, &inc) > 0) {
+            store_incident_explain(&inc, text, sizeof text);
+            printf("database: FAILED (%s)\n", text);
+        } else if (store_marker_read(c->cfg.data_dir, NULL, 0, NULL, 0) > 0) {
+            printf("database: FAILED (%s; this data directory has had a database: put a backup "
+                   "back with `kioskctl restore FILE`, or start an empty one with `kioskctl "
+                   "reset-database`)\n", err);
+        } else {
+            printf("database: FAILED (%s)\n", err);
+        }
         return 1;
+    }
+    if (store_incident_read(c->cfg.data_dir, &inc) > 0) {
+        /* A database is back, and the kiosk has not opened it yet. */
+        printf("database: note (a database was put back after an incident: %s at %s; the "
+               "kiosk logs it at its next start)\n", inc.what, inc.at);
     }
     if (store_check(st, err, sizeof err) == 0) {
         printf("database: ok\n");
@@ -555,9 +604,10 @@ static int cmd_restore(struct ctl *c, int argc, char **argv)
 
 static int cmd_set_pin(struct ctl *c, int argc, char **argv)
 {
-    struct store *st = open_rw(c);
+    int status;
+    struct store *st = open_rw(c, &status);
     if (!st)
-        return 2;
+        return status;
     int rc = staffauth_cmd_set_pin(st, &c->cfg, argc, argv);
     store_close(st);
     return rc;
@@ -572,10 +622,10 @@ static int cmd_identity(struct ctl *c, int argc, char **argv)
         fprintf(stderr, "usage: kioskctl identity [--new]\n");
         return 2;
     }
-    int status = 2;
-    struct store *st = renew ? open_rw(c) : open_ro(c, &status);
+    int status;
+    struct store *st = renew ? open_rw(c, &status) : open_ro(c, &status);
     if (!st)
-        return renew ? 2 : status;
+        return status;
     char err[1024];
     struct identity *id = NULL;
     enum sign_identity_state state;
@@ -611,13 +661,48 @@ static int cmd_identity(struct ctl *c, int argc, char **argv)
     return rc;
 }
 
+static int cmd_reset_database(struct ctl *c, int argc, char **argv)
+{
+    int force = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--force")) {
+            force = 1;
+        } else {
+            fprintf(stderr, "usage: kioskctl reset-database [--force]\n");
+            return 2;
+        }
+    }
+    struct store_incident inc;
+    struct store *st;
+    char err[2048];
+    int rc = store_reset(c->cfg.data_dir, c->cfg.kiosk_id, force, now_ms(), &inc, &st, err,
+                         sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "kioskctl reset-database: %s\n", err);
+        return 1;
+    }
+    store_close(st);
+    printf("a new, empty database was started in %s\n", c->cfg.data_dir);
+    if (inc.aside[0])
+        printf("the old files are in %s\n", inc.aside);
+    if (inc.rescued[0]) {
+        if (inc.rescued_records >= 0)
+            printf("%ld records were rescued into %s (kioskctl restore %s continues with them)\n",
+                   inc.rescued_records, inc.rescued, inc.rescued);
+        else
+            printf("what could be read was rescued into %s\n", inc.rescued);
+    }
+    return 0;
+}
+
 typedef int (*store_cmd_fn)(struct store *, const struct config *, int, char **);
 
 static int with_store(struct ctl *c, store_cmd_fn fn, int argc, char **argv)
 {
-    struct store *st = open_rw(c);
+    int status;
+    struct store *st = open_rw(c, &status);
     if (!st)
-        return 2;
+        return status;
     int rc = fn(st, &c->cfg, argc, argv);
     store_close(st);
     return rc;
@@ -678,6 +763,8 @@ int main(int argc, char **argv)
         return cmd_restore(&c, n, rest);
     if (!strcmp(cmd, "set-pin"))
         return cmd_set_pin(&c, n, rest);
+    if (!strcmp(cmd, "reset-database"))
+        return cmd_reset_database(&c, n, rest);
     if (!strcmp(cmd, "unlock"))
         return with_store(&c, staffauth_cmd_unlock, n, rest);
     if (!strcmp(cmd, "export"))

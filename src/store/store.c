@@ -4,12 +4,15 @@
 #include "store/store.h"
 
 #include "core/util.h"
+#include "store/rescue.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long a statement waits for another connection's lock. */
@@ -20,6 +23,13 @@ struct store {
     char kiosk_id[64];
     int is_new;
     char copy_dir[4096];   /* read-only open of a copy (see store_open_readonly), or "" */
+    /* The file this connection writes, checked before every commit (check_file). */
+    char path[4096];
+    dev_t dev;
+    ino_t ino;
+    int watch;             /* 1: a read-write open whose file is watched */
+    enum store_loss lost;  /* set once the file is gone or replaced; sticky */
+    int rescuing;          /* VACUUM INTO of the rescue runs: no check */
 };
 
 /* Migrations, in order: migrations[i] brings version i to version i+1.  Never edit a
@@ -175,50 +185,9 @@ static int open_common(const char *path, int flags, struct store **out, char *er
         return -1;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+    util_strlcpy(st->path, path, sizeof st->path);
     *out = st;
     return 0;
-}
-
-int store_open(const char *dir, const char *kiosk_id, struct store **out, char *err,
-               size_t errlen)
-{
-    struct stat sb;
-    if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK) < 0) {
-        util_seterr(err, errlen, "%s: data directory is missing or not writable", dir);
-        return -1;
-    }
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
-        util_seterr(err, errlen, "%s: path too long", dir);
-        return -1;
-    }
-    struct store *st;
-    if (open_common(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &st, err, errlen) < 0)
-        return -1;
-    util_strlcpy(st->kiosk_id, kiosk_id ? kiosk_id : "", sizeof st->kiosk_id);
-    /* WAL lets readers (kioskctl stats at closing time) run beside the kiosk; FULL makes
-     * each commit durable, which is what "acknowledged only after commit" relies on. */
-    if (store_exec(st, "PRAGMA journal_mode=WAL") < 0 ||
-        store_exec(st, "PRAGMA synchronous=FULL") < 0 ||
-        store_exec(st, "PRAGMA foreign_keys=ON") < 0 || migrate(st, err, errlen) < 0) {
-        if (err && !err[0])
-            util_seterr(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
-        store_close(st);
-        return -1;
-    }
-    *out = st;
-    return 0;
-}
-
-/* Appends path to sb as the path part of an SQLite URI ("file:" not included). */
-static void uri_path(struct strbuf *sb, const char *path)
-{
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p == 0x7F)
-            strbuf_addf(sb, "%%%02X", *p);
-        else
-            strbuf_addn(sb, (const char *)p, 1);
-    }
 }
 
 /* Reads the schema once, so a file that is no database (or cannot be read) fails at open
@@ -233,6 +202,244 @@ static int probe(struct store *st)
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+/* ---- the data-directory marker ------------------------------------------------------ */
+
+static void marker_path(const char *dir, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s", dir, STORE_MARKER_NAME);
+}
+
+int store_marker_read(const char *dir, char *kiosk_id, size_t idlen, char *created,
+                      size_t clen)
+{
+    char path[4200];
+    marker_path(dir, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    char text[1024];
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n < 0)
+        return -1;
+    text[n] = 0;
+    if (kiosk_id && idlen)
+        kiosk_id[0] = 0;
+    if (created && clen)
+        created[0] = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strncmp(line, "kiosk_id=", 9) && kiosk_id)
+            util_strlcpy(kiosk_id, line + 9, idlen);
+        else if (!strncmp(line, "created_at=", 11) && created)
+            util_strlcpy(created, line + 11, clen);
+    }
+    return 1;
+}
+
+/* Writes the marker once, atomically (temporary file, fsync, rename, fsync of the
+ * folder): a half-written marker must never be mistaken for none. */
+static int marker_write(const char *dir, const char *kiosk_id, int64_t now_ms)
+{
+    char path[4200], tmp[4300], at[32];
+    marker_path(dir, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    util_time_utc(now_ms, at);
+    char text[512];
+    int n = snprintf(text, sizeof text,
+                     "# This data directory has had a kiosk database since created_at.  While\n"
+                     "# this file is here, a missing or empty kiosk.db is a loss to report, never\n"
+                     "# a reason to start an empty one.  Do not delete it.\n"
+                     "kiosk_id=%s\ncreated_at=%s\n", kiosk_id, at);
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    int ok = write(fd, text, (size_t)n) == n && fsync(fd) == 0;
+    ok &= close(fd) == 0;
+    if (!ok || rename(tmp, path) < 0) {
+        unlink(tmp);
+        return -1;
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+/* ---- watching the file ------------------------------------------------------------------ */
+
+static enum store_loss check_file(struct store *st)
+{
+    if (!st->watch || st->lost)
+        return st->lost;
+    struct stat sb;
+    if (stat(st->path, &sb) < 0)
+        st->lost = errno == ENOENT ? STORE_LOSS_DELETED : STORE_LOSS_NONE;
+    else if (sb.st_dev != st->dev || sb.st_ino != st->ino)
+        st->lost = STORE_LOSS_REPLACED;
+    if (st->lost)
+        fprintf(stderr, "store: %s was %s while the kiosk had it open; nothing more is written "
+                        "to it\n", st->path, st->lost == STORE_LOSS_DELETED ? "deleted" : "replaced");
+    return st->lost;
+}
+
+/* SQLite calls this before each commit; non-zero turns the commit into a rollback.  A
+ * file deleted or replaced under the kiosk would otherwise swallow every record
+ * committed afterwards into an unlinked inode: one stat(2) per commit prevents it. */
+static int commit_hook(void *ctx)
+{
+    struct store *st = ctx;
+    if (st->rescuing)
+        return 0;
+    return check_file(st) != STORE_LOSS_NONE;
+}
+
+enum store_loss store_file_check(struct store *st) { return check_file(st); }
+
+int store_rescue_live(struct store *st, const char *to_path, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = store_prepare(st, "VACUUM INTO ?");
+    if (!s) {
+        util_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, to_path, -1, SQLITE_STATIC);
+    st->rescuing = 1;
+    int rc = sqlite3_step(s);
+    st->rescuing = 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        util_seterr(err, errlen, "%s: %s", to_path, sqlite3_errmsg(st->db));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- opening ---------------------------------------------------------------------------- */
+
+/* Runs PRAGMA quick_check; 0 when "ok", else -1 with its first line in err. */
+static int quick_check(struct store *st, char *err, size_t errlen)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
+    int ok = 0;
+    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        ok = v && !strcmp(v, "ok");
+        if (!ok)
+            util_seterr(err, errlen, "%s", v ? v : "?");
+    } else {
+        util_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
+    }
+    sqlite3_finalize(s);
+    return ok ? 0 : -1;
+}
+
+int store_open_flags(const char *dir, const char *kiosk_id, int flags, struct store **out,
+                     char *err, size_t errlen)
+{
+    struct stat sb;
+    if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK) < 0) {
+        util_seterr(err, errlen, "%s: data directory is missing or not writable", dir);
+        return STORE_E_UNUSABLE;
+    }
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, STORE_DB_NAME) >= sizeof path) {
+        util_seterr(err, errlen, "%s: path too long", dir);
+        return STORE_E_UNUSABLE;
+    }
+    char since[40] = "";
+    int marked = store_marker_read(dir, NULL, 0, since, sizeof since);
+    if (marked < 0) {
+        util_seterr(err, errlen, "%s/%s cannot be read: %s", dir, STORE_MARKER_NAME,
+                    strerror(errno));
+        return STORE_E_UNUSABLE;
+    }
+    struct stat db;
+    int exists = lstat(path, &db) == 0;
+    if (exists && !S_ISREG(db.st_mode)) {
+        util_seterr(err, errlen, "%s is not a regular file", path);
+        return STORE_E_DAMAGED;
+    }
+    /* SQLite would take a missing or 0-byte file for a new, empty database: here that is
+     * the loss of every record, said as such and never covered up by a fresh one. */
+    if (flags & STORE_OPEN_RESET) {
+        if (exists) {
+            util_seterr(err, errlen, "%s is still there: set it aside first", path);
+            return STORE_E_UNUSABLE;
+        }
+    } else if (marked && (!exists || db.st_size == 0)) {
+        util_seterr(err, errlen, "%s is %s, though this data directory has had a database "
+                    "since %s", path, exists ? "empty (0 bytes)" : "missing", since);
+        return STORE_E_LOST;
+    }
+    struct store *st;
+    int oflags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+    if (open_common(path, oflags, &st, err, errlen) < 0)
+        return STORE_E_UNUSABLE;
+    util_strlcpy(st->kiosk_id, kiosk_id ? kiosk_id : "", sizeof st->kiosk_id);
+    char why[512] = "";
+    if (exists && probe(st) != SQLITE_OK) {
+        util_seterr(err, errlen, "%s is damaged: %s", path, sqlite3_errmsg(st->db));
+        store_close(st);
+        return STORE_E_DAMAGED;
+    }
+    if (exists && (flags & STORE_OPEN_CHECK) && quick_check(st, why, sizeof why) < 0) {
+        util_seterr(err, errlen, "%s is damaged (quick_check: %s)", path, why);
+        store_close(st);
+        return STORE_E_DAMAGED;
+    }
+    /* WAL lets readers (kioskctl stats at closing time) run beside the kiosk; FULL makes
+     * each commit durable, which is what "acknowledged only after commit" relies on. */
+    if (store_exec(st, "PRAGMA journal_mode=WAL") < 0 ||
+        store_exec(st, "PRAGMA synchronous=FULL") < 0 ||
+        store_exec(st, "PRAGMA foreign_keys=ON") < 0 || migrate(st, err, errlen) < 0) {
+        int damaged = sqlite3_errcode(st->db) == SQLITE_CORRUPT ||
+                      sqlite3_errcode(st->db) == SQLITE_NOTADB;
+        if (err && !err[0])
+            util_seterr(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
+        store_close(st);
+        return damaged ? STORE_E_DAMAGED : STORE_E_UNUSABLE;
+    }
+    struct stat now_sb;
+    if (stat(path, &now_sb) == 0) {
+        st->dev = now_sb.st_dev;
+        st->ino = now_sb.st_ino;
+        st->watch = 1;
+        sqlite3_commit_hook(st->db, commit_hook, st);
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (!marked && marker_write(dir, st->kiosk_id, now) < 0)
+        fprintf(stderr, "store: %s/%s could not be written: %s\n", dir, STORE_MARKER_NAME,
+                strerror(errno));
+    /* A healthy database is back after an incident (restored, or reset): say so in its
+     * event log, once. */
+    store_incident_close(dir, st, now);
+    *out = st;
+    return 0;
+}
+
+int store_open(const char *dir, const char *kiosk_id, struct store **out, char *err,
+               size_t errlen)
+{
+    return store_open_flags(dir, kiosk_id, 0, out, err, errlen);
+}
+
+/* Appends path to sb as the path part of an SQLite URI ("file:" not included). */
+static void uri_path(struct strbuf *sb, const char *path)
+{
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p == 0x7F)
+            strbuf_addf(sb, "%%%02X", *p);
+        else
+            strbuf_addn(sb, (const char *)p, 1);
+    }
 }
 
 static int copy_file(const char *from, const char *to)
@@ -367,6 +574,7 @@ void store_close(struct store *st)
 }
 
 sqlite3 *store_db(struct store *st) { return st->db; }
+enum store_loss store_lost(const struct store *st) { return st ? st->lost : STORE_LOSS_NONE; }
 const char *store_kiosk_id(const struct store *st) { return st->kiosk_id; }
 int store_is_new(const struct store *st) { return st->is_new; }
 
@@ -392,7 +600,8 @@ int store_record_add(struct store *st, const char *kind, const char *fields_json
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) {
-        fprintf(stderr, "store: record not written: %s\n", sqlite3_errmsg(st->db));
+        fprintf(stderr, "store: record not written: %s\n",
+                st->lost ? "the database file is gone" : sqlite3_errmsg(st->db));
         uuid_out[0] = 0;
         return -1;
     }
@@ -441,6 +650,11 @@ void record_clear(struct record *r)
 
 void store_event(struct store *st, int64_t now_ms, const char *kind, const char *detail)
 {
+    if (!st) {
+        fprintf(stderr, "store: no database: event '%s' (%s) not logged\n", kind,
+                detail ? detail : "");
+        return;
+    }
     char at[32];
     util_time_utc(now_ms, at);
     sqlite3_stmt *s = store_prepare(st, "INSERT INTO events(at, kind, detail) VALUES(?,?,?)");

@@ -88,13 +88,54 @@
         "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
         "screen", "verified"
 #define STORE_DB_NAME "kiosk.db"
+/* Written once beside the database when the data directory first gets one (kiosk id,
+ * creation time).  While it exists, a missing or 0-byte kiosk.db is a loss: store_open
+ * never creates a new database over it. */
+#define STORE_MARKER_NAME "kiosk-data.marker"
 
 struct store;
 
-/* Opens (creating if needed) DIR/kiosk.db and migrates it to the current schema.
- * kiosk_id is stamped on every record.  Returns 0, or -1 with a sentence in err. */
+/* store_open's failures.  UNUSABLE: the data directory cannot be used at all (missing,
+ * not writable, a database from a newer program): a configuration error, exit 2.
+ * LOST: the marker says this directory had a database, and kiosk.db is missing or 0
+ * bytes; nothing was created.  DAMAGED: kiosk.db is no database or fails its check;
+ * nothing was written to it.  Every one leaves a sentence in err. */
+#define STORE_E_UNUSABLE (-1)
+#define STORE_E_LOST (-2)
+#define STORE_E_DAMAGED (-3)
+
+/* store_open_flags: run PRAGMA quick_check on an existing database (the kiosk at
+ * start: a damaged database must not be written to). */
+#define STORE_OPEN_CHECK 1
+/* store_open_flags: create a new database although the marker says there was one (the
+ * old files have been set aside: kioskctl reset-database).  Fails if kiosk.db exists. */
+#define STORE_OPEN_RESET 2
+
+/* Opens DIR/kiosk.db (creating it, and the marker, only when the directory never had
+ * one) and migrates it to the current schema.  kiosk_id is stamped on every record.
+ * Returns 0, or a STORE_E_* code with a sentence in err.  The connection then watches
+ * its file: see store_lost(). */
 int store_open(const char *dir, const char *kiosk_id, struct store **out, char *err,
                size_t errlen);
+int store_open_flags(const char *dir, const char *kiosk_id, int flags, struct store **out,
+                     char *err, size_t errlen);
+
+/* Reads DIR's marker: 1 present (kiosk_id, created may be NULL), 0 absent, -1 error. */
+int store_marker_read(const char *dir, char *kiosk_id, size_t idlen, char *created,
+                      size_t clen);
+
+/* What happened to the database file under an open read-write connection. */
+enum store_loss { STORE_LOSS_NONE, STORE_LOSS_DELETED, STORE_LOSS_REPLACED };
+
+/* The file is checked (one stat) before every commit: once it is deleted or replaced,
+ * every later commit is rolled back (the write returns -1) and this says why; sticky.
+ * NULL gives STORE_LOSS_NONE. */
+enum store_loss store_lost(const struct store *st);
+/* Checks the file now (the kiosk's minute tick, so an idle kiosk notices too). */
+enum store_loss store_file_check(struct store *st);
+/* Copies everything the connection can still read (an unlinked file stays readable
+ * while open) into a new database at to_path (VACUUM INTO).  0 or -1 with err. */
+int store_rescue_live(struct store *st, const char *to_path, char *err, size_t errlen);
 /* Opens read-only without migrating; for tools that must write nothing. */
 int store_open_readonly(const char *dir, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
@@ -125,7 +166,8 @@ void record_clear(struct record *r);
 
 /* Appends to the kiosk event log.  Detail must never contain personal data.
  * Failure is logged to stderr and otherwise ignored: an event log that cannot be
- * written must not stop the kiosk serving people. */
+ * written must not stop the kiosk serving people.  st NULL (out of service, no
+ * database): the event goes to stderr only. */
 void store_event(struct store *st, int64_t now_ms, const char *kind, const char *detail);
 
 /* meta key/value (staff PIN hash, lockout state, counters).  get returns 0 and copies

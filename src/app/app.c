@@ -55,8 +55,7 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
 static void replace_stack(struct app *a, const struct screen *base)
 {
     app_home(a);
-    if (a->stack[0]->leave)
-        a->stack[0]->leave(a);
+    leave_top(a);
     a->screen_state[0] = NULL;
     a->stack[0] = base;
     if (base->enter)

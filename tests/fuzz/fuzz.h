@@ -7,7 +7,9 @@
 #ifndef KIOSK_FUZZ_H
 #define KIOSK_FUZZ_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,5 +70,21 @@ __attribute__((unused)) static char *fuzz_cstr(const uint8_t *data, size_t size)
     s[size] = 0;
     return s;
 }
+
+#ifdef KIOSK_STORE_H
+/* A real store in the scratch folder, for the importers.  The commits of accepted inputs
+ * need not reach the disk here. */
+__attribute__((unused)) static struct store *fuzz_store(void)
+{
+    struct store *st;
+    char err[512];
+    if (store_open(fuzz_scratch(), "FUZZ-01", &st, err, sizeof err) < 0) {
+        fprintf(stderr, "%s\n", err);
+        abort();
+    }
+    store_exec(st, "PRAGMA synchronous=OFF");
+    return st;
+}
+#endif
 
 #endif

@@ -1,11 +1,12 @@
 /* The materials importer (content/import.c) on an arbitrary Markdown file, into a real
  * store, in a folder that also holds a small PNG the file may show (a.png).  All or
  * nothing, one sentence when refused. */
-#include "fuzz.h"
-
+#define _GNU_SOURCE /* fuzz.h: nftw */
 #include "content/import.h"
 #include "core/png.h"
 #include "store/store.h"
+
+#include "fuzz.h"
 
 static struct store *st;
 static char dir[600], path[700];
@@ -14,12 +15,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    char err[512];
-    if (store_open(fuzz_scratch(), "FUZZ-01", &st, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        abort();
-    }
-    store_exec(st, "PRAGMA synchronous=OFF");
+    st = fuzz_store();
     snprintf(dir, sizeof dir, "%s/materials", fuzz_scratch());
     if (mkdir(dir, 0700) < 0)
         abort();

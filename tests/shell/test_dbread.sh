@@ -9,21 +9,20 @@ K=$PWD/$B/kiosk; C=$PWD/$B/kioskctl
 T=$(mktemp -d); MNT=
 cleanup() { [ -n "$MNT" ] && umount "$MNT" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-pass=0; fail=0
+. tests/shell/testlib.sh
 export TMPDIR=$T/tmp; mkdir -p "$TMPDIR"
-check() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $1"; fi; }
 
 # --- a file that is not a database -----------------------------------------------------
 mkdir -p "$T/junk"
 head -c 16384 /dev/urandom > "$T/junk/kiosk.db"
 $C --data-dir "$T/junk" stats >"$T/out" 2>"$T/err"; rc=$?
-check "stats on junk exits 1" '[ $rc = 1 ]'
-check "stats on junk prints no figures" '[ ! -s "$T/out" ]'
-check "stats on junk says so" 'grep -q "cannot be read" "$T/err"'
+check "stats on junk exits 1" eval '[ $rc = 1 ]'
+check "stats on junk prints no figures" eval '[ ! -s "$T/out" ]'
+check "stats on junk says so" eval 'grep -q "cannot be read" "$T/err"'
 $C --data-dir "$T/junk" records >"$T/out" 2>"$T/err"; rc=$?
-check "records on junk exits 1" '[ $rc = 1 ]'
+check "records on junk exits 1" eval '[ $rc = 1 ]'
 $C --data-dir "$T/junk" check >"$T/out" 2>&1; rc=$?
-check "check on junk exits 1 naming the database" '[ $rc = 1 ] && grep -q "^database: FAILED (.*cannot be read" "$T/out"'
+check "check on junk exits 1 naming the database" eval '[ $rc = 1 ] && grep -q "^database: FAILED (.*cannot be read" "$T/out"'
 
 # --- a real database whose tables are damaged --------------------------------------------
 $K --headless --script /dev/null --data-dir "$T/d" >/dev/null 2>&1
@@ -32,10 +31,10 @@ sqlite3 "$T/d/kiosk.db" "PRAGMA journal_mode=DELETE" >/dev/null
 size=$(stat -c %s "$T/d/kiosk.db")
 dd if=/dev/urandom of="$T/d/kiosk.db" bs=4096 seek=1 count=$(( size / 4096 - 1 )) conv=notrunc 2>/dev/null
 $C --data-dir "$T/d" stats >"$T/out" 2>"$T/err"; rc=$?
-check "stats on a damaged database exits non-zero" '[ $rc != 0 ]'
-check "stats never prints -1" '! grep -q -- ": -1" "$T/out"'
+check "stats on a damaged database exits non-zero" eval '[ $rc != 0 ]'
+check "stats never prints -1" eval '! grep -q -- ": -1" "$T/out"'
 $C --data-dir "$T/d" check >"$T/out" 2>&1; rc=$?
-check "check on a damaged database exits 1" '[ $rc = 1 ] && grep -q "^database: FAILED" "$T/out"'
+check "check on a damaged database exits 1" eval '[ $rc = 1 ] && grep -q "^database: FAILED" "$T/out"'
 
 # --- read-only media ------------------------------------------------------------------------
 MNT=$T/mnt; mkdir -p "$MNT"
@@ -58,23 +57,22 @@ c.commit()
 os._exit(0)  # no close: the WAL keeps the commits
 EOF
   rm -f "$MNT/wal/kiosk.db-shm"
-  check "the WAL holds the records" '[ -s "$MNT/wal/kiosk.db-wal" ]'
+  check "the WAL holds the records" eval '[ -s "$MNT/wal/kiosk.db-wal" ]'
   mount -o remount,ro "$MNT"
   ls -la "$MNT/clean" "$MNT/wal" > "$T/before"
   $C --data-dir "$MNT/clean" stats >"$T/out" 2>"$T/err"; rc=$?
-  check "stats reads a database on read-only media" '[ $rc = 0 ] && grep -q "^places: $places$" "$T/out"'
+  check "stats reads a database on read-only media" eval '[ $rc = 0 ] && grep -q "^places: $places$" "$T/out"'
   [ $rc = 0 ] || cat "$T/err"
   $C --data-dir "$MNT/wal" stats --date 2026-12-01 >"$T/out" 2>"$T/err"; rc=$?
-  check "stats sees the commits still in the WAL" '[ $rc = 0 ] && grep -q "^consultation: 2$" "$T/out" && grep -q "^records_total: 2$" "$T/out"'
+  check "stats sees the commits still in the WAL" eval '[ $rc = 0 ] && grep -q "^consultation: 2$" "$T/out" && grep -q "^records_total: 2$" "$T/out"'
   [ $rc = 0 ] || cat "$T/err"
   $C --data-dir "$MNT/wal" check >"$T/out" 2>&1; rc=$?
-  check "check reads it too" 'grep -q "^database: ok" "$T/out"'
+  check "check reads it too" eval 'grep -q "^database: ok" "$T/out"'
   $C --data-dir "$MNT/wal" records --json >"$T/out" 2>&1; rc=$?
-  check "records lists them" '[ $rc = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]'
+  check "records lists them" eval '[ $rc = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]'
   ls -la "$MNT/clean" "$MNT/wal" > "$T/after"
-  check "nothing was written on the media" 'cmp -s "$T/before" "$T/after"'
-  check "no temporary copy is left behind" '[ -z "$(ls "$TMPDIR")" ]'
+  check "nothing was written on the media" eval 'cmp -s "$T/before" "$T/after"'
+  check "no temporary copy is left behind" eval '[ -z "$(ls "$TMPDIR")" ]'
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+summary

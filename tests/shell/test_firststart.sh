@@ -7,8 +7,7 @@ set -u
 B=${1:-build/asan}
 K=$PWD/$B/kiosk; C=$PWD/$B/kioskctl
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
-check() { if eval "$2"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $1"; fi; }
+. tests/shell/testlib.sh
 q() { sqlite3 "$1" "$2" 2>/dev/null; }
 
 # --- killed during the first start --------------------------------------------------------
@@ -17,17 +16,17 @@ q() { sqlite3 "$1" "$2" 2>/dev/null; }
 D=$T/killed
 for i in 1 2; do
   KIOSK_FAULT=first-start "$K" --headless --script /dev/null --data-dir "$D" >/dev/null 2>&1; rc=$?
-  check "killed in its first start ($i)" '[ $rc = 137 ] && [ -f "$D/kiosk.db" ]'
-  check "nothing of it stayed ($i)" '[ "$(q "$D/kiosk.db" "select count(*) from places")" = 0 ]'
+  check "killed in its first start ($i)" eval '[ $rc = 137 ] && [ -f "$D/kiosk.db" ]'
+  check "nothing of it stayed ($i)" eval '[ "$(q "$D/kiosk.db" "select count(*) from places")" = 0 ]'
 done
 "$K" --headless --script /dev/null --data-dir "$D" >"$T/log" 2>&1; rc=$?
-check "a start after the kills succeeds" '[ $rc = 0 ]'
+check "a start after the kills succeeds" eval '[ $rc = 0 ]'
 "$C" --data-dir "$D" stats > "$T/stats"
-check "the content is seeded (29 places)" 'grep -q "^places: 29$" "$T/stats"'
-check "jobs too" '[ "$(sed -n "s/^jobs: //p" "$T/stats")" -ge 40 ]'
-check "seeded exactly once" '[ "$(q "$D/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
-check "the first start is marked done" '[ "$(q "$D/kiosk.db" "select count(*) from meta where key=\"first_start_done\"")" = 1 ]'
-check "the database is sound" '[ "$(q "$D/kiosk.db" "pragma integrity_check")" = ok ]'
+check "the content is seeded (29 places)" eval 'grep -q "^places: 29$" "$T/stats"'
+check "jobs too" eval '[ "$(sed -n "s/^jobs: //p" "$T/stats")" -ge 40 ]'
+check "seeded exactly once" eval '[ "$(q "$D/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
+check "the first start is marked done" eval '[ "$(q "$D/kiosk.db" "select count(*) from meta where key=\"first_start_done\"")" = 1 ]'
+check "the database is sound" eval '[ "$(q "$D/kiosk.db" "pragma integrity_check")" = ok ]'
 
 # And at random moments of first starts on fresh directories (SIGKILL from outside).
 for i in $(seq 1 8); do
@@ -37,28 +36,27 @@ for i in $(seq 1 8); do
   sleep "0.$(printf '%03d' $(( 100 + RANDOM % 500 )))"
   kill -KILL $p; wait $p 2>/dev/null
   "$K" --headless --script /dev/null --data-dir "$R" >/dev/null 2>&1
-  check "random kill $i: seeded exactly once afterwards" '[ "$(q "$R/kiosk.db" "select count(*) from places")" = 29 ] && [ "$(q "$R/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
+  check "random kill $i: seeded exactly once afterwards" eval '[ "$(q "$R/kiosk.db" "select count(*) from places")" = 29 ] && [ "$(q "$R/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
 done
 
 # --- a database kioskctl made before the first start -----------------------------------
 D2=$T/setpin
 echo 246813 | "$C" --data-dir "$D2" set-pin >/dev/null; rc=$?
-check "set-pin before the first start works" '[ $rc = 0 ] && [ -f "$D2/kiosk.db" ]'
-check "and seeds nothing itself" '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 0 ]'
+check "set-pin before the first start works" eval '[ $rc = 0 ] && [ -f "$D2/kiosk.db" ]'
+check "and seeds nothing itself" eval '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 0 ]'
 "$K" --headless --script /dev/null --data-dir "$D2" >/dev/null 2>&1
-check "the first start still seeds" '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 29 ]'
-check "and the PIN is kept" '[ "$(q "$D2/kiosk.db" "select count(*) from meta where key=\"staff_pin_hash\"")" = 1 ]'
+check "the first start still seeds" eval '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 29 ]'
+check "and the PIN is kept" eval '[ "$(q "$D2/kiosk.db" "select count(*) from meta where key=\"staff_pin_hash\"")" = 1 ]'
 # A second start seeds nothing again, even with every content row gone.
 sqlite3 "$D2/kiosk.db" "delete from places; delete from jobs"
 "$K" --headless --script /dev/null --data-dir "$D2" >/dev/null 2>&1
-check "a later start never seeds again" '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 0 ] && [ "$(q "$D2/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
+check "a later start never seeds again" eval '[ "$(q "$D2/kiosk.db" "select count(*) from places")" = 0 ] && [ "$(q "$D2/kiosk.db" "select count(*) from events where kind=\"seed\"")" = 1 ]'
 
 # --- a database from before the marker, with content -----------------------------------
 D3=$T/legacy
 "$K" --headless --script /dev/null --data-dir "$D3" >/dev/null 2>&1
 sqlite3 "$D3/kiosk.db" "delete from meta where key='first_start_done'; delete from places where id != (select min(id) from places)"
 "$K" --headless --script /dev/null --data-dir "$D3" >/dev/null 2>&1
-check "a kiosk in use is only marked, its content left alone" '[ "$(q "$D3/kiosk.db" "select count(*) from places")" = 1 ] && [ "$(q "$D3/kiosk.db" "select count(*) from meta where key=\"first_start_done\"")" = 1 ]'
+check "a kiosk in use is only marked, its content left alone" eval '[ "$(q "$D3/kiosk.db" "select count(*) from places")" = 1 ] && [ "$(q "$D3/kiosk.db" "select count(*) from meta where key=\"first_start_done\"")" = 1 ]'
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+summary

@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "input/pinyin.h"
 #include "store/rescue.h"
+#include "store/space.h"
 #include "store/store.h"
 #include "ui/ui.h"
 
@@ -45,6 +46,11 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
     a->file_check_at = a->start_ms + (int64_t)cfg->store_file_check_s * 1000;
     a->out_of_service = st == NULL;
     a->oos_retry_at = a->start_ms + APP_OOS_RETRY_MS;
+    a->disk_free = -1;
+    if (st) {
+        store_set_min_free(st, (int64_t)cfg->store_min_free_mb << 20);
+        app_disk_update(a);
+    }
     a->stack[0] = a->out_of_service ? &screen_out_of_service : &screen_home;
     a->depth = 1;
     if (a->stack[0]->enter)
@@ -64,6 +70,42 @@ static void replace_stack(struct app *a, const struct screen *base)
     a->idle_countdown = 0;
     ui_pointer_cancel(a->ui);
     ui_forget_text(a->ui);
+}
+
+int app_disk_update(struct app *a)
+{
+    int64_t now = app_now(a);
+    a->disk_check_at = now + (a->disk_low ? APP_DISK_RETRY_MS : 60000);
+    if (!a->st)
+        return a->disk_low;
+    int64_t free;
+    int low = store_space_low(a->st, &free);
+    a->disk_free = free;
+    if (low != a->disk_low) {
+        char mb[48];
+        snprintf(mb, sizeof mb, "%lld MB free", (long long)(free >> 20));
+        a->disk_low = low;
+        a->disk_check_at = now + (low ? APP_DISK_RETRY_MS : 60000);
+        store_event(a->st, now, low ? "disk_low" : "disk_ok", mb);
+    }
+    /* The reserve comes back once there is room for it above the limit. */
+    if (!low && a->cfg.store_reserve_mb > 0)
+        space_reserve_keep(a->cfg.data_dir, (int64_t)a->cfg.store_reserve_mb << 20,
+                           (int64_t)a->cfg.store_min_free_mb << 20);
+    return low;
+}
+
+void app_staff_space(struct app *a)
+{
+    if (!app_disk_update(a))
+        return;
+    int64_t freed = space_reserve_release(a->cfg.data_dir);
+    if (freed > 0) {
+        char mb[48];
+        snprintf(mb, sizeof mb, "%lld MB", (long long)(freed >> 20));
+        store_event(a->st, app_now(a), "reserve_released", mb);
+        app_disk_update(a);
+    }
 }
 
 void app_lose_database(struct app *a)
@@ -100,6 +142,8 @@ static void try_resume(struct app *a, int64_t now)
     a->st = st;
     a->out_of_service = 0;
     a->file_check_at = now + (int64_t)a->cfg.store_file_check_s * 1000;
+    store_set_min_free(st, (int64_t)a->cfg.store_min_free_mb << 20);
+    app_disk_update(a);
     replace_stack(a, &screen_home);
     store_event(a->st, now, "service_resumed", "");
     if (a->on_database)
@@ -157,6 +201,11 @@ void app_free_state(struct app *a)
 
 void app_push(struct app *a, const struct screen *s, const void *arg)
 {
+    /* A form on a full disk: said before anyone types, never after they did. */
+    if (s->writes && app_disk_update(a)) {
+        s = &screen_disk_full;
+        arg = NULL;
+    }
     if (a->depth == APP_STACK_MAX) {
         /* Deeper than any path through the product: start over from Home instead. */
         app_home(a);
@@ -435,6 +484,9 @@ int64_t app_next_deadline(struct app *a)
     int64_t store_at = a->out_of_service ? a->oos_retry_at : a->file_check_at;
     if (store_at < d)
         d = store_at;
+    /* Only a full disk wakes the kiosk to look again; otherwise the minute's frame does. */
+    if (a->disk_low && a->disk_check_at < d)
+        d = a->disk_check_at;
     if (ui_next_wake(a->ui) < d)
         d = ui_next_wake(a->ui);
     const struct screen *s = app_top(a);
@@ -465,6 +517,8 @@ void app_tick(struct app *a)
         app_lose_database(a);
         return;
     }
+    if (now >= a->disk_check_at)
+        app_disk_update(a);
     if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
         flush_typed(a);
     staffops_upload_tick(a->upload, a->st, now);

@@ -44,6 +44,9 @@ struct screen {
     void (*timer)(struct app *a, int64_t now_ms);
     /* A barcode read while this screen is up.  NULL: the app opens check-in with it. */
     void (*scan)(struct app *a, const char *code);
+    /* 1: the screen is there to make a record (a form).  On a full disk ([store]
+     * min_free_mb) app_push opens screen_disk_full in its place, before anyone types. */
+    int writes;
 };
 
 #define APP_STACK_MAX 8
@@ -100,9 +103,17 @@ struct app {
     /* Called with each database the app opens after being out of service (kiosk.c:
      * the first-start steps of a new database); may be NULL. */
     void (*on_database)(struct app *a);
+
+    /* Free space (store/space.h): below [store] min_free_mb no record is taken. */
+    int disk_low;
+    int64_t disk_free;                /* bytes, at the last look; -1 unknown */
+    int64_t disk_check_at;
 };
 
 #define APP_OOS_RETRY_MS 5000
+
+/* How often a kiosk on a full disk looks whether space is back. */
+#define APP_DISK_RETRY_MS 5000
 
 /* Sets up the app over an opened store, catalogue and UI; shows Home.  With
  * virtual_clock the time is start_ms and moves only through app_set_clock().  st NULL:
@@ -112,6 +123,13 @@ struct app {
 void app_init(struct app *a, const struct config *cfg, struct store *st, struct i18n *cat,
               struct ui *ui, int virtual_clock, int64_t start_ms);
 void app_fini(struct app *a);
+
+/* Looks at the free space now: updates disk_low (logging disk_low / disk_ok when it
+ * changes) and keeps the staff reserve while there is room.  Returns disk_low. */
+int app_disk_update(struct app *a);
+/* The PIN keypad opens: on a full disk the reserve is released so that staff can log in
+ * and collect the day. */
+void app_staff_space(struct app *a);
 
 /* The database became unusable while running (store_lost): sets it aside with what the
  * open connection can still read, closes it and goes out of service. */
@@ -188,5 +206,6 @@ extern const struct screen screen_receipt;    /* QR on screen + print state, 重
 extern const struct screen screen_staff_pin;  /* the PIN keypad behind Home's corner */
 extern const struct screen screen_staff;      /* 今日统计 and the day's-end actions */
 extern const struct screen screen_out_of_service; /* 服务暂停，请联系工作人员 */
+extern const struct screen screen_disk_full;  /* 本机存储空间不足，暂停办理，请联系工作人员 */
 
 #endif

@@ -83,6 +83,8 @@ static const struct key keys[] = {
     S("centre", "public_key", centre_public_key, ""),
     S("centre", "secret_key_file", centre_secret_key_file, ""),
     I("store", "file_check_s", store_file_check_s, "60", 1, 3600),
+    I("store", "min_free_mb", store_min_free_mb, "64", 0, 1048576),
+    I("store", "reserve_mb", store_reserve_mb, "8", 0, 4096),
 };
 
 static int set_value(struct config *c, const struct key *k, const char *v, char *why,

@@ -61,6 +61,8 @@ struct config {
     char centre_secret_key_file[1024]; /* at the centre: its key pair (ingest, content) */
     /* [store] */
     int store_file_check_s;    /* how often an idle kiosk checks its database file is there */
+    int store_min_free_mb;     /* below this much free space no new record is taken */
+    int store_reserve_mb;      /* space kept in DATA_DIR/space.reserve for staff to collect */
 };
 
 /* Sets every key to its default. */

@@ -19,6 +19,7 @@
 #include "receipt/sign.h"
 #include "store/backup.h"
 #include "store/rescue.h"
+#include "store/space.h"
 #include "store/store.h"
 #include "sync/heartbeat.h"
 #include "sync/sync_cmd.h"
@@ -106,6 +107,12 @@ static struct store *open_rw(struct ctl *c, int *status)
     int rc = store_open(c->cfg.data_dir, c->cfg.kiosk_id, &st, err, sizeof err);
     if (rc == STORE_E_LOST || rc == STORE_E_DAMAGED) {
         say_database_problem(c, err);
+        *status = 1;
+        return NULL;
+    }
+    if (rc == STORE_E_UNAVAILABLE) {
+        fprintf(stderr, "kioskctl: %s (kioskctl check tells whether the disk is full); nothing "
+                        "was changed\n", err);
         *status = 1;
         return NULL;
     }
@@ -460,6 +467,22 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     int bad = 0;
     printf("config: ok (%s)\n", c->config_path);
     check_permissions(c->cfg.data_dir);
+    /* Free space first: it says nothing about the database, and it matters most when the
+     * database is fine and the kiosk nevertheless refuses new records. */
+    int64_t free = space_free(c->cfg.data_dir);
+    int64_t min_free = (int64_t)c->cfg.store_min_free_mb << 20;
+    if (free < 0) {
+        printf("disk: FAILED (%s: %s)\n", c->cfg.data_dir, strerror(errno));
+        bad = 1;
+    } else if (free < min_free) {
+        printf("disk: FAILED (%lld MB free on %s, below [store] min_free_mb %d: the kiosk takes "
+               "no new records; collect the day with kioskctl export or upload, then free space "
+               "on that disk)\n", (long long)(free >> 20), c->cfg.data_dir,
+               c->cfg.store_min_free_mb);
+        bad = 1;
+    } else {
+        printf("disk: ok (%lld MB free)\n", (long long)(free >> 20));
+    }
     char err[1024];
     struct store *st;
     struct store_incident inc;

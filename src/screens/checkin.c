@@ -867,5 +867,5 @@ const struct screen screen_checkin = {
     .name = "checkin", .title_key = "home.checkin",
     .enter = checkin_enter, .leave = checkin_leave, .build = checkin_build,
     .event = checkin_event, .scan = checkin_scan,
-    .next_timer = checkin_next_timer, .timer = checkin_timer,
+    .next_timer = checkin_next_timer, .timer = checkin_timer, .writes = 1,
 };

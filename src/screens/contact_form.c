@@ -316,6 +316,9 @@ void cform_page_say(struct cform_page *p, const char *key, int leave)
 int cform_page_build(struct cform_page *p, struct app *a, struct ui *ui, SDL_Rect c,
                      const char *title, const char *detail)
 {
+    /* A full disk: said over the form before anyone types, and 知道了 goes back. */
+    if (a->disk_low && !p->message)
+        cform_page_say(p, "disk.full", 1);
     enum cform_result r = cform_build(p->form, a, ui, c, title, detail, p->message != NULL);
     if (p->message) {
         if (kit_dialog(ui, app_t(a, p->message), app_t(a, "contact.ok"))) {

@@ -128,6 +128,11 @@ static void home_build(struct app *a, struct ui *ui)
         SDL_Rect cell = rect_col(row, cols, i % cols, gap);
         struct ui_opts o = {.sub = app_t(a, tiles[i].sub), .icon = app_t(a, tiles[i].icon),
                             .role = i == 1 ? ROLE_ACCENT : ROLE_NORMAL};
+        /* A full disk: the tiles that open a form say so before anyone taps them. */
+        if (tiles[i].screen->writes && a->disk_low) {
+            o.sub = app_t(a, "disk.tile");
+            o.role = ROLE_QUIET;
+        }
         if (ui_tile(ui, cell, app_t(a, tiles[i].key), &o)) {
             app_push(a, tiles[i].screen, NULL);
             return;

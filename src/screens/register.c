@@ -1173,5 +1173,5 @@ static void reg_scan(struct app *a, const char *code)
 const struct screen screen_register = {
     .name = "register", .title_key = "home.register",
     .enter = reg_enter, .leave = reg_leave, .build = reg_build,
-    .event = reg_event, .scan = reg_scan,
+    .event = reg_event, .scan = reg_scan, .writes = 1,
 };

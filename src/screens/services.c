@@ -357,7 +357,7 @@ static int consult_event(struct app *a, const SDL_Event *ev)
 static const struct screen services_consult_screen = {
     .name = "services_consult", .title_key = "services.consult.title",
     .enter = consult_enter, .leave = cform_screen_leave, .build = consult_build,
-    .event = consult_event,
+    .event = consult_event, .writes = 1,
 };
 
 /* ---- queue ticket -------------------------------------------------------------------- */
@@ -508,5 +508,5 @@ static void queue_leave(struct app *a)
 
 static const struct screen services_queue_screen = {
     .name = "services_queue", .title_key = "services.queue.title",
-    .enter = queue_enter, .leave = queue_leave, .build = queue_build,
+    .enter = queue_enter, .leave = queue_leave, .build = queue_build, .writes = 1,
 };

@@ -429,7 +429,18 @@ static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
     staffops_upload_status(a->upload, &us);
     enum ui_role role;
     const char *line = upload_line(a, ui, &us, &role);
-    ui_label(ui, rect(x, y + 84, w, 34), app_t(a, "staff.upload"), &ho);
+    /* The free space beside the upload's heading: what staff must watch on a full disk. */
+    app_disk_update(a);
+    struct ui_opts so = ho;
+    if (a->disk_low)
+        so.role = ROLE_ERROR;
+    ui_label(ui, rect(x, y + 84, w, 34),
+             a->disk_free < 0 ? app_t(a, "staff.upload")
+                              : ui_strf(ui, "%s  ·  %s", app_t(a, "staff.upload"),
+                                        KIT_FILL(ui, app_t(a, a->disk_low ? "staff.disk.low"
+                                                                          : "staff.disk"),
+                                                 ui_strf(ui, "%lld", (long long)(a->disk_free >> 20)))),
+             &so);
     struct ui_opts uo = {.size = px(ui, SIZE_SMALL), .max_lines = 2,
                          .role = role == ROLE_ERROR ? ROLE_ERROR : ROLE_NORMAL};
     ui_label(ui, rect(x, y + 116, w, card.y + card.h - 10 - (y + 116)), line, &uo);

@@ -221,6 +221,9 @@ static void pin_enter(struct app *a, const void *arg)
     if (!s)
         abort();
     *app_slot(a) = s;
+    /* A full disk: the reserve goes now, so that the PIN check (it writes) and the day's
+     * collection have room. */
+    app_staff_space(a);
     s->is_set = staffauth_is_set(a->st);
     s->locked_until = staffops_pin_locked_until(a->st, app_now(a));
     staffops_log(a->st, app_now(a), "staff_keypad", "");

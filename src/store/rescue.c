@@ -7,6 +7,7 @@
 #include "store/rescue.h"
 
 #include "core/util.h"
+#include "store/space.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -295,6 +296,7 @@ void store_incident_explain(const struct store_incident *inc, char *out, size_t 
         {"empty", "The kiosk database was an empty file"},
         {"deleted", "The kiosk database was deleted while the kiosk ran"},
         {"replaced", "The kiosk database was replaced while the kiosk ran"},
+        {"unavailable", "The kiosk database could not be opened"},
     };
     const char *said = "The kiosk database could not be used";
     for (size_t i = 0; i < sizeof whats / sizeof *whats; i++)
@@ -425,8 +427,28 @@ int store_open_or_set_aside(const char *dir, const char *kiosk_id, int64_t now_m
     memset(inc, 0, sizeof *inc);
     char why[1024] = "";
     int rc = store_open_flags(dir, kiosk_id, STORE_OPEN_CHECK, out, why, sizeof why);
+    /* Not even the database opens (a full disk: WAL and -shm need room): the staff reserve
+     * is what it is kept for. */
+    int64_t freed;
+    if (rc == STORE_E_UNAVAILABLE && (freed = space_reserve_release(dir)) > 0) {
+        fprintf(stderr, "store: %s; the space reserve was released\n", why);
+        rc = store_open_flags(dir, kiosk_id, STORE_OPEN_CHECK, out, why, sizeof why);
+        if (rc == 0) {
+            char mb[48];
+            snprintf(mb, sizeof mb, "%lld MB, to open the database", (long long)(freed >> 20));
+            store_event(*out, now_ms, "reserve_released", mb);
+        }
+    }
     if (rc == 0)
         return 0;
+    if (rc == STORE_E_UNAVAILABLE) {
+        /* Nothing to set aside: out of service until it opens again. */
+        util_strlcpy(inc->what, "unavailable", sizeof inc->what);
+        util_strlcpy(inc->detail, why, sizeof inc->detail);
+        util_time_utc(now_ms, inc->at);
+        inc->rescued_records = -1;
+        return 1;
+    }
     if (rc != STORE_E_LOST && rc != STORE_E_DAMAGED) {
         util_seterr(err, errlen, "%s", why);
         return -1;

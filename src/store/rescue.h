@@ -26,7 +26,8 @@ struct store;
 #define STORE_RESCUED_NAME "rescued.db"
 
 struct store_incident {
-    char what[16];          /* damaged | missing | empty | deleted | replaced */
+    char what[16];          /* damaged | missing | empty | deleted | replaced (noted);
+                             * unavailable (disk full, I/O: only said, never noted) */
     char detail[512];       /* the sentence that said so (no personal data) */
     char at[32];            /* UTC, util_time_utc() */
     char aside[4096];       /* the folder the files went to, "" when nothing was left */
@@ -56,8 +57,10 @@ int store_incident_close(const char *dir, struct store *st, int64_t now_ms);
 
 /* The kiosk's open, at start and while out of service: store_open_flags with the check;
  * a lost or damaged database is set aside (once: a loss already noted is not set aside
- * again) and reported in *inc.  Returns 0 with *out open, 1 out of service (*out NULL,
- * *inc says why), -1 the data directory is unusable (err). */
+ * again) and reported in *inc; one that cannot be opened now (a full disk) gets the
+ * space reserve released and is tried again, and is never set aside.  Returns 0 with
+ * *out open, 1 out of service (*out NULL, *inc says why), -1 the data directory is
+ * unusable (err). */
 int store_open_or_set_aside(const char *dir, const char *kiosk_id, int64_t now_ms,
                             struct store **out, struct store_incident *inc, char *err,
                             size_t errlen);

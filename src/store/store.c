@@ -5,6 +5,7 @@
 
 #include "core/util.h"
 #include "store/rescue.h"
+#include "store/space.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,8 @@ struct store {
     int watch;             /* 1: a read-write open whose file is watched */
     enum store_loss lost;  /* set once the file is gone or replaced; sticky */
     int rescuing;          /* VACUUM INTO of the rescue runs: no check */
+    char dir[4096];        /* the data directory (read-write opens) */
+    int64_t min_free;      /* records are refused below this much free space; 0: never */
 };
 
 /* Migrations, in order: migrations[i] brings version i to version i+1.  Never edit a
@@ -321,22 +324,33 @@ int store_rescue_live(struct store *st, const char *to_path, char *err, size_t e
 
 /* ---- opening ---------------------------------------------------------------------------- */
 
-/* Runs PRAGMA quick_check; 0 when "ok", else -1 with its first line in err. */
+/* 1 when an SQLite result code says the file itself is bad (rather than the disk full,
+ * an I/O error or a lock: conditions that pass and must never get a database set aside). */
+static int means_damage(int rc)
+{
+    rc &= 0xFF;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Runs PRAGMA quick_check: 0 when "ok", 1 when it found damage, -1 when it could not run
+ * (disk full, I/O error); the first line or the error in err. */
 static int quick_check(struct store *st, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &s, NULL);
-    int ok = 0;
-    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    int result = -1;
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(s, 0);
-        ok = v && !strcmp(v, "ok");
-        if (!ok)
+        result = v && !strcmp(v, "ok") ? 0 : 1;
+        if (result)
             util_seterr(err, errlen, "%s", v ? v : "?");
     } else {
+        if (means_damage(sqlite3_errcode(st->db)))
+            result = 1;
         util_seterr(err, errlen, "%s", sqlite3_errmsg(st->db));
     }
     sqlite3_finalize(s);
-    return ok ? 0 : -1;
+    return result;
 }
 
 int store_open_flags(const char *dir, const char *kiosk_id, int flags, struct store **out,
@@ -382,28 +396,35 @@ int store_open_flags(const char *dir, const char *kiosk_id, int flags, struct st
     if (open_common(path, oflags, &st, err, errlen) < 0)
         return STORE_E_UNUSABLE;
     util_strlcpy(st->kiosk_id, kiosk_id ? kiosk_id : "", sizeof st->kiosk_id);
+    util_strlcpy(st->dir, dir, sizeof st->dir);
     char why[512] = "";
-    if (exists && probe(st) != SQLITE_OK) {
-        util_seterr(err, errlen, "%s is damaged: %s", path, sqlite3_errmsg(st->db));
+    int prc = exists ? probe(st) : SQLITE_OK;
+    if (prc != SQLITE_OK) {
+        int damaged = means_damage(prc);
+        util_seterr(err, errlen, damaged ? "%s is damaged: %s" : "%s cannot be opened now: %s",
+                    path, sqlite3_errstr(prc));
         store_close(st);
-        return STORE_E_DAMAGED;
+        return damaged ? STORE_E_DAMAGED : STORE_E_UNAVAILABLE;
     }
-    if (exists && (flags & STORE_OPEN_CHECK) && quick_check(st, why, sizeof why) < 0) {
-        util_seterr(err, errlen, "%s is damaged (quick_check: %s)", path, why);
+    int qc = exists && (flags & STORE_OPEN_CHECK) ? quick_check(st, why, sizeof why) : 0;
+    if (qc != 0) {
+        util_seterr(err, errlen, qc > 0 ? "%s is damaged (quick_check: %s)"
+                                        : "%s cannot be checked now: %s", path, why);
         store_close(st);
-        return STORE_E_DAMAGED;
+        return qc > 0 ? STORE_E_DAMAGED : STORE_E_UNAVAILABLE;
     }
     /* WAL lets readers (kioskctl stats at closing time) run beside the kiosk; FULL makes
      * each commit durable, which is what "acknowledged only after commit" relies on. */
     if (store_exec(st, "PRAGMA journal_mode=WAL") < 0 ||
         store_exec(st, "PRAGMA synchronous=FULL") < 0 ||
         store_exec(st, "PRAGMA foreign_keys=ON") < 0 || migrate(st, err, errlen) < 0) {
-        int damaged = sqlite3_errcode(st->db) == SQLITE_CORRUPT ||
-                      sqlite3_errcode(st->db) == SQLITE_NOTADB;
+        int code = sqlite3_errcode(st->db);
+        int newer = err && strstr(err, "newer than this program");
         if (err && !err[0])
             util_seterr(err, errlen, "%s: cannot set up database: %s", dir, sqlite3_errmsg(st->db));
         store_close(st);
-        return damaged ? STORE_E_DAMAGED : STORE_E_UNUSABLE;
+        return means_damage(code) ? STORE_E_DAMAGED : newer ? STORE_E_UNUSABLE
+                                                            : STORE_E_UNAVAILABLE;
     }
     struct stat now_sb;
     if (stat(path, &now_sb) == 0) {
@@ -578,9 +599,29 @@ enum store_loss store_lost(const struct store *st) { return st ? st->lost : STOR
 const char *store_kiosk_id(const struct store *st) { return st->kiosk_id; }
 int store_is_new(const struct store *st) { return st->is_new; }
 
+void store_set_min_free(struct store *st, int64_t bytes) { st->min_free = bytes; }
+
+int store_space_low(struct store *st, int64_t *free_out)
+{
+    int64_t free = st->dir[0] ? space_free(st->dir) : -1;
+    if (free_out)
+        *free_out = free;
+    return st->min_free > 0 && free >= 0 && free < st->min_free;
+}
+
 int store_record_add(struct store *st, const char *kind, const char *fields_json,
                      int64_t now_ms, char uuid_out[37])
 {
+    /* A record is what the public makes: below the reserve it is refused before anything
+     * is written, so the space left is staff's (their PIN check, the export's marks). */
+    int64_t free;
+    if (store_space_low(st, &free)) {
+        fprintf(stderr, "store: record not written: %lld MB free, below the %lld MB kept for "
+                        "staff ([store] min_free_mb)\n", (long long)(free >> 20),
+                (long long)(st->min_free >> 20));
+        uuid_out[0] = 0;
+        return -1;
+    }
     char created[32], local_date[16];
     util_uuid4(uuid_out);
     util_time_utc(now_ms, created);

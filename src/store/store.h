@@ -99,10 +99,14 @@ struct store;
  * not writable, a database from a newer program): a configuration error, exit 2.
  * LOST: the marker says this directory had a database, and kiosk.db is missing or 0
  * bytes; nothing was created.  DAMAGED: kiosk.db is no database or fails its check;
- * nothing was written to it.  Every one leaves a sentence in err. */
+ * nothing was written to it (only SQLite's "corrupt" and "not a database" count as
+ * damage).  Every one leaves a sentence in err. */
 #define STORE_E_UNUSABLE (-1)
 #define STORE_E_LOST (-2)
 #define STORE_E_DAMAGED (-3)
+/* UNAVAILABLE: it cannot be opened now (disk full, I/O error, locked): nothing is wrong
+ * with the file as far as can be told; try again later, never set it aside. */
+#define STORE_E_UNAVAILABLE (-4)
 
 /* store_open_flags: run PRAGMA quick_check on an existing database (the kiosk at
  * start: a damaged database must not be written to). */
@@ -146,9 +150,17 @@ int store_is_new(const struct store *st);
 
 /* Appends a record of `kind` with `fields_json` (a JSON object) made at now_ms, and
  * returns only after the commit has reached the disk.  uuid_out receives the new
- * record's UUID.  Returns 0, or -1 (logged) when nothing was written. */
+ * record's UUID.  Returns 0, or -1 (logged) when nothing was written (also when the
+ * disk is below the limit of store_set_min_free). */
 int store_record_add(struct store *st, const char *kind, const char *fields_json,
                      int64_t now_ms, char uuid_out[37]);
+
+/* Records (store_record_add) are refused while the data directory's disk has less than
+ * bytes free (0: never).  The kiosk sets [store] min_free_mb. */
+void store_set_min_free(struct store *st, int64_t bytes);
+/* 1 when free space is below that limit; *free_out (may be NULL) gets the free bytes, or
+ * -1 when they cannot be told. */
+int store_space_low(struct store *st, int64_t *free_out);
 
 struct record {
     int64_t seq;

@@ -469,7 +469,21 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     check_permissions(c->cfg.data_dir);
     /* Free space first: it says nothing about the database, and it matters most when the
      * database is fine and the kiosk nevertheless refuses new records. */
-    int64_t free = space_free(c->cfg.data_dir);
+    /* A data directory not made yet: the disk it will be on. */
+    char where[1024];
+    util_strlcpy(where, c->cfg.data_dir, sizeof where);
+    int64_t free;
+    while ((free = space_free(where)) < 0 && errno == ENOENT && strrchr(where, '/')) {
+        char *slash = strrchr(where, '/');
+        if (slash == where)
+            slash[1] = 0;
+        else
+            *slash = 0;
+        if (!strcmp(where, "/"))
+            break;
+    }
+    if (free < 0 && errno == ENOENT && !strchr(c->cfg.data_dir, '/'))
+        free = space_free(".");
     int64_t min_free = (int64_t)c->cfg.store_min_free_mb << 20;
     if (free < 0) {
         printf("disk: FAILED (%s: %s)\n", c->cfg.data_dir, strerror(errno));

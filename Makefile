@@ -326,7 +326,7 @@ fuzz: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper \
-	  build/release/bench/bench_sync
+	  build/release/bench/bench_sync build/release/bench/bench_import
 	@tests/bench.sh build/release
 
 clean:

@@ -75,6 +75,10 @@ if [ -x "$B/bench/bench_checkin" ]; then
   echo "## check-in: scan to result on screen"
   $B/bench/bench_checkin
 fi
+if [ -x "$B/bench/bench_import" ]; then
+  echo "## a 40,000-row content import (kioskctl import) while checking people in"
+  $B/bench/bench_import "$T/import"
+fi
 if [ -x "$B/bench/bench_sync" ]; then
   echo "## content sync from a real PostgreSQL (10,000 changed rows) while checking people in"
   bash tests/shell/test_network.sh "$B" --bench 2>&1 | grep -E '^[a-z_]+: ' || echo "sync: not measured (see tests/shell/test_network.sh --bench)"

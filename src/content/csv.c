@@ -196,11 +196,9 @@ int csv_open_file(const char *path, struct csv **out, int *err_line, char *err,
     size_t len = 0;
     *out = NULL;
     *err_line = 0;
-    char *data = util_read_file(path, &len);
-    if (!data) {
-        util_seterr(err, errlen, "cannot read the file: %s", strerror(errno));
+    char *data = util_read_limited(path, NULL, CSV_FILE_MAX, &len, err, errlen);
+    if (!data)
         return -1;
-    }
     int rc = csv_open_buffer(data, len, out, err_line, err, errlen);
     free(data);
     return rc;

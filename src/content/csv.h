@@ -38,7 +38,12 @@ int csv_decode(const char *data, size_t len, char **out, size_t *outlen, int *ba
  * *out, or -1 with *err_line and a sentence in err.  csv_close() frees the reader. */
 int csv_open_buffer(const char *data, size_t len, struct csv **out, int *err_line,
                     char *err, size_t errlen);
-/* Same, reading the whole file at path.  An unreadable file gives err_line 0. */
+/* The largest CSV file read: a spreadsheet of content is a few hundred KB. */
+#define CSV_FILE_MAX (8 * 1024 * 1024)
+
+/* Same, reading the whole file at path (util_read_limited: a regular file of at most
+ * CSV_FILE_MAX bytes, a link only within its folder).  An unreadable file gives err_line
+ * 0. */
 int csv_open_file(const char *path, struct csv **out, int *err_line, char *err,
                   size_t errlen);
 

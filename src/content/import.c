@@ -44,6 +44,8 @@ struct col_spec {
     const char *name;
     enum col_type type;
     int required;
+    int64_t max;       /* COL_INT: the largest plausible value (0: any); a typo of a few
+                        * digits too many must not show as a cut-off number */
 };
 
 struct table_spec {
@@ -56,29 +58,37 @@ struct table_spec {
 #define MAX_COLS 12
 
 static const struct col_spec jobs_cols[] = {
-    {"id", COL_ID, 1},           {"title", COL_TEXT, 1},      {"employer", COL_TEXT, 1},
-    {"area", COL_TEXT, 1},       {"category", COL_TEXT, 1},   {"salary_min", COL_INT, 0},
-    {"salary_max", COL_INT, 0},  {"headcount", COL_INT, 0},   {"requirements", COL_TEXT, 0},
-    {"contact", COL_TEXT, 0},    {"posted", COL_DATE, 0},     {"expires", COL_DATE, 0},
+    {"id", COL_ID, 1, 0},
+    {"title", COL_TEXT, 1, 0},
+    {"employer", COL_TEXT, 1, 0},
+    {"area", COL_TEXT, 1, 0},
+    {"category", COL_TEXT, 1, 0},
+    {"salary_min", COL_INT, 0, IMPORT_SALARY_MAX},
+    {"salary_max", COL_INT, 0, IMPORT_SALARY_MAX},
+    {"headcount", COL_INT, 0, IMPORT_COUNT_MAX},
+    {"requirements", COL_TEXT, 0, 0},
+    {"contact", COL_TEXT, 0, 0},
+    {"posted", COL_DATE, 0, 0},
+    {"expires", COL_DATE, 0, 0},
 };
 static const struct col_spec trainings_cols[] = {
-    {"id", COL_ID, 1},        {"title", COL_TEXT, 1},    {"starts_at", COL_TIME, 1},
-    {"venue", COL_TEXT, 1},   {"kind", COL_TEXT, 0},     {"ends_at", COL_TIME, 0},
-    {"capacity", COL_INT, 0}, {"description", COL_TEXT, 0},
+    {"id", COL_ID, 1, 0},        {"title", COL_TEXT, 1, 0},    {"starts_at", COL_TIME, 1, 0},
+    {"venue", COL_TEXT, 1, 0},   {"kind", COL_TEXT, 0, 0},     {"ends_at", COL_TIME, 0, 0},
+    {"capacity", COL_INT, 0, IMPORT_COUNT_MAX},              {"description", COL_TEXT, 0, 0},
 };
 static const struct col_spec activities_cols[] = {
-    {"id", COL_ID, 1},         {"title", COL_TEXT, 1}, {"starts_at", COL_TIME, 1},
-    {"ends_at", COL_TIME, 1},  {"venue", COL_TEXT, 0}, {"organiser", COL_TEXT, 0},
+    {"id", COL_ID, 1, 0},         {"title", COL_TEXT, 1, 0}, {"starts_at", COL_TIME, 1, 0},
+    {"ends_at", COL_TIME, 1, 0},  {"venue", COL_TEXT, 0, 0}, {"organiser", COL_TEXT, 0, 0},
 };
 static const struct col_spec places_cols[] = {
-    {"id", COL_ID, 1},          {"name", COL_TEXT, 1},    {"level", COL_LEVEL, 1},
-    {"parent_id", COL_TEXT, 0}, {"address", COL_TEXT, 0}, {"phone", COL_TEXT, 0},
-    {"hours", COL_TEXT, 0},
+    {"id", COL_ID, 1, 0},          {"name", COL_TEXT, 1, 0},    {"level", COL_LEVEL, 1, 0},
+    {"parent_id", COL_TEXT, 0, 0}, {"address", COL_TEXT, 0, 0}, {"phone", COL_TEXT, 0, 0},
+    {"hours", COL_TEXT, 0, 0},
 };
 
 static const struct col_spec services_cols[] = {
-    {"id", COL_ID, 1},      {"title", COL_TEXT, 1},  {"summary", COL_TEXT, 1},
-    {"how", COL_TEXT, 0},   {"window", COL_TEXT, 0},
+    {"id", COL_ID, 1, 0},      {"title", COL_TEXT, 1, 0},  {"summary", COL_TEXT, 1, 0},
+    {"how", COL_TEXT, 0, 0},   {"window", COL_TEXT, 0, 0},
 };
 
 static const struct table_spec tables[] = {
@@ -334,6 +344,16 @@ static int has_control(const char *s)
     return 0;
 }
 
+int import_has_bidi_control(const char *s)
+{
+    /* U+202A..U+202E are E2 80 AA..AE, U+2066..U+2069 are E2 81 A6..A9 in UTF-8. */
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if (u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
+                             (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)))
+            return 1;
+    return 0;
+}
+
 /* Checks a text value against the common rules.  NULL when fine, else the problem. */
 static const char *text_problem(const char *s, size_t max)
 {
@@ -344,6 +364,9 @@ static const char *text_problem(const char *s, size_t max)
         return max == IMPORT_ID_MAX ? "is longer than 64 bytes" : "is longer than 4000 bytes";
     if (has_control(s))
         return "contains a control character";
+    if (import_has_bidi_control(s))
+        return "contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069), "
+               "which makes text show in another order than it reads";
     return NULL;
 }
 
@@ -375,6 +398,10 @@ static int check_value(const struct col_spec *c, char *raw, struct val *v, int d
         if (rc < 0)
             return file_err(err, errlen, path, line, "%s \"%s\" is not a whole number", c->name,
                             excerpt(s, ex, sizeof ex));
+        if (c->max && v->num > c->max)
+            return file_err(err, errlen, path, line, "%s %lld is more than %lld, which cannot be "
+                            "right (a digit too many?)", c->name, (long long)v->num,
+                            (long long)c->max);
         break;
     }
     case COL_TIME:
@@ -457,6 +484,49 @@ static int seen_add(void **root, const char *id, int line)
     return 0;
 }
 
+/* ---- staging ----
+ *
+ * A file is read and checked into temp.stage_<table>, a table of the connection's own
+ * temporary database: writing it takes no lock on the kiosk's database, so a check-in
+ * goes on meanwhile, however long the file takes.  Only then does swap() apply it, in
+ * one short transaction: the file's rows replace those of the table, and rows it no
+ * longer has are removed, except the rows the centre published (content_synced), which
+ * are the centre's to withdraw. */
+
+/* Makes (or empties) temp.stage_<table>, shaped as the table.  0 or -1 (logged). */
+static int stage_create(struct store *st, const char *table)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "CREATE TEMP TABLE IF NOT EXISTS stage_%s AS SELECT * FROM main.%s WHERE 0;"
+             "DELETE FROM temp.stage_%s;", table, table, table);
+    return store_exec(st, sql);
+}
+
+/* Applies a staged file to its table (inside the caller's write transaction).  0 or -1. */
+static int swap(struct store *st, const char *what)
+{
+    char sql[1024];
+    if (!strcmp(what, "materials"))
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM main.materials WHERE id NOT IN (SELECT id FROM temp.stage_materials)"
+                 " AND id NOT IN (SELECT id FROM content_synced WHERE kind = 'materials');"
+                 "DELETE FROM main.material_images WHERE material_id IN"
+                 " (SELECT id FROM temp.stage_materials)"
+                 " OR material_id NOT IN (SELECT id FROM main.materials);"
+                 "INSERT OR REPLACE INTO main.materials SELECT * FROM temp.stage_materials;"
+                 "INSERT OR REPLACE INTO main.material_images"
+                 " SELECT * FROM temp.stage_material_images;"
+                 "DELETE FROM temp.stage_materials; DELETE FROM temp.stage_material_images;");
+    else
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM main.%s WHERE id NOT IN (SELECT id FROM temp.stage_%s)"
+                 " AND id NOT IN (SELECT id FROM content_synced WHERE kind = '%s');"
+                 "INSERT OR REPLACE INTO main.%s SELECT * FROM temp.stage_%s;"
+                 "DELETE FROM temp.stage_%s;", what, what, what, what, what, what);
+    return store_exec(st, sql);
+}
+
 /* ---- CSV kinds ---- */
 
 struct parent_ref {
@@ -464,14 +534,16 @@ struct parent_ref {
     int line;
 };
 
-/* Checks that every place's parent_id names a place (from this file or already
- * stored; the file's rows are in the table by now).  0 or -1. */
+/* Checks that every place's parent_id names a place: of this file (staged by now) or one
+ * the centre published, which the import keeps.  0 or -1. */
 static int check_parents(struct store *st, struct parent_ref *refs, size_t n, const char *path,
                          char *err, size_t errlen)
 {
     if (!n)
         return 0;
-    sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM places WHERE id = ?");
+    sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM temp.stage_places WHERE id = ?1"
+                                        " UNION ALL SELECT 1 FROM content_synced"
+                                        " WHERE kind = 'places' AND id = ?1 AND NOT withdrawn");
     if (!q)
         return file_err(err, errlen, path, 0, "cannot check places: %s",
                         sqlite3_errmsg(store_db(st)));
@@ -488,11 +560,12 @@ static int check_parents(struct store *st, struct parent_ref *refs, size_t n, co
     return rc;
 }
 
-/* Builds "INSERT OR REPLACE INTO t(c1,..)[,sort] VALUES(?,..)"; caller finalizes. */
+/* Builds "INSERT OR REPLACE INTO temp.stage_t(c1,..)[,sort] VALUES(?,..)"; caller
+ * finalizes. */
 static sqlite3_stmt *prepare_insert(struct store *st, const struct table_spec *t)
 {
     struct strbuf sql = {0};
-    strbuf_addf(&sql, "INSERT OR REPLACE INTO %s(", t->what);
+    strbuf_addf(&sql, "INSERT OR REPLACE INTO temp.stage_%s(", t->what);
     for (int i = 0; i < t->ncols; i++)
         strbuf_addf(&sql, "%s%s", i ? "," : "", t->cols[i].name);
     if (t->has_sort)
@@ -562,8 +635,8 @@ static int row_is_blank(struct csv_row *row)
     return 1;
 }
 
-/* Reads and writes one CSV file inside the caller's transaction, moving dates by days.
- * Returns the number of records written, or -1 with err set (the caller rolls back). */
+/* Reads one CSV file into its staging table (temp.stage_<kind>), moving dates by days.
+ * Returns the number of records staged, or -1 with err set. */
 static int import_csv(struct store *st, const struct table_spec *t, const char *path,
                       int days, char *err, size_t errlen)
 {
@@ -592,7 +665,7 @@ static int import_csv(struct store *st, const struct table_spec *t, const char *
         goto bad_csv;
     if (map_header(t, &row, idx, path, err, errlen) < 0)
         goto out;
-    ins = prepare_insert(st, t);
+    ins = stage_create(st, t->what) == 0 ? prepare_insert(st, t) : NULL;
     if (!ins) {
         file_err(err, errlen, path, 0, "cannot write %s: %s", t->what,
                  sqlite3_errmsg(store_db(st)));
@@ -681,11 +754,13 @@ static char *header_value(char *line)
 }
 
 /* Stores every image the body references (![alt](name.png)), read from dir.  Images
- * must be PNG files beside the Markdown file.  0 or -1 with err set. */
+ * must be PNG files beside the Markdown file, within the size and pixel limits; each is
+ * stored shrunk to IMPORT_IMAGE_SIDE.  0 or -1 with err set. */
 static int store_images(struct store *st, sqlite3_stmt *img, const char *id, const char *body,
                         int first_line, const char *dir, const char *path, char *err,
                         size_t errlen)
 {
+    int count = 0, *nimages = &count;
     int line = first_line;
     char ex[64];
     for (const char *p = body; *p; p++) {
@@ -719,26 +794,47 @@ static int store_images(struct store *st, sqlite3_stmt *img, const char *id, con
             return file_err(err, errlen, path, line,
                             "the image \"%s\" must be a file in the same folder",
                             excerpt(name, ex, sizeof ex));
-        char ipath[4096];
+        if (++*nimages > IMPORT_IMAGES_MAX)
+            return file_err(err, errlen, path, line, "more than %d images in one text; split "
+                            "it into several", IMPORT_IMAGES_MAX);
+        char ipath[4096], why[200];
         snprintf(ipath, sizeof ipath, "%s/%s", dir, name);
         size_t len = 0;
-        char *data = util_read_file(ipath, &len);
+        char *data = util_read_limited(ipath, dir, IMPORT_IMAGE_MAX, &len, why, sizeof why);
         if (!data)
-            return file_err(err, errlen, path, line, "the image \"%s\" is not in the folder (%s)",
-                            excerpt(name, ex, sizeof ex), strerror(errno));
-        if (len > IMPORT_IMAGE_MAX) {
-            free(data);
-            return file_err(err, errlen, path, line, "the image \"%s\" is larger than 4 MB",
-                            excerpt(name, ex, sizeof ex));
-        }
+            return file_err(err, errlen, path, line, "the image \"%s\" %s",
+                            excerpt(name, ex, sizeof ex), why);
+        /* Checked from the header before anything is decoded. */
         int w, h;
-        uint8_t *px = NULL;
-        if (png_read_rgba(ipath, &w, &h, &px) < 0) {
+        if (png_size_mem(data, len, &w, &h) < 0) {
             free(data);
             return file_err(err, errlen, path, line, "the image \"%s\" is not a readable PNG",
                             excerpt(name, ex, sizeof ex));
         }
+        if (w > IMPORT_IMAGE_PX_MAX || h > IMPORT_IMAGE_PX_MAX) {
+            free(data);
+            return file_err(err, errlen, path, line, "the image \"%s\" is %dx%d pixels; at "
+                            "most %dx%d", excerpt(name, ex, sizeof ex), w, h,
+                            IMPORT_IMAGE_PX_MAX, IMPORT_IMAGE_PX_MAX);
+        }
+        uint8_t *px = NULL;
+        int rc = png_read_rgba_mem(data, len, &w, &h, &px);
+        free(data);
+        if (rc < 0)
+            return file_err(err, errlen, path, line, "the image \"%s\" is not a readable PNG",
+                            excerpt(name, ex, sizeof ex));
+        /* Stored at the size the reader shows it, whatever the camera made. */
+        uint8_t *small = NULL;
+        int sw, sh;
+        png_shrink_rgba(px, w, h, IMPORT_IMAGE_SIDE, &small, &sw, &sh);
         free(px);
+        void *png = NULL;
+        rc = png_encode_rgba(small, sw, sh, &png, &len);
+        free(small);
+        if (rc < 0)
+            return file_err(err, errlen, path, line, "the image \"%s\" cannot be stored",
+                            excerpt(name, ex, sizeof ex));
+        data = png;
         sqlite3_reset(img);
         sqlite3_bind_text(img, 1, id, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(img, 2, name, -1, SQLITE_TRANSIENT);
@@ -839,6 +935,9 @@ static int import_material(struct store *st, sqlite3_stmt *ins, sqlite3_stmt *de
                         IMPORT_BODY_MAX);
     if (has_control(body))
         return file_err(err, errlen, path, 0, "the text contains a control character");
+    if (import_has_bidi_control(body))
+        return file_err(err, errlen, path, 0, "the text contains a bidirectional control "
+                        "character (U+202A-U+202E, U+2066-U+2069)");
 
     sqlite3_reset(ins);
     sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
@@ -863,11 +962,14 @@ static int import_materials(struct store *st, const char *dir, char *err, size_t
     if (n < 0)
         return file_err(err, errlen, dir, 0, "cannot read the folder: %s", strerror(errno));
     int rc = -1, count = 0;
-    sqlite3_stmt *ins = store_prepare(st, "INSERT OR REPLACE INTO materials(id,title,category,"
-                                          "body,sort) VALUES(?,?,?,?,?)");
-    sqlite3_stmt *del = store_prepare(st, "DELETE FROM material_images WHERE material_id = ?");
-    sqlite3_stmt *img = store_prepare(st, "INSERT OR REPLACE INTO material_images"
-                                          "(material_id,name,data) VALUES(?,?,?)");
+    sqlite3_stmt *ins = NULL, *del = NULL, *img = NULL;
+    if (stage_create(st, "materials") == 0 && stage_create(st, "material_images") == 0) {
+        ins = store_prepare(st, "INSERT OR REPLACE INTO temp.stage_materials(id,title,category,"
+                                "body,sort) VALUES(?,?,?,?,?)");
+        del = store_prepare(st, "DELETE FROM temp.stage_material_images WHERE material_id = ?");
+        img = store_prepare(st, "INSERT OR REPLACE INTO temp.stage_material_images"
+                                "(material_id,name,data) VALUES(?,?,?)");
+    }
     if (!ins || !del || !img) {
         file_err(err, errlen, dir, 0, "cannot write materials: %s",
                  sqlite3_errmsg(store_db(st)));
@@ -880,14 +982,14 @@ static int import_materials(struct store *st, const char *dir, char *err, size_t
     for (int i = 0; i < n; i++) {
         char path[4096], msg[256];
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
-        struct stat sb;
-        if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
-            continue;
         size_t len = 0, tlen = 0;
         int line = 0;
-        char *raw = util_read_file(path, &len), *text = NULL;
+        /* Every .md of the folder is read, or the import refused: a pipe, a link out of
+         * the folder, a device or an oversized file is said, never skipped in silence. */
+        char *raw = util_read_limited(path, dir, IMPORT_MD_MAX, &len, msg, sizeof msg);
+        char *text = NULL;
         if (!raw) {
-            file_err(err, errlen, path, 0, "cannot read the file: %s", strerror(errno));
+            file_err(err, errlen, path, 0, "%s", msg);
             goto out;
         }
         int dec = csv_decode(raw, len, &text, &tlen, &line, msg, sizeof msg);
@@ -933,18 +1035,32 @@ int import_file(struct store *st, const char *what, const char *path, char *err,
                              "places, services or materials", what);
         return -1;
     }
-    if (store_begin(st) < 0) {
+    if (!sqlite3_get_autocommit(store_db(st))) {
+        util_seterr(err, errlen, "%s: the database is in the middle of another change", path);
+        return -1;
+    }
+    /* Reading and checking write only the staging tables: a plain BEGIN takes no lock on
+     * the kiosk's database for them. */
+    int n = -1;
+    if (store_exec(st, "BEGIN") == 0) {
+        n = t ? import_csv(st, t, path, 0, err, errlen) : import_materials(st, path, err, errlen);
+        if (n < 0 || store_commit(st) < 0) {
+            if (n >= 0)
+                util_seterr(err, errlen, "%s: cannot stage the file: %s", path,
+                            sqlite3_errmsg(store_db(st)));
+            store_rollback(st);
+            n = -1;
+        }
+    } else {
         util_seterr(err, errlen, "%s: cannot start a transaction: %s", path,
-                sqlite3_errmsg(store_db(st)));
-        return -1;
+                    sqlite3_errmsg(store_db(st)));
     }
-    int n = t ? import_csv(st, t, path, 0, err, errlen) : import_materials(st, path, err, errlen);
-    if (n < 0) {
-        store_rollback(st);
+    if (n < 0)
         return -1;
-    }
-    if (store_commit(st) < 0) {
-        util_seterr(err, errlen, "%s: cannot commit: %s", path, sqlite3_errmsg(store_db(st)));
+    /* The one short write: the staged rows replace the table's. */
+    if (store_begin(st) < 0 || swap(st, what) < 0 || store_commit(st) < 0) {
+        util_seterr(err, errlen, "%s: cannot apply the file: %s", path,
+                    sqlite3_errmsg(store_db(st)));
         store_rollback(st);
         return -1;
     }
@@ -980,12 +1096,20 @@ int import_demo(struct store *st, const char *demo_dir, int64_t now_ms, char *er
         int n = import_csv(st, t, path, days, err, errlen);
         if (n < 0)
             goto fail;
+        if (swap(st, order[i]) < 0) {
+            util_seterr(err, errlen, "%s: cannot apply: %s", path, sqlite3_errmsg(store_db(st)));
+            goto fail;
+        }
         total += n;
     }
     snprintf(path, sizeof path, "%s/materials", demo_dir);
     int n = import_materials(st, path, err, errlen);
     if (n < 0)
         goto fail;
+    if (swap(st, "materials") < 0) {
+        util_seterr(err, errlen, "%s: cannot apply: %s", path, sqlite3_errmsg(store_db(st)));
+        goto fail;
+    }
     total += n;
     if (own && store_commit(st) < 0) {
         util_seterr(err, errlen, "%s: cannot commit: %s", demo_dir, sqlite3_errmsg(store_db(st)));

@@ -415,27 +415,29 @@ char *util_read_file(const char *path, size_t *len)
     return strbuf_detach(&sb);
 }
 
-char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char *why,
-                         size_t whylen)
+/* The read both bounded readers share, on an open descriptor: a regular file of at most
+ * max bytes, refused when it grows while read (one byte more than the size is asked
+ * for) and, unless nul_ok, when it holds a NUL byte.  Messages start with `name` ("" for
+ * none).  Closes fd. */
+static char *read_bounded(int fd, const char *name, size_t max, int nul_ok, size_t *len,
+                          char *why, size_t whylen)
 {
-    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        util_seterr(why, whylen, errno == ELOOP ? "%s is a symbolic link" : "%s is missing (%s)",
-                    name, strerror(errno));
-        return NULL;
-    }
+    const char *sp = name[0] ? " " : "";
     struct stat sb;
     if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-        util_seterr(why, whylen, "%s is not a regular file", name);
+        util_seterr(why, whylen, "%s%sis not a regular file (a folder, a device or a pipe)",
+                    name, sp);
         close(fd);
         return NULL;
     }
-    if (sb.st_size > max) {
-        util_seterr(why, whylen, "%s is larger than %ld bytes", name, max);
+    if ((uint64_t)sb.st_size > (uint64_t)max) {
+        char limit[32];
+        util_size_words(max, limit);
+        util_seterr(why, whylen, "%s%sis larger than %s, the most such a file may be", name, sp,
+                    limit);
         close(fd);
         return NULL;
     }
-    /* One byte more than the size said is asked for: a file that grows is caught. */
     size_t cap = (size_t)sb.st_size + 1, n = 0;
     char *buf = malloc(cap + 1);
     if (!buf)
@@ -446,7 +448,7 @@ char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char 
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            util_seterr(why, whylen, "%s cannot be read: %s", name, strerror(errno));
+            util_seterr(why, whylen, "%s%scannot be read: %s", name, sp, strerror(errno));
             bad = 1;
             break;
         }
@@ -454,14 +456,14 @@ char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char 
             break;
         n += (size_t)r;
         if (n >= cap) {
-            util_seterr(why, whylen, "%s changed while it was read", name);
+            util_seterr(why, whylen, "%s%schanged while it was read", name, sp);
             bad = 1;
             break;
         }
     }
     close(fd);
-    if (!bad && memchr(buf, 0, n)) {
-        util_seterr(why, whylen, "%s holds a NUL byte", name);
+    if (!bad && !nul_ok && memchr(buf, 0, n)) {
+        util_seterr(why, whylen, "%s%sholds a NUL byte", name, sp);
         bad = 1;
     }
     if (bad) {
@@ -473,6 +475,18 @@ char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char 
     if (len)
         *len = n;
     return buf;
+}
+
+char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char *why,
+                         size_t whylen)
+{
+    int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        util_seterr(why, whylen, errno == ELOOP ? "%s is a symbolic link" : "%s is missing (%s)",
+                    name, strerror(errno));
+        return NULL;
+    }
+    return read_bounded(fd, name, max < 0 ? 0 : (size_t)max, 0, len, why, whylen);
 }
 
 int util_create_private(const char *path, const void *data, size_t len)
@@ -512,6 +526,67 @@ int util_create_private(const char *path, const void *data, size_t len)
         close(dfd);
     }
     return 0;
+}
+
+void util_size_words(size_t n, char out[32])
+{
+    if (n >= (1u << 20) && n % (1u << 20) == 0)
+        snprintf(out, 32, "%zu MB", n >> 20);
+    else if (n >= 1024 && n % 1024 == 0)
+        snprintf(out, 32, "%zu KB", n >> 10);
+    else
+        snprintf(out, 32, "%zu bytes", n);
+}
+
+/* 1 when the absolute path p is inside (or is) the folder dir. */
+static int path_inside(const char *p, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    return strncmp(p, dir, n) == 0 && (p[n] == '/' || p[n] == 0);
+}
+
+char *util_read_limited(const char *path, const char *within, size_t max, size_t *len,
+                        char *err, size_t errlen)
+{
+    char target[4096], folder[4096], own[4096];
+    struct stat sb;
+    if (lstat(path, &sb) < 0) {
+        util_seterr(err, errlen, "cannot read the file: %s", strerror(errno));
+        return NULL;
+    }
+    const char *open_path = path;
+    if (S_ISLNK(sb.st_mode)) {
+        if (!within) {
+            util_strlcpy(own, path, sizeof own);
+            char *slash = strrchr(own, '/');
+            if (!slash)
+                util_strlcpy(own, ".", sizeof own);
+            else if (slash == own)
+                own[1] = 0; /* a file in / */
+            else
+                *slash = 0;
+            within = own;
+        }
+        if (!realpath(path, target)) {
+            util_seterr(err, errlen, "is a link to something that cannot be read: %s",
+                        strerror(errno));
+            return NULL;
+        }
+        if (!realpath(within, folder) || !path_inside(target, folder)) {
+            util_seterr(err, errlen, "is a link to a file outside its folder; copy the file "
+                        "itself into the folder");
+            return NULL;
+        }
+        open_path = target;
+    }
+    int fd = open(open_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        util_seterr(err, errlen, "cannot read the file: %s", strerror(errno));
+        return NULL;
+    }
+    return read_bounded(fd, "", max, 1, len, err, errlen);
 }
 
 int util_mkdirs(const char *path, int mode)

@@ -87,6 +87,17 @@ char *util_read_plain_at(int dfd, const char *name, long max, size_t *len, char 
  * (never over an existing file: -1 with errno EEXIST then), the directory fsync'd.
  * For key files.  Returns 0 or -1 with errno. */
 int util_create_private(const char *path, const void *data, size_t len);
+/* Reads a file that came from staff or a USB drive, bounded and hostile-proof: a regular
+ * file only (a FIFO would hang the read, /dev/zero never end, a folder or a device is no
+ * content), at most max bytes, and a symbolic link only when what it points to stays
+ * inside the folder `within` (NULL: the file's own folder).  Opened with O_NOFOLLOW and
+ * O_NONBLOCK.  Returns the NUL-terminated content (caller frees) and its length in *len
+ * (may be NULL), or NULL with a sentence (without the path) in err. */
+char *util_read_limited(const char *path, const char *within, size_t max, size_t *len,
+                        char *err, size_t errlen);
+/* "4 MB", "512 KB", "300 bytes": a size limit as people read it.  out: 32 bytes. */
+void util_size_words(size_t n, char out[32]);
+
 /* mkdir -p; returns 0 or -1 with errno. */
 int util_mkdirs(const char *path, int mode);
 

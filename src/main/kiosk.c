@@ -112,8 +112,8 @@ static void first_start(struct store *st, const struct config *cfg, int64_t now)
     char done[40], err[1024];
     if (store_meta_get(st, FIRST_START_KEY, done, sizeof done) != 1)
         return; /* done (0), or the database cannot say (-1): never seed twice */
-    static const char *const tables[] = {"records", "places", "jobs", "trainings",
-                                         "activities", "materials"};
+    static const char *const tables[] = {"records",    "places",    "jobs",    "trainings",
+                                         "activities", "materials", "services"};
     int used = 0;
     for (size_t i = 0; i < ARRAY_LEN(tables); i++)
         used |= store_count(st, tables[i]) > 0;

@@ -13,11 +13,12 @@
  * Exits 1 when the pull failed or a check-in was not recorded.
  *
  *   bench_sync DATADIR CONNINFO KIOSK_ID */
-#include "app/checkin.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "sync/pull.h"
+
+#include "checkin_load.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -26,26 +27,6 @@
 #include <time.h>
 
 #define CHECKIN_EVERY_MS 50
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 struct job {
     struct config cfg;
@@ -65,9 +46,9 @@ static void *pull_thread(void *arg)
         snprintf(j->err, sizeof j->err, "%s", err);
         j->rc = -1;
     } else {
-        double t0 = mono_ms();
-        j->rc = pull_content(st, &j->cfg, NULL, wall_ms(), &j->res, j->err, sizeof j->err);
-        j->ms = mono_ms() - t0;
+        double t0 = load_mono_ms();
+        j->rc = pull_content(st, &j->cfg, NULL, load_wall_ms(), &j->res, j->err, sizeof j->err);
+        j->ms = load_mono_ms() - t0;
         store_close(st);
     }
     __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
@@ -95,47 +76,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_sync: %s\n", err);
         return 1;
     }
-    struct checkin *ck = checkin_create(st, &j.cfg);
-    if (!ck)
-        return 1;
     pthread_t t;
     if (pthread_create(&t, NULL, pull_thread, &j) != 0)
         return 1;
-    size_t cap = 4096, n = 0;
-    double *waits = malloc(cap * sizeof *waits);
-    int bad = 0;
-    while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
-        char cert[32];
-        snprintf(cert, sizeof cert, "LD-2026-%05zu", n % 100000);
-        struct checkin_result r;
-        double t0 = mono_ms();
-        checkin_submit(ck, cert, CHECKIN_SCAN, wall_ms() + (int64_t)n * 86400000LL, &r);
-        double w = mono_ms() - t0;
-        if (r.status != CHECKIN_DONE)
-            bad = 1;
-        if (n == cap) {
-            cap *= 2;
-            waits = realloc(waits, cap * sizeof *waits);
-        }
-        waits[n++] = w;
-        if (w < CHECKIN_EVERY_MS) {
-            struct timespec ts = {0, (long)((CHECKIN_EVERY_MS - w) * 1e6)};
-            nanosleep(&ts, NULL);
-        }
-    }
+    struct checkin_load load;
+    int lrc = checkin_load_run(st, CHECKIN_EVERY_MS, &j.done, &load);
     pthread_join(t, NULL);
-    checkin_destroy(ck);
     store_close(st);
+    if (lrc < 0)
+        return 1;
     if (j.rc < 0) {
         fprintf(stderr, "bench_sync: the pull failed: %s\n", j.err);
-        free(waits);
         return 1;
     }
-    qsort(waits, n, sizeof *waits, cmp);
-    printf("sync_rows: %ld\nsync_ms: %.1f\ncheckin_during_sync: %zu\n", j.res.rows, j.ms, n);
-    if (n)
-        printf("checkin_wait_max_ms: %.1f\ncheckin_wait_median_ms: %.1f\n", waits[n - 1],
-               waits[n / 2]);
-    free(waits);
-    return bad;
+    printf("sync_rows: %ld\nsync_ms: %.1f\ncheckin_during_sync: %zu\n", j.res.rows, j.ms, load.n);
+    if (load.n)
+        printf("checkin_wait_max_ms: %.1f\ncheckin_wait_median_ms: %.1f\n", load.max,
+               load.median);
+    return load.bad;
 }

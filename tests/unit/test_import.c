@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "content/import.h"
+#include "core/png.h"
 #include "core/util.h"
 #include "store/store.h"
 
@@ -92,6 +93,17 @@ static void copy_file(const char *from, const char *to)
     assert_non_null(data);
     write_file(to, data, len);
     free(data);
+}
+
+/* Decodes the stored image `name` (of any material). */
+static void stored_image(struct store *st, const char *name, int *w, int *h, uint8_t **px)
+{
+    sqlite3_stmt *q = store_prepare(st, "SELECT data FROM material_images WHERE name = ?");
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(png_read_rgba_mem(sqlite3_column_blob(q, 0),
+                                       (size_t)sqlite3_column_bytes(q, 0), w, h, px), 0);
+    sqlite3_finalize(q);
 }
 
 static int import_ok(struct store *st, const char *what, const char *path)
@@ -339,7 +351,7 @@ static void test_more_bad_values(void **state)
     assert_non_null(strstr(err, "no-such.csv: cannot read"));
 }
 
-static void test_reimport_replaces_and_keeps(void **state)
+static void test_reimport_replaces_the_set(void **state)
 {
     struct fixture *f = *state;
     assert_int_equal(import_ok(f->st, "jobs", DATA "/jobs_good.csv"), 3);
@@ -350,13 +362,28 @@ static void test_reimport_replaces_and_keeps(void **state)
                       "J4,保安,物业公司,万象街道,服务业,4000\n";
     write_file(path, csv, strlen(csv));
     assert_int_equal(import_ok(f->st, "jobs", path), 2);
-    assert_int_equal(store_count(f->st, "jobs"), 4);
+    /* The file is the set: J1 and J3, no longer in it, are gone. */
+    assert_int_equal(store_count(f->st, "jobs"), 2);
     ASSERT_SQL(f->st, "SELECT title FROM jobs WHERE id='J2'", "装配组长");
     assert_int_equal(sql_int(f->st, "SELECT salary_min FROM jobs WHERE id='J2'"), 7000);
     /* The replaced row is the new row: what the new file leaves out is gone. */
     ASSERT_SQL(f->st, "SELECT posted FROM jobs WHERE id='J2'", "NULL");
-    ASSERT_SQL(f->st, "SELECT title FROM jobs WHERE id='J1'", "数控车床操作工");
+    assert_int_equal(sql_int(f->st, "SELECT count(*) FROM jobs WHERE id IN ('J1','J3')"), 0);
     ASSERT_SQL(f->st, "SELECT title FROM jobs WHERE id='J4'", "保安");
+    /* A row the centre published stays until the centre withdraws it. */
+    assert_int_equal(store_exec(f->st, "INSERT INTO jobs(id,title,employer,area,category)"
+                                       " VALUES('C1','中心岗位','中心','全区','服务业');"
+                                       "INSERT INTO content_synced(kind,id,counter)"
+                                       " VALUES('jobs','C1',7)"), 0);
+    assert_int_equal(import_ok(f->st, "jobs", path), 2);
+    assert_int_equal(store_count(f->st, "jobs"), 3);
+    ASSERT_SQL(f->st, "SELECT title FROM jobs WHERE id='C1'", "中心岗位");
+    /* A bad file after that changes nothing: all or nothing. */
+    const char *bad = "id,title,employer,area,category\nJ9,x,y,z,w\nJ9,x,y,z,w\n";
+    write_file(path, bad, strlen(bad));
+    char err[512];
+    assert_int_equal(import_file(f->st, "jobs", path, err, sizeof err), -1);
+    assert_int_equal(store_count(f->st, "jobs"), 3);
 }
 
 /* ---- materials ---- */
@@ -375,19 +402,23 @@ static void test_materials_with_image(void **state)
     ASSERT_SQL(f->st, "SELECT body FROM materials WHERE id='m02-contract'",
                "A written contract must be signed within **one month**.\n\n- keep a copy\n"
                "- keep pay slips");
-    /* Only the referenced image is stored, byte for byte. */
+    /* Only the referenced image is stored; small enough already, its pixels unchanged. */
     assert_int_equal(sql_int(f->st, "SELECT count(*) FROM material_images"), 1);
     ASSERT_SQL(f->st, "SELECT material_id||'/'||name FROM material_images",
                "m01-constitution/emblem.png");
-    size_t len = 0;
-    char *png = util_read_file(DATA "/materials/emblem.png", &len);
-    assert_non_null(png);
-    sqlite3_stmt *q = store_prepare(f->st, "SELECT data FROM material_images");
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_bytes(q, 0), (int)len);
-    assert_memory_equal(sqlite3_column_blob(q, 0), png, len);
-    sqlite3_finalize(q);
-    free(png);
+    int w, h, sw, sh;
+    uint8_t *px, *spx;
+    assert_int_equal(png_read_rgba(DATA "/materials/emblem.png", &w, &h, &px), 0);
+    stored_image(f->st, "emblem.png", &sw, &sh, &spx);
+    assert_int_equal(sw, w);
+    assert_int_equal(sh, h);
+    for (int i = 0; i < w * h; i++) {
+        assert_int_equal(spx[i * 4 + 3], px[i * 4 + 3]);
+        if (px[i * 4 + 3] == 255)
+            assert_memory_equal(spx + i * 4, px + i * 4, 3);
+    }
+    free(px);
+    free(spx);
 
     /* Re-importing gives the same state, not duplicates. */
     char *before = snapshot(f->st, "material_images");
@@ -533,6 +564,74 @@ static void test_bundled_demo_content(void **state)
     assert_int_equal(store_count(f->st, "services"), 10);
 }
 
+/* A big photo is stored at the size the reader shows; bidirectional controls and
+ * implausible numbers are refused with a line; a link within the folder is read. */
+static void test_images_shrunk_and_values_bounded(void **state)
+{
+    struct fixture *f = *state;
+    char dir[160], path[256];
+    snprintf(dir, sizeof dir, "%s/photos", f->dir);
+    mkdir(dir, 0700);
+    enum { W = 2000, H = 1000 };
+    uint8_t *px = malloc((size_t)W * H * 4);
+    for (int i = 0; i < W * H; i++) {
+        px[i * 4] = (uint8_t)(i % W * 255 / W);
+        px[i * 4 + 1] = 90;
+        px[i * 4 + 2] = 200;
+        px[i * 4 + 3] = 255;
+    }
+    snprintf(path, sizeof path, "%s/big.png", dir);
+    assert_int_equal(png_write_rgba(path, W, H, px, W * 4), 0);
+    free(px);
+    const char *md = "title: 大图\ncategory: 测试\n\n![大图](big.png)\n\n正文。\n";
+    snprintf(path, sizeof path, "%s/a.md", dir);
+    write_file(path, md, strlen(md));
+    assert_int_equal(import_ok(f->st, "materials", dir), 1);
+    int w, h;
+    uint8_t *spx;
+    stored_image(f->st, "big.png", &w, &h, &spx);
+    assert_int_equal(w, IMPORT_IMAGE_SIDE);
+    assert_int_equal(h, IMPORT_IMAGE_SIDE / 2);
+    assert_int_equal(spx[1], 90);
+    free(spx);
+
+    /* A link to a file of the same folder is the file. */
+    char link[256];
+    snprintf(path, sizeof path, "%s/update.csv", f->dir);
+    const char *csv = "id,title,employer,area,category,salary_min,headcount\n"
+                      "J1,电工,某厂,开发区,制造业,6000,3\n";
+    write_file(path, csv, strlen(csv));
+    snprintf(link, sizeof link, "%s/link.csv", f->dir);
+    assert_int_equal(symlink("update.csv", link), 0);
+    assert_int_equal(import_ok(f->st, "jobs", link), 1);
+
+    static const struct {
+        const char *row, *want;
+    } bad[] = {
+        {"J1,电工,某厂,开发区,制造业,60000000,3", "salary_min 60000000 is more than 1000000"},
+        {"J1,电工,某厂,开发区,制造业,6000,5000000", "headcount 5000000 is more than 100000"},
+        {"J1,\xE2\x80\xAE工电,某厂,开发区,制造业,6000,3", "title contains a bidirectional control"},
+        {"J1,电工,某厂\xE2\x81\xA6x,开发区,制造业,6000,3", "employer contains a bidirectional"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[512], err[512] = "";
+        snprintf(text, sizeof text, "id,title,employer,area,category,salary_min,headcount\n%s\n",
+                 bad[i].row);
+        write_file(path, text, strlen(text));
+        assert_int_equal(import_file(f->st, "jobs", path, err, sizeof err), -1);
+        if (!strstr(err, bad[i].want) || !strstr(err, ":2: "))
+            fail_msg("case %zu: got \"%s\", want \"%s\" on line 2", i, err, bad[i].want);
+    }
+    assert_int_equal(store_count(f->st, "jobs"), 1);
+    /* And in a Markdown text. */
+    md = "title: 标题\ncategory: 测试\n\n正文\xE2\x80\xAE反过来。\n";
+    snprintf(path, sizeof path, "%s/a.md", dir);
+    write_file(path, md, strlen(md));
+    char err[512] = "";
+    assert_int_equal(import_file(f->st, "materials", dir, err, sizeof err), -1);
+    assert_non_null(strstr(err, "bidirectional"));
+}
+
 int main(void)
 {
     /* Content times are local; pin the zone so the week arithmetic is the hall's. */
@@ -548,9 +647,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_file_keeps_earlier_good_rows_out, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_more_bad_values, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reimport_replaces_and_keeps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reimport_replaces_the_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_materials_with_image, setup, teardown),
         cmocka_unit_test_setup_teardown(test_materials_bad_header, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_images_shrunk_and_values_bounded, setup, teardown),
         cmocka_unit_test(test_demo_shift_days),
         cmocka_unit_test_setup_teardown(test_demo_import_shifts_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_is_all_or_nothing, setup, teardown),

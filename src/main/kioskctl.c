@@ -627,8 +627,10 @@ static int cmd_restore(struct ctl *c, int argc, char **argv)
         fprintf(stderr, "kioskctl restore: %s\n", err);
         return 1;
     }
-    /* The event goes into the restored database, which the kiosk reads next. */
-    struct store *st = open_rw(c);
+    /* The event goes into the restored database, which the kiosk reads next (a kiosk out
+     * of service finds it by itself and resumes). */
+    int status;
+    struct store *st = open_rw(c, &status);
     if (st) {
         store_event(st, now_ms(), "restore", argv[1]);
         store_close(st);

@@ -55,6 +55,13 @@ aside2=$(sed -n 's/^aside=//p' "$D/incident" 2>/dev/null)
 check "the file found in its place is kept aside, not used" eval '[ -f "$aside2/found-kiosk.db" ] && [ ! -e "$D/kiosk.db" ]'
 check "what the kiosk had is rescued" eval '[ "$(q "$aside2/rescued.db" "select count(*) from events where kind=\"service_resumed\"")" = 1 ]'
 
+# --- staff put the rescued copy back: the kiosk comes back on it ---------------------------
+resumed=$(q "$aside2/rescued.db" "select count(*) from events where kind='service_resumed'")
+"$C" --config "$T/k.ini" --data-dir "$D" restore "$aside2/rescued.db" >"$T/out" 2>&1; rc=$?
+check "kioskctl restore puts the rescued copy back while the kiosk is out of service" eval '[ $rc = 0 ] || { cat "$T/out"; false; }'
+check "the kiosk resumes on the restored database" eval 'until_ok "[ \"\$(events service_resumed)\" -gt $resumed ]"'
+check "which logs the incident it ends" eval '[ "$(q "$D/kiosk.db" "select count(*) from events where kind=\"database_incident\" and detail like \"replaced%\"")" = 1 ]'
+
 kill -TERM $pid
 check "SIGTERM stops it out of service too" eval 'until_ok "! kill -0 $pid 2>/dev/null"'
 wait $pid; rc=$?; pid=

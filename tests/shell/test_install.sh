@@ -73,7 +73,7 @@ check "data dir 0700, owned by the kiosk user" '[ "$(stat -c "%a %U" "$R/var/lib
 isolated "$R/usr/bin/kioskctl" stats > "$T/stats" 2>&1
 check "root's kioskctl reads it with no flag" 'grep -q "^records_total: 0" "$T/stats" || { cat "$T/stats"; false; }'
 check "no demo content without [kiosk] demo" 'grep -q "^jobs: 0$" "$T/stats"'
-echo 2468 | isolated "$R/usr/bin/kioskctl" set-pin >"$T/pin.log" 2>&1
+echo 246813 | isolated "$R/usr/bin/kioskctl" set-pin >"$T/pin.log" 2>&1
 check "root's kioskctl set-pin works" '[ $? = 0 ] || { cat "$T/pin.log"; false; }'
 check "... leaving no root-owned file in the data dir" '[ -z "$(find "$R/var/lib/kiosk" -user root)" ] || { find "$R/var/lib/kiosk" -user root -ls; false; }'
 

@@ -225,6 +225,7 @@ void app_pop(struct app *a)
     ui_pointer_cancel(a->ui);
     leave_top(a);
     a->screen_state[a->depth - 1] = NULL;
+    a->leave_asked = 0;
     a->depth--;
 }
 
@@ -244,6 +245,7 @@ void app_reset(struct app *a, const char *why)
         return;
     app_home(a);
     a->idle_countdown = 0;
+    a->countdown_touched = 0;
     a->staff_mode = 0;
     a->lang = strcmp(a->cfg.language, "en") == 0 ? LANG_EN : LANG_ZH;
     ui_set_large_text(a->ui, a->cfg.large_text);
@@ -261,7 +263,7 @@ void app_reset(struct app *a, const char *why)
 /* ---- idle ------------------------------------------------------------------------- */
 
 /* Nothing to protect on a fresh Home: no countdown there. */
-static int at_rest(const struct app *a)
+static int at_rest(struct app *a)
 {
     return a->depth == 1 && a->lang == (strcmp(a->cfg.language, "en") == 0 ? LANG_EN : LANG_ZH) &&
            ui_large_text(a->ui) == a->cfg.large_text && !a->staff_mode;
@@ -272,9 +274,24 @@ static int idle_timeout_ms(const struct app *a)
     return (a->staff_mode ? a->cfg.staff_idle_timeout_s : a->cfg.idle_timeout_s) * 1000;
 }
 
-static int64_t idle_warn_at(const struct app *a)
+/* A person in the middle of a form gets at least 30 s to answer "are you still there":
+ * reading a question and finding the button takes an older person a while. */
+#define INPUT_WARNING_S 30
+
+static int has_input(struct app *a)
 {
-    return a->last_input_ms + idle_timeout_ms(a) - (int64_t)a->cfg.idle_warning_s * 1000;
+    const struct screen *s = app_top(a);
+    return !a->staff_mode && s->has_input && s->has_input(a);
+}
+
+static int64_t idle_warn_at(struct app *a)
+{
+    int warn = a->cfg.idle_warning_s;
+    if (has_input(a) && warn < INPUT_WARNING_S)
+        warn = INPUT_WARNING_S;
+    if (warn * 1000 > idle_timeout_ms(a))
+        warn = idle_timeout_ms(a) / 1000;
+    return a->last_input_ms + idle_timeout_ms(a) - (int64_t)warn * 1000;
 }
 
 static int64_t idle_reset_at(const struct app *a)
@@ -409,12 +426,13 @@ void app_event(struct app *a, const SDL_Event *ev)
     if (is_input(ev)) {
         a->last_input_ms = app_now(a);
         if (a->idle_countdown) {
-            /* Any touch during the countdown means "I am still here". */
-            a->idle_countdown = 0;
-            if (ev->type == SDL_FINGERDOWN || ev->type == SDL_MOUSEBUTTONDOWN) {
-                ui_pointer_cancel(a->ui);
-                return;
-            }
+            /* Any input during the countdown means "I am still here" — except a tap on
+             * its 放弃, so a touch is given to the dialog and judged when it lifts. */
+            if (ev->type == SDL_FINGERUP || ev->type == SDL_MOUSEBUTTONUP)
+                a->countdown_touched = 1;
+            else if (ev->type != SDL_FINGERDOWN && ev->type != SDL_MOUSEBUTTONDOWN &&
+                     ev->type != SDL_FINGERMOTION && ev->type != SDL_MOUSEMOTION)
+                a->idle_countdown = 0;
         }
     }
     if (ev->type == SDL_WINDOWEVENT) {
@@ -542,25 +560,40 @@ static void build_countdown(struct app *a, struct ui *ui)
     int64_t left = (idle_reset_at(a) - app_now(a) + 999) / 1000;
     if (left < 0)
         left = 0;
-    int W = ui_width(ui), H = ui_height(ui);
-    int dw = W < 1000 ? W - 120 : 900, dh = 460;
-    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
-    ui_modal(ui);
-    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
-    ui_panel(ui, d, &card);
-    struct ui_opts title = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER};
-    ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 80), app_t(a, "idle.title"), &title);
-    struct ui_opts big = {.size = SIZE_HUGE, .bold = 1, .align = TEXT_CENTER, .role = ROLE_ERROR};
-    ui_labelf(ui, rect(d.x + 40, d.y + 130, d.w - 80, 110), &big, "%lld", (long long)left);
-    struct ui_opts body = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED};
-    ui_label(ui, rect(d.x + 40, d.y + 240, d.w - 80, 60), app_t(a, "idle.body"), &body);
-    struct ui_opts btn = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    if (ui_button(ui, rect(d.x + (d.w - 480) / 2, d.y + d.h - 130, 480, 100),
-                  app_t(a, "idle.continue"), &btn)) {
+    /* On a form with input the person may also leave now (放弃), wiping it at once. */
+    int input = has_input(a);
+    const char *body = ui_strf(ui, "%lld %s", (long long)left, app_t(a, "idle.body"));
+    int r = ui_dialog(ui, app_t(a, "idle.title"), body, input ? app_t(a, "leave.discard") : NULL,
+                      app_t(a, "idle.continue"));
+    int touched = a->countdown_touched;
+    a->countdown_touched = 0;
+    if (r == 2) {
+        app_reset(a, "idle discard");
+    } else if (r == 1 || touched) {
+        /* 继续使用 (or a touch anywhere): the whole timeout again, not what was left. */
         a->idle_countdown = 0;
         a->last_input_ms = app_now(a);
     }
 }
+
+/* 继续填写 / 放弃 over a screen with input the person is about to leave. */
+static void build_leave(struct app *a, struct ui *ui)
+{
+    int r = ui_dialog(ui, app_t(a, "leave.title"), app_t(a, "leave.body"),
+                      app_t(a, "leave.discard"), app_t(a, "leave.keep"));
+    if (r == 1) {
+        a->leave_asked = 0;
+    } else if (r == 2) {
+        int to = a->leave_asked;
+        a->leave_asked = 0;
+        if (to == 2)
+            app_home(a);
+        else
+            app_pop(a);
+    }
+}
+
+void app_leave(struct app *a, int to_home) { a->nav = to_home ? 2 : 1; }
 
 int app_frame(struct app *a)
 {
@@ -576,12 +609,16 @@ int app_frame(struct app *a)
         /* The build may have switched screens; the countdown belongs to whatever is up. */
         if (a->idle_countdown && app_top(a) == s)
             build_countdown(a, a->ui);
+        else if (a->leave_asked && app_top(a) == s)
+            build_leave(a, a->ui);
         int acted = ui_end(a->ui);
         /* 返回 and 首页 act once the screen is built: a build never runs on after its
-         * screen has gone. */
+         * screen has gone.  Leaving what a person typed asks first. */
         int nav = a->nav;
         a->nav = 0;
-        if (nav == 2)
+        if (nav && has_input(a))
+            a->leave_asked = nav;
+        else if (nav == 2)
             app_home(a);
         else if (nav == 1)
             app_pop(a);
@@ -660,8 +697,8 @@ SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title)
     } else {
         ui_label(ui, rect(m + 24, top + bh + 8, W - 2 * m - 48, th), title, &to);
     }
-    if (home || back)
-        a->nav = home ? 2 : 1;
+    if ((home || back) && !a->leave_asked)
+        app_leave(a, home);
     return rect(0, hh, W, H - hh);
 }
 

@@ -47,6 +47,10 @@ struct screen {
     /* 1: the screen is there to make a record (a form).  On a full disk ([store]
      * min_free_mb) app_push opens screen_disk_full in its place, before anyone types. */
     int writes;
+    /* 1 while the screen holds what a person typed or chose and has not submitted (a
+     * half-filled form).  Leaving then asks first (继续填写 / 放弃), and the idle warning
+     * gives at least 30 s.  NULL: never. */
+    int (*has_input)(struct app *a);
 };
 
 #define APP_STACK_MAX 8
@@ -72,6 +76,8 @@ struct app {
     int close_requested;              /* a window close preceded the next SDL_QUIT */
     int need_full_redraw;
     int nav;                          /* 返回 (1) or 首页 (2) pressed: done after the build */
+    int leave_asked;                  /* the 继续填写 / 放弃 question is up for nav 1 or 2 */
+    int countdown_touched;            /* a finger lifted while the idle warning was up */
 
     /* scanner filter: printable keys held back until we know whether a scanner sent them */
     char scan_buf[128];
@@ -142,6 +148,10 @@ void app_set_clock(struct app *a, int64_t ms);
 /* The text of a catalogue key in the current language. */
 const char *app_t(const struct app *a, const char *key);
 void app_set_lang(struct app *a, enum lang l);
+
+/* Asks to go back (1) or home (2) after this build, as 返回 and 首页 do: a screen with
+ * input asks the person first. */
+void app_leave(struct app *a, int to_home);
 
 /* Screen stack. */
 void app_push(struct app *a, const struct screen *s, const void *arg);

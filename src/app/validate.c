@@ -750,9 +750,9 @@ static const char *const messages[VALIDATE_RESULT_COUNT][2] = {
     [VALIDATE_ID_BIRTH_TOO_EARLY] = {"身份证号里的出生日期早于1900年，请核对第7到14位。",
                                      "The date of birth in the ID card number is before "
                                      "1900; please check digits 7 to 14."},
-    [VALIDATE_ID_CHECKSUM] = {"校验位不对，请核对最后一位；如果最后一位没错，请逐位核对前面的数字。",
-                              "The check character does not match; please check the last "
-                              "character, and if it is right, the digits before it."},
+    [VALIDATE_ID_CHECKSUM] = {"身份证号有一位输错了。请拿出身份证，一位一位地对一遍，特别是最后一位（可能是X）。",
+                              "One of the digits is wrong. Please compare the number with your "
+                              "ID card digit by digit, especially the last one (it may be X)."},
     [VALIDATE_PHONE_CHARS] = {"手机号只能包含数字。", "A mobile number has only digits."},
     [VALIDATE_PHONE_LENGTH] = {"手机号应为11位。", "A mobile number has 11 digits."},
     [VALIDATE_PHONE_NOT_MOBILE] = {"这不是手机号码，手机号以13到19开头。",

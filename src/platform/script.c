@@ -249,6 +249,18 @@ static const struct ui_widget *find_label(struct ui *ui, const char *label, cons
     return NULL;
 }
 
+static void dump_text(FILE *f, const char *s)
+{
+    for (const char *c = s; c && *c; c++) {
+        if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c == '\t')
+            fputs("\\t", f);
+        else
+            fputc(*c, f);
+    }
+}
+
 static int dump(struct ui *ui, const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -257,13 +269,11 @@ static int dump(struct ui *ui, const char *path)
     for (int i = 0; i < ui_visible_count(ui); i++) {
         const struct ui_widget *w = ui_visible_at(ui, i);
         fprintf(f, "%s\t%d\t%d\t%d\t%d\t", ui_kind_name(w->kind), w->r.x, w->r.y, w->r.w, w->r.h);
-        for (const char *c = w->text; c && *c; c++) {
-            if (*c == '\n')
-                fputs("\\n", f);
-            else if (*c == '\t')
-                fputs("\\t", f);
-            else
-                fputc(*c, f);
+        dump_text(f, w->text);
+        /* A field's value follows its label, so a check can see what is typed in it. */
+        if (w->kind == UI_FIELD && w->sub && *w->sub) {
+            fputc('\t', f);
+            dump_text(f, w->sub);
         }
         fputc('\n', f);
     }

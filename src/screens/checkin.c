@@ -337,17 +337,14 @@ static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect di
             backspace(s);
         }
     }
-    /* A–Z in three rows of nine; the last place clears the field. */
-    for (int i = 0; i < 27; i++) {
+    /* A–Z in three rows of nine.  清空 is not among them: it sits by the field, where
+     * a finger aiming at Z cannot wipe the whole number. */
+    for (int i = 0; i < 26; i++) {
         SDL_Rect row = rect_row(letters, 3, i / 9, 12);
         SDL_Rect cell = rect_col(row, 9, i % 9, 10);
-        if (i < 26) {
-            char l[2] = {(char)('A' + i), 0};
-            if (key(ui, cell, l, SIZE_TITLE, ROLE_NORMAL))
-                type_text(s, l);
-        } else if (key(ui, cell, app_t(a, "checkin.key.clear"), SIZE_SMALL, ROLE_MUTED)) {
-            wipe_typed(s);
-        }
+        char l[2] = {(char)('A' + i), 0};
+        if (key(ui, cell, l, SIZE_TITLE, ROLE_NORMAL))
+            type_text(s, l);
     }
 }
 
@@ -435,7 +432,18 @@ static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     } else {
         fo.hint = app_t(a, "checkin.field.hint");
     }
-    ui_field(ui, field, app_t(a, "checkin.field"), s->typed, &fo);
+    /* 清空 at the right of the field's box, away from the keys. */
+    const char *clear_t = app_t(a, "checkin.key.clear");
+    int cw = ui_text_width(ui, clear_t, SIZE_LARGE, 1) + 64;
+    cw = cw < 180 ? 180 : cw;
+    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    ui_field(ui, rect(field.x, field.y, field.w - cw - 20, field.h), app_t(a, "checkin.field"),
+             s->typed, &fo);
+    struct ui_opts co = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .disabled = !s->typed[0],
+                         .max_lines = 1};
+    if (ui_button(ui, rect(field.x + field.w - cw, field.y + lh, cw, field.h - lh - hh), clear_t,
+                  &co))
+        wipe_typed(s);
     build_keypad(a, ui, s, digits, letters);
     struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE};
     if (ui_button(ui, submit, app_t(a, "form.submit"), &so))
@@ -858,6 +866,13 @@ static void checkin_timer(struct app *a, int64_t now)
         go_ready(s);
 }
 
+/* A number half typed is input; a result on screen is not. */
+static int checkin_has_input(struct app *a)
+{
+    struct cs *s = state(a);
+    return s->view == VIEW_READY && s->typed[0];
+}
+
 static void checkin_scan(struct app *a, const char *code)
 {
     handle(a, state(a), code, CHECKIN_SCAN);
@@ -866,6 +881,6 @@ static void checkin_scan(struct app *a, const char *code)
 const struct screen screen_checkin = {
     .name = "checkin", .title_key = "home.checkin",
     .enter = checkin_enter, .leave = checkin_leave, .build = checkin_build,
-    .event = checkin_event, .scan = checkin_scan,
+    .event = checkin_event, .scan = checkin_scan, .has_input = checkin_has_input,
     .next_timer = checkin_next_timer, .timer = checkin_timer, .writes = 1,
 };

@@ -32,6 +32,7 @@ struct cform {
     int focus;
     int visited[F_COUNT];     /* the person has left the field once: errors may show */
     int submit_pending;       /* Return / 下一项 on a valid phone */
+    int tried;                /* 提交 was tapped before the form was ready: say what is missing */
 };
 
 static const char *tr(void *ctx, const char *key) { return app_t(ctx, key); }
@@ -53,6 +54,7 @@ void cform_wipe(struct cform *f)
     util_wipe(f->val, sizeof f->val);
     memset(f->visited, 0, sizeof f->visited);
     f->submit_pending = 0;
+    f->tried = 0;
     f->focus = F_NAME;
     kbd_reset(f->kbd);
     kbd_set_kind(f->kbd, fdefs[F_NAME].kbd);
@@ -82,6 +84,14 @@ static enum validate_result check(const struct cform *f, int i, int *detail)
         r = validate_phone(f->val[i], norm, VALIDATE_PHONE_SIZE, detail);
     util_wipe(norm, sizeof norm);
     return r;
+}
+
+int cform_has_input(const struct cform *f)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (f->val[i][0])
+            return 1;
+    return 0;
 }
 
 int cform_values(const struct cform *f, char name[VALIDATE_NAME_SIZE],
@@ -165,8 +175,8 @@ static const char *field_hint(struct cform *f, struct app *a, struct ui *ui, int
     enum validate_result r = check(f, i, &detail);
     *err = 0;
     int show = r != VALIDATE_OK && r != VALIDATE_EMPTY &&
-               (f->focus != i || !still_typing(r, detail)) &&
-               (f->visited[i] || f->focus != i || r != VALIDATE_PHONE_LENGTH);
+               (f->tried || f->focus != i || !still_typing(r, detail)) &&
+               (f->tried || f->visited[i] || f->focus != i || r != VALIDATE_PHONE_LENGTH);
     if (show) {
         char msg[VALIDATE_MSG_SIZE];
         *err = 1;
@@ -176,13 +186,10 @@ static const char *field_hint(struct cform *f, struct app *a, struct ui *ui, int
     }
     if (i == F_PHONE && f->focus == i && f->val[i][0] && r != VALIDATE_OK)
         return ui_strf(ui, "%s %d / 11", app_t(a, "contact.typed"), (int)utf8_count(f->val[i]));
-    if (i == F_PHONE && r == VALIDATE_EMPTY && f->visited[i] && f->focus != i) {
+    /* Empty: said once the person has moved on, or tapped the greyed 提交. */
+    if (r == VALIDATE_EMPTY && (f->tried || (f->visited[i] && f->focus != i))) {
         *err = 1;
-        return app_t(a, "contact.need.phone");
-    }
-    if (i == F_NAME && r == VALIDATE_EMPTY && f->visited[i] && f->focus != i) {
-        *err = 1;
-        return app_t(a, "contact.need.name");
+        return app_t(a, i == F_PHONE ? "contact.need.phone" : "contact.need.name");
     }
     return app_t(a, fdefs[i].hint);
 }
@@ -256,7 +263,9 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
 
     int ok = ready(f);
     struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE, .disabled = busy};
-    struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = busy || !ok};
+    /* Greyed until both are right, yet a tap on it goes to what is missing and says so. */
+    struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = busy || !ok,
+                         .tappable = !busy && !ok};
     int cw = (w - 24) * 2 / 5;
     int cancel = ui_button(ui, rect(bar.x, bar.y, cw, bar.h), app_t(a, "contact.cancel"), &qo);
     int submit = ui_button(ui, rect(bar.x + cw + 24, bar.y, w - cw - 24, bar.h),
@@ -264,7 +273,9 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
 
     /* Under a dialog the keyboard stays in place (dimmed) but takes no keys. */
     struct kbd_action act;
-    if (kbd_build(f->kbd, ui, kb, app_t(a, fdefs[f->focus].label), &act)) {
+    if (kbd_build(f->kbd, ui, kb, kit_step(a, ui, app_t(a, fdefs[f->focus].label), f->focus + 1,
+                                           F_COUNT),
+                  &act)) {
         if (!busy)
             apply(f, &act);
         util_wipe(&act, sizeof act);
@@ -278,6 +289,12 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     }
     if (cancel)
         return CFORM_CANCEL;
+    if (submit && !ok) {
+        f->tried = 1;
+        int d;
+        focus(f, check(f, F_NAME, &d) != VALIDATE_OK ? F_NAME : F_PHONE);
+        return CFORM_NONE;
+    }
     if ((submit || f->submit_pending) && ready(f)) {
         f->submit_pending = 0;
         return CFORM_SUBMIT;
@@ -331,8 +348,8 @@ int cform_page_build(struct cform_page *p, struct app *a, struct ui *ui, SDL_Rec
         return 0;
     }
     if (r == CFORM_CANCEL) {
-        app_pop(a);
-        return 1;
+        app_leave(a, 0); /* asks first when something was typed */
+        return 0;
     }
     if (r != CFORM_SUBMIT)
         return 0;
@@ -371,6 +388,12 @@ void cform_screen_leave(struct app *a)
     if (p)
         cform_page_close(p);
     app_free_state(a);
+}
+
+int cform_screen_has_input(struct app *a)
+{
+    struct cform_page *p = *app_slot(a);
+    return p && cform_has_input(p->form);
 }
 
 int cform_screen_event(struct app *a, const SDL_Event *ev)

@@ -41,6 +41,8 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
                               const char *title, const char *detail, int busy);
 /* A hardware key or input-method text.  Returns 1 when used. */
 int cform_event(struct cform *f, const SDL_Event *ev);
+/* 1 when anything has been typed into the form. */
+int cform_has_input(const struct cform *f);
 /* The normalised values; 0 when both are valid, -1 otherwise (buffers then empty).
  * The caller wipes them after use. */
 int cform_values(const struct cform *f, char name[VALIDATE_NAME_SIZE],
@@ -87,6 +89,7 @@ int cform_page_event(struct cform_page *p, const SDL_Event *ev);
  * with its struct cform_page, opened with its title, what and detail. */
 void cform_screen_build(struct app *a, struct ui *ui);
 void cform_screen_leave(struct app *a);
+int cform_screen_has_input(struct app *a);
 int cform_screen_event(struct app *a, const SDL_Event *ev);
 
 #endif

@@ -545,5 +545,5 @@ static void ji_enter(struct app *a, const void *arg)
 static const struct screen jobs_interest_screen = {
     .name = "jobs_interest", .title_key = "jobs.interest.title",
     .enter = ji_enter, .leave = cform_screen_leave, .build = cform_screen_build,
-    .event = cform_screen_event, .writes = 1,
+    .event = cform_screen_event, .has_input = cform_screen_has_input, .writes = 1,
 };

@@ -36,6 +36,12 @@ const char *kit_fill_v(struct ui *ui, const char *tmpl, ...)
 
 const char *kit_num(struct ui *ui, int n) { return ui_strf(ui, "%d", n); }
 
+const char *kit_step(struct app *a, struct ui *ui, const char *label, int n, int total)
+{
+    return ui_strf(ui, "%s · %s", label,
+                   KIT_FILL(ui, app_t(a, "form.step"), kit_num(ui, n), kit_num(ui, total)));
+}
+
 /* ---- paging ---------------------------------------------------------------------------- */
 
 int kit_pager_h(struct ui *ui)
@@ -521,17 +527,5 @@ void kit_notice(struct ui *ui, SDL_Rect c, const char *text, enum ui_role role)
 
 int kit_dialog(struct ui *ui, const char *text, const char *button)
 {
-    ui_modal(ui);
-    int W = ui_width(ui), H = ui_height(ui), dw = W < 1200 ? W - 96 : 1000;
-    int th = ui_text_height(ui, text, SIZE_LARGE, 0, dw - 120, 0);
-    int bh = 100, bw = ui_text_width(ui, button, SIZE_LARGE, 1) + 80;
-    bw = bw < 400 ? 400 : bw;
-    int dh = 50 + th + 40 + bh + 40;
-    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
-    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
-    ui_panel(ui, d, &card);
-    struct ui_opts mo = {.size = SIZE_LARGE, .align = TEXT_CENTER};
-    ui_label(ui, rect(d.x + 60, d.y + 50, d.w - 120, th), text, &mo);
-    struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    return ui_button(ui, rect(d.x + (d.w - bw) / 2, d.y + d.h - 40 - bh, bw, bh), button, &po);
+    return ui_dialog(ui, NULL, text, NULL, button) == 1;
 }

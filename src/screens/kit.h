@@ -33,6 +33,8 @@ const char *kit_fill_v(struct ui *ui, const char *tmpl, ...);
 #define KIT_FILL(ui, tmpl, ...) kit_fill_v((ui), (tmpl), __VA_ARGS__, (const char *)NULL)
 /* n as text, in the frame arena. */
 const char *kit_num(struct ui *ui, int n);
+/* "身份证号 · 第 3 项，共 9 项": a form's field and where it stands in the form. */
+const char *kit_step(struct app *a, struct ui *ui, const char *label, int n, int total);
 
 /* ---- lists ----------------------------------------------------------------------------- */
 

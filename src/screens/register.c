@@ -22,6 +22,7 @@
 #include "input/keyboard.h"
 #include "ui/text.h"
 #include "ui/ui.h"
+#include "screens/kit.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -82,6 +83,10 @@ struct reg {
     enum mode mode;
     char dup_date[11];
     struct reg_known known;           /* M_DUP: where the person is registered already */
+    char dup_checked[24];             /* the ID number last looked up for a duplicate */
+    int dup_early;                    /* the M_DUP question came as the number was typed */
+    int is_update;                    /* the person chose to update an earlier registration */
+    int tried;                        /* 提交 was tapped too early: every gap says so */
     int pick_then_next;               /* the picker was opened by 下一项: go on after it */
     /* The success view keeps only masked data, the place and the record's UUID (for
      * the receipt: not personal data). */
@@ -134,6 +139,8 @@ static void wipe_form(struct reg *s)
     memset(&s->pick_ls, 0, sizeof s->pick_ls);
     s->dup_date[0] = 0;
     util_wipe(&s->known, sizeof s->known);
+    util_wipe(s->dup_checked, sizeof s->dup_checked);
+    s->dup_early = s->is_update = s->tried = 0;
 }
 
 /* Appends text to a field buffer, whole characters only, at most cap characters.
@@ -275,8 +282,13 @@ static void check_form(struct app *a, struct reg *s, struct form *fm)
         }
         c->detail = detail;
         c->show = c->r != VALIDATE_OK &&
-                  !(s->focus == f && s->mode == M_FORM && still_typing(f, c->r, detail));
+                  !(s->focus == f && s->mode == M_FORM && still_typing(f, c->r, detail) &&
+                    !s->tried);
     }
+    /* After a tap on the greyed 提交, every empty required field says it is needed. */
+    for (int f = 0; f < F_COUNT; f++)
+        if (fm->c[f].r == VALIDATE_EMPTY)
+            fm->c[f].show = s->tried;
     util_wipe(norm, sizeof norm);
     fm->ready = s->consent && s->place >= 0;
     for (int f = 0; f < F_COUNT; f++)
@@ -442,6 +454,10 @@ static const char *field_hint(struct app *a, struct ui *ui, struct reg *s, const
 {
     const struct fcheck *c = &fm->c[f];
     *err = 0;
+    if (c->show && c->r == VALIDATE_EMPTY) {
+        *err = 1;
+        return app_t(a, "reg.need");
+    }
     if (c->show && c->r != VALIDATE_EMPTY) {
         char msg[VALIDATE_MSG_SIZE];
         *err = 1;
@@ -484,11 +500,13 @@ static void lay_rows(struct build_ctx *b, struct ui *ui)
             r->hint = app_t(a, "reg.hint.sex");
         } else if (order[i] == -3) {
             r->kind = R_PLACE;
+            r->err = s->nplaces < 0 || (s->tried && s->place < 0);
             r->hint = s->place >= 0
                           ? ui_strf(ui, "%s%s", app_t(a, "reg.address"),
                                     s->places[s->place].address)
-                          : app_t(a, s->nplaces < 0 ? "reg.places_error" : "reg.hint.place");
-            r->err = s->nplaces < 0;
+                          : app_t(a, s->nplaces < 0 ? "reg.places_error"
+                                     : r->err       ? "reg.need_place"
+                                                    : "reg.hint.place");
         } else {
             r->kind = R_CONSENT;
         }
@@ -511,14 +529,16 @@ static void lay_rows(struct build_ctx *b, struct ui *ui)
     b->content_h = y + 20;
 }
 
-/* The value as the field shows it: an ID number only in full while its field has the
- * focus; a long value shows its end while typed, where the caret is. */
-static const char *shown_value(struct app *a, struct ui *ui, struct reg *s, int f, int inner_w)
+/* The value as the field shows it: a right ID number masked once its field has lost
+ * the focus (a wrong one stays readable, so the person can compare it with the card
+ * while correcting it); a long value shows its end while typed, where the caret is. */
+static const char *shown_value(struct app *a, struct ui *ui, struct reg *s, int f, int inner_w,
+                               int valid)
 {
     const char *v = s->val[f];
     if (!*v)
         return "";
-    if (f == F_ID && s->focus != f) {
+    if (f == F_ID && s->focus != f && valid) {
         char m[40];
         mask_idcard(v, m, sizeof m);
         return ui_strf(ui, "%s", m);
@@ -566,7 +586,8 @@ static void build_field_row(struct build_ctx *b, struct ui *ui, const struct row
         struct ui_opts o = {.role = r->err ? ROLE_ERROR : ROLE_NORMAL,
                             .focused = s->focus == f && s->mode == M_FORM,
                             .hint = r->hint_lines == 1 ? r->hint : NULL};
-        const char *v = shown_value(a, ui, s, f, b->w - 36 - 12);
+        const char *v = shown_value(a, ui, s, f, b->w - 36 - 12 - (r->err ? 64 : 0),
+                                    b->fm->c[f].r == VALIDATE_OK);
         if (ui_field(ui, fr, app_t(a, fdefs[f].label), v, &o))
             b->hit_field = f;
     }
@@ -639,7 +660,9 @@ static void build_consent_row(struct build_ctx *b, struct ui *ui, const struct r
     SDL_Rect card = rect(x, y, b->w, r->h);
     if (!visible(b, card))
         return;
-    struct ui_opts co = {.role = ROLE_ACCENT, .radius = 18};
+    /* Red once 提交 was tapped without the tick. */
+    struct ui_opts co = {.role = b->s->tried && !b->s->consent ? ROLE_ERROR : ROLE_ACCENT,
+                         .radius = 18};
     ui_panel(ui, card, &co);
     int lh = label_h(ui);
     struct ui_opts to = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
@@ -817,8 +840,33 @@ static void submit(struct app *a, struct reg *s, int is_update)
     util_wipe(uuid, sizeof uuid);
 }
 
+/* A complete ID number is looked up at once, not after the whole form: someone already
+ * registered learns it before typing seven more fields. */
+static void check_duplicate(struct app *a, struct reg *s, const struct form *fm)
+{
+    if (fm->c[F_ID].r != VALIDATE_OK) {
+        s->is_update = 0;
+        return;
+    }
+    if (strcmp(fm->id.number, s->dup_checked) == 0 || s->mode != M_FORM)
+        return;
+    util_strlcpy(s->dup_checked, fm->id.number, sizeof s->dup_checked);
+    s->is_update = 0;
+    char date[11];
+    if (registration_find(a->st, fm->id.number, date) == 1) {
+        util_strlcpy(s->dup_date, date, sizeof s->dup_date);
+        s->known.where = REG_HERE;
+        s->dup_early = 1;
+        s->mode = M_DUP;
+    }
+}
+
 static void try_submit(struct app *a, struct reg *s, const struct form *fm)
 {
+    if (s->is_update) {
+        submit(a, s, 1); /* the person already chose to update */
+        return;
+    }
     /* Registered here, or known at the centre (its directory, or asked when reachable):
      * offered an update of the station instead of a second registration. */
     char cert[VALIDATE_CERT_SIZE];
@@ -829,6 +877,7 @@ static void try_submit(struct app *a, struct reg *s, const struct form *fm)
         s->mode = M_FAILED;
     } else if (s->known.where != REG_NEW) {
         util_strlcpy(s->dup_date, s->known.date, sizeof s->dup_date);
+        s->dup_early = 0;
         s->mode = M_DUP;
     } else {
         submit(a, s, 0);
@@ -836,6 +885,14 @@ static void try_submit(struct app *a, struct reg *s, const struct form *fm)
 }
 
 /* ---- the views -------------------------------------------------------------------- */
+
+/* The form's items in order, as "第 3 项，共 9 项" counts them: the fields and 现居社区. */
+#define STEPS 9
+static int step_of(int f)
+{
+    /* 现居社区 (the picker) is item 8, between 工作单位 and 入党时间. */
+    return f <= F_EMPLOYER ? f + 1 : f + 2;
+}
 
 static int place_row_cb(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
@@ -891,22 +948,8 @@ static void build_picker(struct app *a, struct ui *ui, struct reg *s, const stru
 
 static void build_dialog(struct app *a, struct ui *ui, struct reg *s, const struct form *fm)
 {
-    ui_modal(ui);
-    int W = ui_width(ui), H = ui_height(ui);
-    int dw = W < 1200 ? W - 96 : 1000, dh = 520;
-    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
-    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
-    ui_panel(ui, d, &card);
-    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 2};
-    struct ui_opts bo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 4};
-    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-    struct ui_opts quiet = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
-    SDL_Rect b1 = rect(d.x + d.w / 2 + 20, d.y + d.h - 140, d.w / 2 - 80, 100);
-    SDL_Rect b2 = rect(d.x + 60, d.y + d.h - 140, d.w / 2 - 80, 100);
     if (s->mode == M_DUP) {
         int centre = s->known.where == REG_CENTRE;
-        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140),
-                 app_t(a, centre ? "reg.known_title" : "reg.dup_title"), &to);
         int y = 0, m = 0, dd = 0;
         sscanf(s->dup_date, "%d-%d-%d", &y, &m, &dd);
         const char *when = a->lang == LANG_EN ? ui_strf(ui, "%s", s->dup_date)
@@ -916,22 +959,27 @@ static void build_dialog(struct app *a, struct ui *ui, struct reg *s, const stru
                              s->known.masked_name, app_t(a, "reg.known_body2"), s->known.station,
                              app_t(a, "reg.known_body3"), when, app_t(a, "reg.known_body4"))
                    : ui_strf(ui, "%s%s%s", app_t(a, "reg.dup_body1"), when,
-                             app_t(a, "reg.dup_body2"));
-        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170), body, &bo);
-        if (ui_button(ui, b1, app_t(a, centre ? "reg.known_update" : "reg.dup_update"), &pri)) {
+                             app_t(a, s->dup_early ? "reg.dup_body2_early" : "reg.dup_body2"));
+        int r = ui_dialog(ui, app_t(a, centre ? "reg.known_title" : "reg.dup_title"), body,
+                          app_t(a, "reg.cancel"),
+                          app_t(a, centre ? "reg.known_update" : "reg.dup_update"));
+        if (r == 1 && s->dup_early) {
+            /* Go on filling in; 提交 then records the update without asking again. */
+            s->is_update = 1;
+            s->mode = M_FORM;
+            focus_field(s, F_PHONE);
+        } else if (r == 1) {
             submit(a, s, 1);
-            return;
+        } else if (r == 2) {
+            s->mode = M_FORM;
+            if (s->dup_early)
+                focus_field(s, F_ID); /* perhaps a mistyped number */
         }
-        if (ui_button(ui, b2, app_t(a, "reg.cancel"), &quiet))
-            s->mode = M_FORM;
-    } else {
-        ui_label(ui, rect(d.x + 40, d.y + 40, d.w - 80, 140), app_t(a, "reg.failed_title"), &to);
-        ui_label(ui, rect(d.x + 60, d.y + 190, d.w - 120, 170), app_t(a, "reg.failed_body"),
-                 &bo);
-        if (ui_button(ui, rect(d.x + (d.w - 400) / 2, d.y + d.h - 140, 400, 100),
-                      app_t(a, "reg.ok"), &pri))
-            s->mode = M_FORM;
+    } else if (ui_dialog(ui, app_t(a, "reg.failed_title"), app_t(a, "reg.failed_body"), NULL,
+                         app_t(a, "reg.ok")) == 1) {
+        s->mode = M_FORM;
     }
+    (void)fm;
 }
 
 /* The success view: only masked data, the assigned station and what to bring.  Rows
@@ -1043,6 +1091,7 @@ static void reg_build(struct app *a, struct ui *ui)
     check_form(a, s, &fm);
     auto_fill(s, &fm);
     check_form(a, s, &fm);
+    check_duplicate(a, s, &fm);
 
     struct build_ctx b = {.a = a, .s = s, .fm = &fm, .w = l.form.w - 40, .view = l.form,
                           .hit_field = -1};
@@ -1067,13 +1116,19 @@ static void reg_build(struct app *a, struct ui *ui)
     } else {
         status_hit = ui_button(ui, rect(l.bar.x, l.bar.y + 10, sw, l.bar.h - 20), status, &so);
     }
-    struct ui_opts sub = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = !fm.ready};
+    /* Greyed until the form is ready, yet a tap on it goes to the first gap and says what
+     * is needed there. */
+    struct ui_opts sub = {.role = ROLE_PRIMARY, .size = SIZE_TITLE, .disabled = !fm.ready,
+                          .tappable = !fm.ready};
     int submit_hit = ui_button(ui, rect(l.bar.x + l.bar.w - 300, l.bar.y + 10, 300, l.bar.h - 20),
                                app_t(a, "form.submit"), &sub);
 
     if (s->mode == M_FORM) {
         struct kbd_action act;
-        if (kbd_build(s->kbd, ui, l.kbd, app_t(a, fdefs[s->focus].label), &act))
+        if (kbd_build(s->kbd, ui, l.kbd,
+                      kit_step(a, ui, app_t(a, fdefs[s->focus].label), step_of(s->focus),
+                               STEPS),
+                      &act))
             apply(s, &act);
     } else if (s->mode == M_PICKER) {
         build_picker(a, ui, s, &l);
@@ -1091,15 +1146,18 @@ static void reg_build(struct app *a, struct ui *ui)
         open_picker(s);
     } else if (b.hit_consent) {
         s->consent = !s->consent;
-    } else if (status_hit) {
+    } else if (submit_hit && fm.ready) {
+        try_submit(a, s, &fm);
+    } else if (status_hit || submit_hit) {
+        /* The status line, or the greyed 提交, goes to the first gap; 提交 also makes
+         * every gap say what it needs. */
+        s->tried |= submit_hit;
         if (go >= 0)
             focus_field(s, go);
         else if (go == -2)
             open_picker(s);
         else if (go == -1)
             s->scroll = 2;
-    } else if (submit_hit && fm.ready) {
-        try_submit(a, s, &fm);
     }
     util_wipe(&fm, sizeof fm);
     /* The registration ends on its receipt (QR, printing); coming back from it shows
@@ -1151,6 +1209,18 @@ static int reg_event(struct app *a, const SDL_Event *ev)
     return 1;
 }
 
+/* Anything typed or chosen and not yet submitted; the success view holds none. */
+static int reg_has_input(struct app *a)
+{
+    struct reg *s = state(a);
+    if (!s || s->mode == M_DONE)
+        return 0;
+    for (int f = 0; f < F_COUNT; f++)
+        if (s->val[f][0])
+            return 1;
+    return s->place >= 0 || s->consent || s->sex;
+}
+
 /* A scanner read on this form is the activity certificate's code (the only code a
  * member carries); it fills 活动证编号 instead of leaving the form for check-in. */
 static void reg_scan(struct app *a, const char *code)
@@ -1173,5 +1243,5 @@ static void reg_scan(struct app *a, const char *code)
 const struct screen screen_register = {
     .name = "register", .title_key = "home.register",
     .enter = reg_enter, .leave = reg_leave, .build = reg_build,
-    .event = reg_event, .scan = reg_scan, .writes = 1,
+    .event = reg_event, .scan = reg_scan, .has_input = reg_has_input, .writes = 1,
 };

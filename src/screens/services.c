@@ -348,6 +348,12 @@ static void consult_enter(struct app *a, const void *arg)
                     s->arg.index >= 0 ? &s->arg.items[s->arg.index] : NULL);
 }
 
+static int consult_has_input(struct app *a)
+{
+    struct sc *s = *app_slot(a);
+    return s->arg.index >= 0 && cform_has_input(s->page.form);
+}
+
 static int consult_event(struct app *a, const SDL_Event *ev)
 {
     struct sc *s = *app_slot(a);
@@ -357,7 +363,7 @@ static int consult_event(struct app *a, const SDL_Event *ev)
 static const struct screen services_consult_screen = {
     .name = "services_consult", .title_key = "services.consult.title",
     .enter = consult_enter, .leave = cform_screen_leave, .build = consult_build,
-    .event = consult_event, .writes = 1,
+    .event = consult_event, .has_input = consult_has_input, .writes = 1,
 };
 
 /* ---- queue ticket -------------------------------------------------------------------- */

@@ -365,7 +365,7 @@ static void tw_enter(struct app *a, const void *arg) { form_open(a, arg, 1); }
 static const struct screen training_signup_screen = {
     .name = "training_signup", .title_key = "training.signup.title",
     .enter = ts_enter, .leave = cform_screen_leave, .build = cform_screen_build,
-    .event = cform_screen_event, .writes = 1,
+    .event = cform_screen_event, .has_input = cform_screen_has_input, .writes = 1,
 };
 
 static const struct screen training_waitlist_screen = {

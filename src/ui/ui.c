@@ -300,7 +300,7 @@ static struct ui_widget *push(struct ui *ui, enum ui_kind kind, SDL_Rect r, cons
         w->clip = ui->clip;
         w->has_clip = 1;
     }
-    w->interactive = interactive && !w->o.disabled;
+    w->interactive = interactive && (!w->o.disabled || w->o.tappable);
     uint64_t id = fnv(0xcbf29ce484222325ULL, &kind, sizeof kind);
     id = fnv_str(id, w->key);
     id = fnv(id, &r, sizeof r);
@@ -498,6 +498,65 @@ void ui_image(struct ui *ui, SDL_Rect r, const uint8_t *rgba, int w, int h, uint
     wd->img_h = h;
     wd->img_version = version;
     finish_look(ui, wd);
+}
+
+int ui_dialog(struct ui *ui, const char *title, const char *text, const char *no,
+              const char *yes)
+{
+    ui_modal(ui);
+    int W = ui->w, H = ui->h, dw = W < 1200 ? W - 96 : 1100, iw = dw - 120;
+    int bh = 100, gap = 40;
+    int yw = ui_text_width(ui, yes, SIZE_LARGE, 1) + 80;
+    int nw = no ? ui_text_width(ui, no, SIZE_LARGE, 1) + 80 : 0;
+    yw = yw < 300 ? 300 : yw;
+    nw = no && nw < 300 ? 300 : nw;
+    /* Two buttons side by side when they fit, else one over the other. */
+    int side = !no || yw + nw + gap <= iw;
+    if (no && side) {
+        yw = nw = yw > nw ? yw : nw;
+    }
+    int buttons_h = side ? bh : 2 * bh + 24;
+    int size = SIZE_LARGE, th = 0, hh = 0;
+    for (;; size = SIZE_BODY) {
+        hh = title ? ui_text_height(ui, title, SIZE_TITLE, 1, iw, 0) : 0;
+        th = text && *text ? ui_text_height(ui, text, size, 0, iw, 0) : 0;
+        if (50 + hh + (hh ? 24 : 0) + th + 40 + buttons_h + 40 <= H - 80 || size == SIZE_BODY)
+            break;
+    }
+    int dh = 50 + hh + (hh ? 24 : 0) + th + 40 + buttons_h + 40;
+    SDL_Rect d = rect((W - dw) / 2, (H - dh) / 2, dw, dh);
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, d, &card);
+    int y = d.y + 50;
+    if (title) {
+        struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER};
+        ui_label(ui, rect(d.x + 60, y, iw, hh), title, &to);
+        y += hh + 24;
+    }
+    if (th) {
+        struct ui_opts mo = {.size = size, .align = TEXT_CENTER};
+        ui_label(ui, rect(d.x + 60, y, iw, th), text, &mo);
+    }
+    int by = d.y + d.h - 40 - buttons_h;
+    struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_LARGE, .max_lines = 1};
+    struct ui_opts qo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
+    SDL_Rect yr, nr = {0, 0, 0, 0};
+    if (!no) {
+        yr = rect(d.x + (d.w - yw) / 2, by, yw, bh);
+    } else if (side) {
+        int total = yw + nw + gap, x = d.x + (d.w - total) / 2;
+        nr = rect(x, by, nw, bh);
+        yr = rect(x + nw + gap, by, yw, bh);
+    } else {
+        yr = rect(d.x + 60, by, iw, bh);
+        nr = rect(d.x + 60, by + bh + 24, iw, bh);
+    }
+    int r = 0;
+    if (no && ui_button(ui, nr, no, &qo))
+        r = 2;
+    if (ui_button(ui, yr, yes, &po))
+        r = 1;
+    return r;
 }
 
 /* ---- lists -------------------------------------------------------------------------- */

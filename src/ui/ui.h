@@ -76,6 +76,8 @@ struct ui_opts {
     const char *icon;      /* a glyph drawn large on tiles */
     int radius;            /* corner radius; -1: square */
     int teaser;            /* sub is an excerpt that may end in "…" (`fit` allows it) */
+    int tappable;          /* disabled, yet a tap still fires: the screen then says what
+                            * is needed first (a greyed 提交) */
 };
 
 struct ui_widget {
@@ -152,6 +154,13 @@ void ui_image(struct ui *ui, SDL_Rect r, const uint8_t *rgba, int w, int h, uint
 /* An invisible touch area (a hidden corner): nothing is drawn, but it is pressed, held
  * (ui_pressed_key(ui, key)) and tapped like a button.  Returns 1 on a tap. */
 int ui_area(struct ui *ui, SDL_Rect r, const char *key);
+
+/* A dialog over the screen (ui_modal first): a title (may be NULL), the text under it,
+ * and one or two buttons, each as wide as its words, the card as tall as the words need
+ * (never beyond the screen: the text then gets smaller first).  no may be NULL: one
+ * button.  Returns 1 when yes (the primary, right) was pressed, 2 for no, else 0. */
+int ui_dialog(struct ui *ui, const char *title, const char *text, const char *no,
+              const char *yes);
 
 /* A vertical list of `count` rows of height row_h inside r, scrolled by drags with
  * momentum.  Only visible rows are built, so 10,000 rows cost what 10 do.  For each

@@ -275,7 +275,7 @@ static int area_row(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
     struct area_ctx *ac = ctx;
     const char *t = index == 0 ? app_t(ac->a, "jobs.area.all") : ac->s->areas[index - 1];
-    struct ui_opts o = {.selected = ac->s->area == index - 1};
+    struct ui_opts o = {.selected = ac->s->area == index - 1, .max_lines = 1};
     return ui_row(ui, rect(row.x, row.y, row.w, row.h - 4), t, &o);
 }
 
@@ -283,21 +283,26 @@ static void build_area_picker(struct app *a, struct ui *ui, struct jl *s, SDL_Re
 {
     ui_modal(ui);
     int W = ui_width(ui), H = ui_height(ui);
-    int dw = W < 1200 ? W - 96 : 900, row_h = ui_large_text(ui) ? 120 : 100;
-    int n = s->nareas + 1, lh = n * row_h, max = H - 2 * 80 - 260;
+    int dw = W < 1200 ? W - 96 : 900, row_h = kit_row_h(ui, 0);
+    const char *title = app_t(a, "jobs.area.title");
+    int th = ui_text_height(ui, title, SIZE_TITLE, 1, dw - 80, 0), bh = 90;
+    int chrome = 30 + th + 20 + 24 + bh + 20; /* title, gaps, 取消 */
+    int n = s->nareas + 1, lh = n * row_h, max = H - 80 - chrome;
     if (lh > max)
-        lh = max;
-    SDL_Rect d = rect((W - dw) / 2, (H - (lh + 260)) / 2, dw, lh + 260);
+        lh = max; /* the list pages (kit_list) */
+    SDL_Rect d = rect((W - dw) / 2, (H - (lh + chrome)) / 2, dw, lh + chrome);
     struct ui_opts card = {.role = ROLE_NORMAL, .radius = 28};
     ui_panel(ui, d, &card);
-    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(d.x + 40, d.y + 30, d.w - 80, 80), app_t(a, "jobs.area.title"), &to);
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1};
+    ui_label(ui, rect(d.x + 40, d.y + 30, d.w - 80, th), title, &to);
     struct area_ctx ac = {a, s};
-    int hit = ui_list(ui, rect(d.x + 24, d.y + 130, d.w - 48, lh), "jobs.areas", &s->area_ls, n,
-                      row_h, area_row, &ac);
-    struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE};
-    int cancel = ui_button(ui, rect(d.x + (d.w - 300) / 2, d.y + d.h - 110, 300, 90),
-                           app_t(a, "contact.cancel"), &qo);
+    int hit = kit_list(a, ui, rect(d.x + 24, d.y + 30 + th + 20, d.w - 48, lh), "jobs.areas",
+                       &s->area_ls, n, row_h, area_row, &ac);
+    struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE, .max_lines = 1};
+    const char *ct = app_t(a, "contact.cancel");
+    int cw = ui_text_width(ui, ct, SIZE_LARGE, 1) + 80;
+    cw = cw < 300 ? 300 : cw;
+    int cancel = ui_button(ui, rect(d.x + (d.w - cw) / 2, d.y + d.h - 20 - bh, cw, bh), ct, &qo);
     if (hit >= 0) {
         if (s->area != hit - 1)
             s->stale = 1;

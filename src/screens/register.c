@@ -897,8 +897,7 @@ static int step_of(int f)
 static int place_row_cb(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
     const struct reg_place *p = ((const struct reg_place **)ctx)[index];
-    struct ui_opts o = {.sub = p->address};
-    return ui_row(ui, row, p->name, &o);
+    return kit_row(ui, row, p->name, p->address, NULL, 0);
 }
 
 static void build_picker(struct app *a, struct ui *ui, struct reg *s, const struct lay *l)
@@ -934,7 +933,12 @@ static void build_picker(struct app *a, struct ui *ui, struct reg *s, const stru
         ui_label(ui, rect(list.x + 32, list.y + 40, list.w - 64, 140),
                  app_t(a, s->nplaces < 0 ? "reg.places_error" : "reg.pick_none"), &eo);
     } else {
-        int hit = ui_list(ui, list, "reg.places", &s->pick_ls, n, 116, place_row_cb, match);
+        /* Rows as tall as the longest address needs: none is cut in half. */
+        int lines = 1;
+        for (int i = 0; i < n && lines < 2; i++)
+            lines = kit_row_lines(ui, list.w, match[i]->name, match[i]->address, NULL);
+        int hit = kit_list(a, ui, list, "reg.places", &s->pick_ls, n, kit_row_h(ui, lines),
+                           place_row_cb, match);
         if (hit >= 0) {
             s->place = (int)(match[hit] - s->places);
             close_picker(s);

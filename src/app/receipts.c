@@ -51,7 +51,9 @@ struct receipt_layout *receipts_issue(struct app *a, const char *uuid, int print
     }
     struct receipt_layout *l = NULL;
     char err[256];
-    int rc = receipt_prepare(a->st, &a->cfg, a->identity, uuid, &l, err, sizeof err);
+    /* Laid out in the visitor's language: an English visitor's receipt is bilingual. */
+    int rc = receipt_prepare_lang(a->st, &a->cfg, a->identity, uuid, a->lang == LANG_EN, &l, err,
+                                  sizeof err);
     if (rc != 0) {
         fprintf(stderr, "receipts: %s\n", err);
         store_event(a->st, app_now(a), "receipt_unavailable", uuid);
@@ -174,6 +176,8 @@ void receipts_view(const struct receipt_layout *l, struct receipts_view *v)
         if (part == 1) {
             if (!v->title)
                 v->title = it->text;
+            else if (it->size == RECEIPT_SIZE_TICKET && !v->ticket)
+                v->ticket = it->text;
             else if (v->n_lines < RECEIPTS_MAX_LINES)
                 v->lines[v->n_lines++] = it->text;
         } else if (part == 3 && !v->next_step) {

@@ -50,6 +50,7 @@ struct receipts_view {
     const char *lines[RECEIPTS_MAX_LINES]; /* "姓名：张*" … "时间：2026-12-01 09:00" (masked) */
     int n_lines;
     const char *next_step;                 /* the footer's advice; NULL when none */
+    const char *ticket;                    /* a queue ticket's number; NULL for others */
 };
 
 /* Lays out the receipt of the committed record uuid (creating its receipts row) and,

@@ -500,66 +500,81 @@ static int fields_load(struct store *st, const char *kind, const char *json, str
 
 /* ---- layout -------------------------------------------------------------------------- */
 
-/* Sizes in px on 384-dot paper: body text >= 24 px so Chinese survives thresholding. */
+/* Sizes in px on 384-dot paper (8 dots a mm, 48 mm printed): body text 32 dots = 4 mm,
+ * which an older eye reads at arm's length (24 dots were 3 mm); a queue number 112
+ * dots = 14 mm, the largest thing on its ticket. */
 enum {
-    SZ_BODY = 24,
-    SZ_HALL = 26,
-    SZ_TITLE = 36,
+    SZ_BODY = 32,
+    SZ_HALL = 34,
+    SZ_TITLE = 44,
     SZ_NUMBER = 56,
-    SZ_TICKET = 112,
+    SZ_TICKET = RECEIPT_SIZE_TICKET,
 };
 
 enum mask { M_NONE, M_NAME, M_ID, M_PHONE };
 
 struct field_desc {
-    const char *label;
+    const char *label, *label_en;
     const char *keys;
     enum mask mask;
 };
 
-#define F_NAME {"姓名", "name", M_NAME}
-#define F_PHONE {"手机号", "phone|mobile", M_PHONE}
-#define F_CERT {"活动证号", "certificate_no|cert_no", M_NONE}
+#define F_NAME {"姓名", "Name", "name", M_NAME}
+#define F_PHONE {"手机号", "Mobile", "phone|mobile", M_PHONE}
+#define F_CERT {"活动证号", "Certificate", "certificate_no|cert_no", M_NONE}
 /* A training session, as sign-ups and the waiting list carry it. */
-#define F_TRAINING                                                                          \
-    {"培训", "training_title|title", M_NONE}, {"开始时间", "training_starts_at|starts_at", M_NONE}, \
-        {"地点", "training_venue|venue", M_NONE}
+#define F_TRAINING                                                                         \
+    {"培训", "Session", "training_title|title", M_NONE},                                    \
+        {"开始时间", "Starts", "training_starts_at|starts_at", M_NONE},                     \
+        {"地点", "Where", "training_venue|venue", M_NONE}
 
+/* Each kind's title, advice and fields, in Chinese and English: a receipt for an English
+ * visitor carries both (staff at the window read Chinese; the visitor reads English). */
 static const struct kind_desc {
     const char *kind;
-    const char *title;
-    const char *next_step;
+    const char *title, *title_en;
+    const char *next_step, *next_step_en;
     struct field_desc fields[8];
 } kind_descs[] = {
-    {"registration", "报到登记回执", "请携带《流动党员活动证》到所属服务站报到。",
+    {"registration", "报到登记回执", "Registration receipt",
+     "请携带《流动党员活动证》到所属服务站报到。",
+     "Please take your activity certificate to your service station.",
      {F_NAME,
-      {"身份证号", "id_number|idcard|id_card", M_ID},
+      {"身份证号", "ID number", "id_number|idcard|id_card", M_ID},
       F_PHONE,
       F_CERT,
-      {"原党组织", "origin_org|home_org", M_NONE},
-      {"工作单位", "employer|work_unit", M_NONE},
-      {"报到服务站", "station|station_name|community_name", M_NONE}}},
-    {"checkin", "活动签到回执", "签到已记录，请按工作人员指引参加活动。",
-     {{"活动", "activity_title|activity", M_NONE},
-      {"活动时间", "activity_starts_at", M_NONE},
-      {"地点", "activity_venue|venue", M_NONE},
+      {"原党组织", "Home Party organisation", "origin_org|home_org", M_NONE},
+      {"工作单位", "Employer", "employer|work_unit", M_NONE},
+      {"报到服务站", "Service station", "station|station_name|community_name", M_NONE}}},
+    {"checkin", "活动签到回执", "Check-in receipt", "签到已记录，请按工作人员指引参加活动。",
+     "Your check-in is recorded. Please follow the staff to the activity.",
+     {{"活动", "Activity", "activity_title|activity", M_NONE},
+      {"活动时间", "When", "activity_starts_at", M_NONE},
+      {"地点", "Where", "activity_venue|venue", M_NONE},
       F_NAME,
       F_CERT}},
-    {"job_interest", "岗位意向回执", "请凭本回执到服务窗口咨询，或直接联系用人单位。",
-     {{"岗位", "job_title|title", M_NONE},
-      {"用人单位", "job_employer|employer", M_NONE},
-      {"工作地点", "job_area|area", M_NONE},
-      {"联系方式", "job_contact|contact", M_NONE},
+    {"job_interest", "岗位意向回执", "Job interest receipt",
+     "请凭本回执到服务窗口咨询，或直接联系用人单位。",
+     "Ask at a service window with this receipt, or contact the employer.",
+     {{"岗位", "Job", "job_title|title", M_NONE},
+      {"用人单位", "Employer", "job_employer|employer", M_NONE},
+      {"工作地点", "Area", "job_area|area", M_NONE},
+      {"联系方式", "Contact", "job_contact|contact", M_NONE},
       F_NAME,
       F_PHONE}},
-    {"training_signup", "培训报名回执", "请按时参加培训，并携带本回执。",
+    {"training_signup", "培训报名回执", "Training sign-up receipt", "请按时参加培训，并携带本回执。",
+     "Please come on time and bring this receipt.",
      {F_TRAINING, F_NAME, F_PHONE}},
-    {"training_waitlist", "培训候补回执", "名额空出时，工作人员会按登记先后电话通知您。",
+    {"training_waitlist", "培训候补回执", "Training waiting list receipt",
+     "名额空出时，工作人员会按登记先后电话通知您。",
+     "When a place frees up, staff will phone you in the order you signed up.",
      {F_TRAINING, F_NAME, F_PHONE}},
-    {"consultation", "咨询登记回执", "请到服务窗口办理，工作人员将为您解答。",
-     {{"咨询事项", "topic|service|subject", M_NONE}, F_NAME, F_PHONE}},
-    {"queue_ticket", "排队号", "请留意叫号，过号请重新取号。",
-     {{"业务", "service|window", M_NONE}}},
+    {"consultation", "咨询登记回执", "Advice request receipt", "请到服务窗口办理，工作人员将为您解答。",
+     "Staff will answer your question; you may also ask at a service window.",
+     {{"咨询事项", "Topic", "topic|service|subject", M_NONE}, F_NAME, F_PHONE}},
+    {"queue_ticket", "排队号", "Queue ticket", "请留意叫号，过号请重新取号。",
+     "Listen for your number; if you miss it, please take a new one.",
+     {{"业务", "For", "service", M_NONE}, {"办理窗口", "Window", "window", M_NONE}}},
 };
 
 static const struct kind_desc *kind_desc_of(const char *kind)
@@ -613,23 +628,40 @@ static void add_textf(struct receipt_layout *l, int size, int bold, enum text_al
     strbuf_free(&sb);
 }
 
-static void add_header(struct receipt_layout *l, const char *hall, const char *kiosk_id,
-                       const char *title)
+/* "中文 English" when the receipt is for an English visitor, else the Chinese alone. */
+static const char *both(const char *zh, const char *en, int english, char *buf, size_t n)
 {
+    if (!english || !en)
+        return zh;
+    snprintf(buf, n, "%s %s", zh, en);
+    return buf;
+}
+
+static void add_header(struct receipt_layout *l, const char *hall, const char *kiosk_id,
+                       const char *title, const char *title_en, int english)
+{
+    char buf[256];
     add_text(l, hall, SZ_HALL, 1, TEXT_CENTER);
-    add_textf(l, SZ_BODY, 0, TEXT_CENTER, "终端 %s", kiosk_id);
+    add_textf(l, SZ_BODY, 0, TEXT_CENTER, "%s %s", both("终端", "Kiosk", english, buf, sizeof buf),
+              kiosk_id);
     add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
-    add_text(l, title, SZ_TITLE, 1, TEXT_CENTER);
+    add_text(l, both(title, title_en, english, buf, sizeof buf), SZ_TITLE, 1, TEXT_CENTER);
     add_item(l, RECEIPT_SPACE, NULL, 10, 0, TEXT_LEFT);
 }
 
-static void add_footer(struct receipt_layout *l, const struct config *cfg, const char *next)
+static void add_footer(struct receipt_layout *l, const struct config *cfg, const char *next,
+                       const char *next_en, int english)
 {
+    char buf[256];
     add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
-    if (next)
+    /* The advice in one item, its English under the Chinese. */
+    if (next && next_en && english)
+        add_textf(l, SZ_BODY, 0, TEXT_LEFT, "%s\n%s", next, next_en);
+    else if (next)
         add_text(l, next, SZ_BODY, 0, TEXT_LEFT);
     if (cfg->hotline[0])
-        add_textf(l, SZ_HALL, 1, TEXT_CENTER, "服务热线 %s", cfg->hotline);
+        add_textf(l, SZ_HALL, 1, TEXT_CENTER, "%s %s",
+                  both("服务热线", "Hotline", english, buf, sizeof buf), cfg->hotline);
 }
 
 static void masked(enum mask m, const char *v, char *out, size_t n)
@@ -647,6 +679,13 @@ static void masked(enum mask m, const char *v, char *out, size_t n)
 int receipt_layout_record(struct store *st, const struct config *cfg,
                           const struct identity *id, const struct record *rec,
                           const char *receipt_no, struct receipt_layout **out)
+{
+    return receipt_layout_record_lang(st, cfg, id, rec, receipt_no, 0, out);
+}
+
+int receipt_layout_record_lang(struct store *st, const struct config *cfg,
+                               const struct identity *id, const struct record *rec,
+                               const char *receipt_no, int english, struct receipt_layout **out)
 {
     *out = NULL;
     const struct kind_desc *kd = kind_desc_of(rec->kind);
@@ -667,7 +706,8 @@ int receipt_layout_record(struct store *st, const struct config *cfg,
         return -1;
     }
 
-    add_header(l, cfg->hall, rec->kiosk_id, kd->title);
+    char buf[256];
+    add_header(l, cfg->hall, rec->kiosk_id, kd->title, kd->title_en, english);
     const char *ticket = NULL;
     if (strcmp(rec->kind, "queue_ticket") == 0 &&
         (ticket = fields_get(&fs, "ticket_no|ticket|number")) != NULL)
@@ -679,20 +719,24 @@ int receipt_layout_record(struct store *st, const struct config *cfg,
         if (!v)
             continue;
         masked(fd->mask, v, value, sizeof value);
-        add_textf(l, SZ_BODY, 0, TEXT_LEFT, "%s：%s", fd->label, value);
+        add_textf(l, SZ_BODY, 0, TEXT_LEFT, "%s：%s",
+                  both(fd->label, fd->label_en, english, buf, sizeof buf), value);
     }
     util_wipe(value, sizeof value);
     int64_t ms;
     char when[32] = "";
     if (util_parse_iso(rec->created_at, &ms) == 0)
         util_time_local(ms, "%Y-%m-%d %H:%M", when, sizeof when);
-    add_textf(l, SZ_BODY, 0, TEXT_LEFT, "时间：%s", when);
+    add_textf(l, SZ_BODY, 0, TEXT_LEFT, "%s：%s", both("时间", "Time", english, buf, sizeof buf),
+              when);
     add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
-    add_text(l, "回执号", SZ_BODY, 0, TEXT_CENTER);
+    add_text(l, both("回执号", "Receipt No.", english, buf, sizeof buf), SZ_BODY, 0, TEXT_CENTER);
     add_text(l, receipt_no, ticket ? SZ_TITLE : SZ_NUMBER, 1, TEXT_CENTER);
     add_item(l, RECEIPT_QR, NULL, 0, 0, TEXT_CENTER);
-    add_text(l, "扫码可核验本回执", SZ_BODY, 0, TEXT_CENTER);
-    add_footer(l, cfg, kd->next_step);
+    /* The QR is for the staff's scanner (a phone shows only letters): say so. */
+    add_text(l, both("工作人员核验用", "For staff to check", english, buf, sizeof buf), SZ_BODY, 0,
+             TEXT_CENTER);
+    add_footer(l, cfg, kd->next_step, kd->next_step_en, english);
     fields_free(&fs);
     *out = l;
     return 0;
@@ -710,7 +754,7 @@ struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now
         receipt_layout_free(l);
         return NULL;
     }
-    add_header(l, cfg->hall, cfg->kiosk_id, "打印测试 Printer test");
+    add_header(l, cfg->hall, cfg->kiosk_id, "打印测试 Printer test", NULL, 0);
     add_textf(l, SZ_BODY, 0, TEXT_LEFT, "时间：%s", when);
     add_textf(l, SZ_BODY, 0, TEXT_LEFT, "纸宽：%d 点", cfg->paper_dots);
     add_text(l, "中文测试：报到登记、活动签到、就业岗位、培训安排、学习园地、服务指南。",
@@ -718,7 +762,7 @@ struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now
     add_text(l, "ABCDEFGHJKMNPQRSTUVWXYZ 0123456789", SZ_BODY, 0, TEXT_LEFT);
     add_item(l, RECEIPT_QR, NULL, 0, 0, TEXT_CENTER);
     add_text(l, "二维码测试（不是回执）", SZ_BODY, 0, TEXT_CENTER);
-    add_footer(l, cfg, "如能看清以上文字并扫出二维码，打印机工作正常。");
+    add_footer(l, cfg, "如能看清以上文字并扫出二维码，打印机工作正常。", NULL, 0);
     return l;
 }
 
@@ -949,6 +993,13 @@ static int ensure_row(struct store *st, const struct identity *id, const char *u
 int receipt_prepare(struct store *st, const struct config *cfg, const struct identity *id,
                     const char *uuid, struct receipt_layout **out, char *err, size_t errlen)
 {
+    return receipt_prepare_lang(st, cfg, id, uuid, 0, out, err, errlen);
+}
+
+int receipt_prepare_lang(struct store *st, const struct config *cfg, const struct identity *id,
+                         const char *uuid, int english, struct receipt_layout **out, char *err,
+                         size_t errlen)
+{
     *out = NULL;
     struct record rec;
     int rc = store_record_get(st, uuid, &rec);
@@ -960,7 +1011,7 @@ int receipt_prepare(struct store *st, const struct config *cfg, const struct ide
     const char *state = strcmp(cfg->printer_device, "none") == 0 ? "none" : "pending";
     rc = ensure_row(st, id, rec.uuid, state, no);
     if (rc == 0)
-        rc = receipt_layout_record(st, cfg, id, &rec, no, out);
+        rc = receipt_layout_record_lang(st, cfg, id, &rec, no, english, out);
     if (rc < 0)
         snprintf(err, errlen, "cannot prepare the receipt of record %s", uuid);
     record_clear(&rec);

@@ -72,6 +72,7 @@ struct store;
 #define RECEIPT_PAYLOAD_SIZE 256
 #define RECEIPT_NO_SIZE 10 /* "K7M2-9QXA" + NUL */
 #define RECEIPT_BASE_DOTS 384
+#define RECEIPT_SIZE_TICKET 112 /* a queue ticket's number, in dots on 384-dot paper */
 
 /* ---- payload and number -------------------------------------------------------------- */
 
@@ -166,12 +167,21 @@ struct receipt_layout {
  * such record, -1 on error (a sentence in err). */
 int receipt_prepare(struct store *st, const struct config *cfg, const struct identity *id,
                     const char *uuid, struct receipt_layout **out, char *err, size_t errlen);
+/* The same, for a visitor who reads English when english is set: the title, labels,
+ * advice and captions carry an English line beside the Chinese (staff read the Chinese);
+ * the content (names, places) stays as written.  The QR payload is the same either way. */
+int receipt_prepare_lang(struct store *st, const struct config *cfg, const struct identity *id,
+                         const char *uuid, int english, struct receipt_layout **out, char *err,
+                         size_t errlen);
 /* Lays out a record that is already loaded, with a known receipt number; writes
  * nothing.  st is used read-only, for the content tables (activity titles …).
  * Returns 0 with *out, or -1 (logged). */
 int receipt_layout_record(struct store *st, const struct config *cfg,
                           const struct identity *id, const struct record *rec,
                           const char *receipt_no, struct receipt_layout **out);
+int receipt_layout_record_lang(struct store *st, const struct config *cfg,
+                               const struct identity *id, const struct record *rec,
+                               const char *receipt_no, int english, struct receipt_layout **out);
 /* The printer test page: hall, kiosk, time, paper width, a sample of Chinese text, an
  * (unsigned) QR and rules at the paper's edges.  Returns NULL only when out of memory. */
 struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now_ms);

@@ -14,9 +14,10 @@
  * pressed 完成.  The card shows a compact QR (a phone still photographs it), the print
  * state in words and, after a failure, 重新打印; 查看回执 opens the full receipt screen
  * for a person who has the time.  Printing runs off the UI path (app/receipts.h); the
- * countdown waits while the job is still printing and, when printing failed, keeps the
- * QR up RECEIPT_HOLD_MS so it can be photographed — the next scan still replaces the
- * card at once.  已签到 offers 打印回执 for the first check-in's receipt.
+ * countdown waits while the job is still printing; when nothing could be printed (no
+ * printer, or printing failed) the card stays, with its QR and number, until 完成 or the
+ * next scan — a person who must photograph it is not hurried away.  已签到 offers 打印回执
+ * for the first check-in's receipt.
  *
  * Owns: its state (what was typed, the result on screen, the activity choice) and the
  * checkin context.  Never does: SQL or drawing of its own (app/checkin.h, ui/ui.h); keep
@@ -36,7 +37,6 @@
 #define TYPED_MAX 100             /* bytes: 32 full-width characters fit */
 #define CHOOSE_TIMEOUT_MS 30000   /* an unanswered choice gives the screen back */
 #define BIG_PX 120                /* the result's headline, read from the back of a queue */
-#define RECEIPT_HOLD_MS 20000     /* a failed print keeps the QR up this long to be photographed */
 #define RECEIPT_QR_PX 330         /* the compact QR: 53 modules x 6 px */
 
 enum view { VIEW_READY, VIEW_CHOOSE, VIEW_RESULT, VIEW_UNKNOWN };
@@ -68,7 +68,6 @@ struct cs {
     int qr_side;
     struct receipts_status rst;
     uint64_t rseen;                       /* app->print_serial when rst was read */
-    int held;                             /* the countdown was stretched for a failure */
 };
 
 static struct cs *state(struct app *a) { return *app_slot(a); }
@@ -88,7 +87,6 @@ static void drop_receipt(struct cs *s)
     s->qr = NULL;
     s->qr_side = 0;
     memset(&s->rst, 0, sizeof s->rst);
-    s->held = 0;
 }
 
 static void take_receipt(struct app *a, struct cs *s, const char *uuid, int print)
@@ -99,19 +97,20 @@ static void take_receipt(struct app *a, struct cs *s, const char *uuid, int prin
     s->rseen = a->print_serial - 1;
 }
 
-/* Re-reads the print state when a result came in.  A failure keeps the card (and its
- * QR) up long enough to be photographed. */
+/* Re-reads the print state when a result came in. */
 static void refresh_receipt(struct app *a, struct cs *s)
 {
     if (!s->rcpt || s->rseen == a->print_serial)
         return;
     receipts_status(a, s->rcpt->record_uuid, &s->rst);
     s->rseen = a->print_serial;
-    if (s->rst.state == RECEIPTS_FAILED && !s->held) {
-        s->held = 1;
-        if (s->until < app_now(a) + RECEIPT_HOLD_MS)
-            s->until = app_now(a) + RECEIPT_HOLD_MS;
-    }
+}
+
+/* Nothing was printed: the card (its QR and number) stays until 完成 or the next scan. */
+static int stays(const struct cs *s)
+{
+    return s->view == VIEW_RESULT && s->rcpt &&
+           (s->rst.state == RECEIPTS_NO_PRINTER || s->rst.state == RECEIPTS_FAILED);
 }
 
 static void go_ready(struct cs *s)
@@ -501,26 +500,17 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
 
 /* ---- the result's receipt ------------------------------------------------------------- */
 
-/* The print state in words, its colour, and whether to say "photograph the QR". */
-static const char *receipt_words(struct app *a, struct ui *ui, const struct cs *s,
-                                 enum ui_role *role, int *photo)
-{
-    *photo = 0;
-    *role = ROLE_MUTED;
-    switch (s->rst.state) {
-    case RECEIPTS_PENDING: return app_t(a, "receipt.state.pending");
-    case RECEIPTS_PRINTED: *role = ROLE_OK; return app_t(a, "receipt.state.printed");
-    case RECEIPTS_FAILED:
-        *role = ROLE_ERROR;
-        *photo = 1;
-        return ui_strf(ui, "%s%s", app_t(a, "receipt.state.failed"), s->rst.reason);
-    case RECEIPTS_NO_PRINTER: return app_t(a, "receipt.state.none");
-    default: *photo = 1; return app_t(a, "receipt.photo");
-    }
-}
-
 #define RB_LINE 48   /* a line of the receipt block (SIZE_BODY) */
 #define RB_BUTTON 84
+#define RB_W 480     /* the block's width beside the lines (landscape) */
+
+static int r_w(struct ui *ui) { return ui_portrait(ui) ? ui_width(ui) - 200 : RB_W; }
+
+/* Height of the print-state sentence at width w (it may take a few lines). */
+static int words_h(struct ui *ui, const char *words, int w)
+{
+    return ui_text_height(ui, words, SIZE_BODY, 1, w, 0);
+}
 
 /* Height of the receipt block for this result; 0 when there is nothing to show. */
 static int receipt_block_h(struct app *a, struct ui *ui, const struct cs *s)
@@ -528,9 +518,8 @@ static int receipt_block_h(struct app *a, struct ui *ui, const struct cs *s)
     if (!s->rcpt)
         return 0;
     enum ui_role role;
-    int photo;
-    receipt_words(a, ui, s, &role, &photo);
-    return (s->qr ? s->qr_side + 24 + 12 : 0) + 2 * RB_LINE + (photo ? RB_LINE : 0) + 12 +
+    const char *words = kit_print_words(a, &s->rst, 0, &role);
+    return (s->qr ? s->qr_side + 24 + 12 : 0) + words_h(ui, words, r_w(ui)) + 2 * RB_LINE + 12 +
            RB_BUTTON;
 }
 
@@ -553,19 +542,17 @@ static int build_receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_R
                  s->qr_side, v, "checkin.qr");
         y += s->qr_side + 24 + 12;
     }
-    enum ui_role role;
-    int photo;
-    const char *words = receipt_words(a, ui, s, &role, &photo);
-    struct ui_opts wo = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = role,
-                         .max_lines = 1};
-    ui_label(ui, rect(r.x, y, r.w, RB_LINE), words, &wo);
+    /* What the QR is for, then the print state with what to do. */
+    struct ui_opts mo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 1,
+                         .role = ROLE_MUTED};
+    ui_label(ui, rect(r.x, y, r.w, RB_LINE), app_t(a, "receipt.qr_staff"), &mo);
     y += RB_LINE;
-    struct ui_opts mo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 1};
-    if (photo) {
-        ui_label(ui, rect(r.x, y, r.w, RB_LINE), app_t(a, "receipt.photo"), &mo);
-        y += RB_LINE;
-    }
-    mo.role = ROLE_MUTED;
+    enum ui_role role;
+    const char *words = kit_print_words(a, &s->rst, 0, &role);
+    int wh = words_h(ui, words, r.w);
+    struct ui_opts wo = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = role};
+    ui_label(ui, rect(r.x, y, r.w, wh), words, &wo);
+    y += wh;
     ui_label(ui, rect(r.x, y, r.w, RB_LINE),
              ui_strf(ui, "%s  %s", app_t(a, "receipt.no"), s->rcpt->receipt_no), &mo);
     y += RB_LINE + 12;
@@ -575,9 +562,8 @@ static int build_receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_R
         failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - 300) / 2, y, 300, RB_BUTTON);
     if (failed) {
         struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_BODY};
-        if (ui_button(ui, rect_col(row, 2, 0, 16), app_t(a, "receipt.reprint"), &po) &&
-            receipts_reprint(a, s->rcpt) == 0)
-            s->held = 0; /* a new failure holds the card again */
+        if (ui_button(ui, rect_col(row, 2, 0, 16), app_t(a, "receipt.reprint"), &po))
+            receipts_reprint(a, s->rcpt);
     }
     if (ui_button(ui, view, app_t(a, "receipt.view"), &bo)) {
         char uuid[37];
@@ -672,7 +658,7 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
                    : 0;
     SDL_Rect lines = rect(in.x, in.y, in.w, cy - in.y), rb = {0};
     if (rb_h && !portrait) {
-        int rw = 480;
+        int rw = RB_W;
         rb = rect(in.x + in.w - rw, in.y + (cy - in.y - rb_h) / 2, rw, rb_h);
         if (rb.y < in.y)
             rb.y = in.y;
@@ -699,9 +685,12 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     if (left < 1)
         left = 1;
     ui_label(ui, rect(in.x, cy, in.w, 50),
-             KIT_FILL(ui, app_t(a, "checkin.countdown"), ui_strf(ui, "%lld", (long long)left)),
+             stays(s) ? app_t(a, "checkin.stays")
+                      : KIT_FILL(ui, app_t(a, "checkin.countdown"),
+                                 ui_strf(ui, "%lld", (long long)left)),
              &muted);
-    const char *next = app_t(a, r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
+    const char *next = app_t(a, stays(s) ? "receipt.done"
+                                : r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
                                     ? "checkin.retry"
                                     : "checkin.next");
     struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
@@ -842,6 +831,8 @@ static int64_t checkin_next_timer(struct app *a)
         return INT64_MAX;
     if (s->view == VIEW_CHOOSE || s->view == VIEW_UNKNOWN)
         return s->until;
+    if (stays(s))
+        return INT64_MAX;
     /* The countdown shows whole seconds: wake when the number changes. */
     int64_t left = s->until - app_now(a);
     if (left <= 0)
@@ -856,11 +847,11 @@ static void checkin_timer(struct app *a, int64_t now)
     if (s->view == VIEW_RESULT && now >= s->until) {
         /* A receipt still printing keeps the card (its QR) up until the printer has
          * answered, which its deadline bounds. */
-        refresh_receipt(a, s); /* a failure read now stretches s->until */
+        refresh_receipt(a, s);
         if (s->rcpt && s->rst.state == RECEIPTS_PENDING)
             s->until = now + 1000;
-        if (now < s->until)
-            return;
+        if (now < s->until || stays(s))
+            return; /* a failure read now keeps the card */
     }
     if (s->view != VIEW_READY && now >= s->until)
         go_ready(s);

@@ -2,6 +2,7 @@
 #include "screens/kit.h"
 
 #include "app/app.h"
+#include "app/receipts.h"
 #include "core/util.h"
 #include "ui/text.h"
 
@@ -104,11 +105,18 @@ static const char *in_view(struct app *a, struct ui *ui, const struct kit_items 
 {
     int o = (int)lroundf(off);
     if (!it || it->total <= 0) {
-        int step = view_h * 85 / 100, max = content_h - view_h;
-        if (step < 1)
-            step = 1;
-        int pages = 1 + (max + step - 1) / step;
-        int cur = o >= max ? pages : 1 + (o + step - 1) / step;
+        /* The screens 下一屏 steps through from the top: which one this is, of how many. */
+        int max = content_h - view_h, pages = 1, cur = 1;
+        float p = 0;
+        while (p < (float)max - 0.5f && pages < 1000) {
+            float q = page_to(it, p, view_h, content_h, 1);
+            if (q <= p)
+                break;
+            p = q;
+            pages++;
+            if ((int)lroundf(p) <= o)
+                cur = pages;
+        }
         return KIT_FILL(ui, app_t(a, "kit.screen"), kit_num(ui, cur), kit_num(ui, pages));
     }
     int first = 0, last = 0, pfirst = 0, plast = 0, k = 0;
@@ -513,6 +521,29 @@ int kit_action_bar(struct app *a, struct ui *ui, SDL_Rect c, const char *note,
         *pager = rect(col.x, col.y + 8 + nh + 24, cw, b.y - 32 - (col.y + 8 + nh + 24));
     }
     return ui_button(ui, b, button, &po) && !disabled;
+}
+
+/* ---- receipts -------------------------------------------------------------------------------- */
+
+const char *kit_print_words(struct app *a, const struct receipts_status *st, int ticket,
+                            enum ui_role *role)
+{
+    *role = ROLE_MUTED;
+    switch (st->state) {
+    case RECEIPTS_PENDING: return app_t(a, "receipt.state.pending");
+    case RECEIPTS_PRINTED:
+        *role = ROLE_OK;
+        return app_t(a, ticket ? "services.ticket.printed" : "receipt.state.printed");
+    case RECEIPTS_FAILED:
+        /* A printer that is there may work at the second try: say 重新打印 too. */
+        *role = ROLE_ERROR;
+        if (!receipts_have_printer(a))
+            return app_t(a, ticket ? "services.ticket.noprint" : "receipt.state.none");
+        return app_t(a, ticket ? "services.ticket.failed_print" : "receipt.state.failed");
+    case RECEIPTS_NO_PRINTER:
+        return app_t(a, ticket ? "services.ticket.noprint" : "receipt.state.none");
+    default: return app_t(a, ticket ? "services.ticket.noprint" : "receipt.photo");
+    }
 }
 
 /* ---- states and dialogs --------------------------------------------------------------------- */

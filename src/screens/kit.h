@@ -137,6 +137,16 @@ int kit_action_bar(struct app *a, struct ui *ui, SDL_Rect c, const char *note,
                    enum ui_role note_role, const char *button, int disabled, SDL_Rect *above,
                    SDL_Rect *pager);
 
+/* ---- receipts ---------------------------------------------------------------------------- */
+
+struct receipts_status;
+/* A receipt's print state in words for the person at the screen, with what to do —
+ * never the printer's technical reason (that goes to the log and the staff screen):
+ * 正在打印… / 已打印，请取走回执 / 今天不能打印回执，请拍下屏幕上的二维码或记下编号 …  ticket:
+ * the words of a queue ticket.  *role: its colour. */
+const char *kit_print_words(struct app *a, const struct receipts_status *st, int ticket,
+                            enum ui_role *role);
+
 /* ---- states and dialogs ---------------------------------------------------------------- */
 
 /* A sentence instead of content (nothing found, cannot read, withdrawn), in c. */

@@ -16,6 +16,7 @@
  * Never does: SQL, printing I/O or drawing of its own (app/receipts.h, ui/ui.h). */
 #include "app/app.h"
 #include "app/receipts.h"
+#include "screens/kit.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
@@ -40,15 +41,12 @@ struct rs {
     struct receipts_status st;
     uint64_t seen_serial;
     int refused;                   /* the last 重新打印 could not be queued */
-    char measured[2][256];         /* the state sentence and hint last measured… */
-    int measured_lines[2];         /* …and the lines each takes */
     int done;                      /* 完成 was pressed during this build */
+    struct ui_list_state ls;       /* the receipt card's paging */
 };
 
 static struct rs *state(struct app *a) { return *app_slot(a); }
 
-static int field_h(struct ui *ui) { return ui_px(ui, SIZE_LARGE) * 13 / 10; }
-static int small_h(struct ui *ui) { return ui_px(ui, SIZE_BODY) * 3 / 2; }
 
 /* A picture's identity for the draw cache: the payload, so a new receipt at the same
  * address and size is never mistaken for the last one. */
@@ -121,61 +119,23 @@ static const char *headline(struct app *a, const struct rs *s)
     return app_t(a, s->kind[0] && i18n_has(a->cat, key) ? key : "receipt.ok");
 }
 
-/* The print state in words: the sentence, its colour, the photo hint under it, and how
- * many lines the sentence takes at width w. */
+/* The print state in words, its colour, and the caption of the QR. */
 struct words {
-    const char *text, *hint;
+    const char *text, *hint;   /* the state; what the QR is for */
     enum ui_role role;
-    int lines, hint_lines;
 };
-
-/* Lines (1 or 2) text takes at width w; measured once per sentence, in slot. */
-static int lines_of(struct ui *ui, struct rs *s, int slot, const char *text, int bold, int w)
-{
-    if (strcmp(text, s->measured[slot]) != 0) {
-        util_strlcpy(s->measured[slot], text, sizeof s->measured[slot]);
-        struct text_style ts = {.size_px = ui_px(ui, SIZE_LARGE), .bold = bold};
-        s->measured_lines[slot] = text_width(ui_fonts(ui), text, -1, &ts) > w ? 2 : 1;
-    }
-    return s->measured_lines[slot];
-}
 
 static void state_words(struct app *a, struct ui *ui, struct rs *s, int w, struct words *out)
 {
     out->hint = NULL;
-    out->role = ROLE_MUTED;
     if (s->refused) {
         out->role = ROLE_ERROR;
-        out->hint = app_t(a, "receipt.photo");
         out->text = app_t(a, "receipt.busy");
     } else {
-        switch (s->st.state) {
-        case RECEIPTS_PENDING: out->text = app_t(a, "receipt.state.pending"); break;
-        case RECEIPTS_PRINTED:
-            out->role = ROLE_OK;
-            out->text = app_t(a, "receipt.state.printed");
-            break;
-        case RECEIPTS_FAILED:
-            out->role = ROLE_ERROR;
-            out->hint = app_t(a, "receipt.photo");
-            out->text = ui_strf(ui, "%s%s", app_t(a, "receipt.state.failed"), s->st.reason);
-            break;
-        case RECEIPTS_NO_PRINTER:
-            /* The sentence itself says to take a photo. */
-            out->text = app_t(a, "receipt.state.none");
-            break;
-        default: out->text = app_t(a, "receipt.photo"); break;
-        }
+        out->text = kit_print_words(a, &s->st, 0, &out->role);
     }
-    out->lines = lines_of(ui, s, 0, out->text, 1, w);
-    out->hint_lines = out->hint ? lines_of(ui, s, 1, out->hint, 0, w) : 0;
-}
-
-static int line_h(struct ui *ui) { return ui_px(ui, SIZE_LARGE) * 3 / 2; }
-
-static int words_h(struct ui *ui, const struct words *wd)
-{
-    return (wd->lines + wd->hint_lines) * line_h(ui);
+    /* Under the QR: who it is for (a phone shows only letters). */
+    out->hint = app_t(a, "receipt.qr_staff");
 }
 
 /* 重新打印 (only after a failure) and 完成, side by side in r. */
@@ -196,107 +156,72 @@ static void build_buttons(struct app *a, struct ui *ui, struct rs *s, SDL_Rect r
         s->done = 1;
 }
 
-/* The receipt's lines (fields, time) from y down, as many as fit above `bottom`; the
- * station line gives way to the station block, which says more.  Returns the y under
- * the last line drawn. */
-static int build_fields(struct ui *ui, const struct rs *s, int x, int y, int w, int bottom)
+/* A queue ticket's number: larger than anything else on the screen. */
+#define TICKET_PX 132
+
+/* The receipt's text, in a card that pages when it does not fit: what was done, the
+ * receipt's title, a ticket's number, the fields, the receipt number, a registration's
+ * service station (name, address, phone, hours) and the advice.  Nothing is left out:
+ * what does not fit is on the card's next screen. */
+static void receipt_content(struct kit_flow *f, void *ctx)
 {
-    struct ui_opts fo = {.size = SIZE_LARGE, .max_lines = 1};
-    int fh = field_h(ui);
-    for (int i = 0; i < s->v.n_lines && y + fh <= bottom; i++) {
+    struct rs *s = ctx;
+    struct app *a = f->a;
+    struct ui *ui = f->ui;
+    kit_flow_text(f, headline(a, s), SIZE_HUGE, 1, ROLE_OK, 0);
+    if (s->v.title)
+        kit_flow_text(f, s->v.title, SIZE_LARGE, 1, ROLE_MUTED, 16);
+    if (s->v.ticket) {
+        /* The ticket's own number, read from across the hall. */
+        const char *yours = app_t(a, "services.ticket.yours");
+        kit_flow_text(f, yours, SIZE_LARGE, 0, ROLE_MUTED, 0);
+        kit_flow_text(f, s->v.ticket, TICKET_PX, 1, ROLE_ACCENT, 8);
+    }
+    for (int i = 0; i < s->v.n_lines; i++) {
         if (s->has_station && s->station.name[0] && strstr(s->v.lines[i], s->station.name))
-            continue;
-        ui_label(ui, rect(x, y, w, fh), s->v.lines[i], &fo);
-        y += fh;
+            continue; /* the station's block below says more */
+        kit_flow_text(f, s->v.lines[i], SIZE_LARGE, 0, ROLE_NORMAL, 4);
     }
-    return y;
-}
-
-static int fields_h(struct ui *ui, const struct rs *s)
-{
+    f->y += 16;
+    /* "回执号  K7M2-9QXA", large enough to read out over the phone (a ticket's is
+     * smaller than its number). */
+    const char *no = s->st.receipt_no[0] ? s->st.receipt_no : s->l->receipt_no;
+    const char *keys[5], *vals[5];
     int n = 0;
-    for (int i = 0; i < s->v.n_lines; i++)
-        if (!(s->has_station && s->station.name[0] && strstr(s->v.lines[i], s->station.name)))
-            n++;
-    return n * field_h(ui);
-}
-
-/* The receipt's title ("报到登记回执") in r. */
-static void build_title(const struct rs *s, struct ui *ui, SDL_Rect r, enum text_align align)
-{
-    if (!s->v.title)
-        return;
-    struct ui_opts to = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1, .role = ROLE_MUTED,
-                         .align = align};
-    ui_label(ui, r, s->v.title, &to);
-}
-
-static int number_h(struct ui *ui) { return ui_px(ui, SIZE_HUGE) * 4 / 3; }
-
-/* "回执号  K7M2-9QXA", the number large enough to read out over the phone. */
-static int build_number(struct app *a, struct ui *ui, const struct rs *s, int x, int y, int w)
-{
-    struct ui_opts lo = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts no = {.size = SIZE_HUGE, .bold = 1, .max_lines = 1};
-    int h = number_h(ui);
-    int lw = ui_large_text(ui) ? 200 : 160;
-    ui_label(ui, rect(x, y, lw, h), app_t(a, "receipt.no"), &lo);
-    const char *no_text = s->st.receipt_no[0] ? s->st.receipt_no : s->l->receipt_no;
-    ui_label(ui, rect(x + lw, y, w - lw, h), no_text, &no);
-    return y + h;
-}
-
-/* Where a registered member goes next: the station, its address, phone and hours, as
- * many rows as fit above bottom (in that order of importance). */
-static int build_station(struct app *a, struct ui *ui, const struct rs *s, int x, int y, int w,
-                         int bottom)
-{
-    if (!s->has_station)
-        return y;
-    struct ui_opts ko = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts vo = {.size = SIZE_BODY, .bold = 1, .max_lines = 1};
-    int h = small_h(ui), kw = ui_large_text(ui) ? 240 : a->lang == LANG_EN ? 210 : 150;
-    const char *keys[] = {"receipt.station", "receipt.addr", "receipt.phone", "receipt.hours"};
-    const char *vals[] = {s->station.name, s->station.address, s->station.phone,
-                          s->station.hours};
-    for (int i = 0; i < 4 && y + h <= bottom; i++) {
-        if (!vals[i][0])
-            continue;
-        ui_label(ui, rect(x, y, kw, h), app_t(a, keys[i]), &ko);
-        ui_label(ui, rect(x + kw, y, w - kw, h), vals[i], &vo);
-        y += h;
+    keys[n] = app_t(a, "receipt.no");
+    vals[n++] = no;
+    if (s->v.ticket) {
+        kit_flow_pairs(f, keys, vals, NULL, n);
+    } else {
+        int lw = ui_text_width(ui, keys[0], SIZE_LARGE, 0) + 32;
+        int nh = ui_text_height(ui, no, SIZE_HUGE, 1, f->w - lw, 1);
+        if (kit_flow_shows(f, nh)) {
+            struct ui_opts lo = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
+            struct ui_opts vo = {.size = SIZE_HUGE, .bold = 1, .max_lines = 1};
+            ui_label(ui, rect(f->x, f->y, lw, nh), keys[0], &lo);
+            ui_label(ui, rect(f->x + lw, f->y, f->w - lw, nh), no, &vo);
+        }
+        f->y += nh + 16;
     }
-    return y;
+    if (s->has_station) {
+        static const char *const sk[] = {"receipt.station", "receipt.addr", "receipt.phone",
+                                         "receipt.hours"};
+        const char *sv[] = {s->station.name, s->station.address, s->station.phone,
+                            s->station.hours};
+        n = 0;
+        for (int i = 0; i < 4; i++)
+            if (sv[i][0]) {
+                keys[n] = app_t(a, sk[i]);
+                vals[n++] = sv[i];
+            }
+        kit_flow_pairs(f, keys, vals, NULL, n);
+    }
+    if (s->v.next_step)
+        kit_flow_text(f, s->v.next_step, SIZE_LARGE, 0, ROLE_NORMAL, 16);
 }
 
-static int station_h(struct ui *ui, const struct rs *s)
-{
-    if (!s->has_station)
-        return 0;
-    const char *vals[] = {s->station.name, s->station.address, s->station.phone,
-                          s->station.hours};
-    int n = 0;
-    for (int i = 0; i < 4; i++)
-        n += vals[i][0] != 0;
-    return n * small_h(ui);
-}
-
-/* The layout's advice ("请携带《流动党员活动证》…"), when a line is left for it. */
-static int build_next(struct ui *ui, const struct rs *s, int x, int y, int w, int bottom,
-                      enum text_align align)
-{
-    int h = small_h(ui);
-    if (!s->v.next_step || y + h > bottom)
-        return y;
-    int lines = (bottom - y) / h >= 2 ? 2 : 1;
-    struct ui_opts o = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = lines,
-                        .align = align};
-    ui_label(ui, rect(x, y, w, h * lines), s->v.next_step, &o);
-    return y + h * lines;
-}
-
-/* The QR on a white card, its top centre at (cx, y), with the state in words under it.
- * Returns the y under the words. */
+/* The QR on a white card, its top centre at (cx, y), what it is for and the state in
+ * words under it.  Returns the y under the words. */
 static int build_qr_and_state(struct ui *ui, struct rs *s, const struct words *wd, int cx,
                               int y, int w)
 {
@@ -307,46 +232,51 @@ static int build_qr_and_state(struct ui *ui, struct rs *s, const struct words *w
                  s->qr_side, s->qr_version, "receipt.qr");
         y += s->qr_side + 24 + 16;
     }
-    int sh = line_h(ui);
-    struct ui_opts so = {.size = SIZE_LARGE, .bold = 1, .align = TEXT_CENTER, .role = wd->role,
-                         .max_lines = 2};
-    ui_label(ui, rect(cx - w / 2, y, w, sh * wd->lines), wd->text, &so);
-    y += sh * wd->lines;
-    if (wd->hint) {
-        struct ui_opts ho = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 2};
-        ui_label(ui, rect(cx - w / 2, y, w, sh * wd->hint_lines), wd->hint, &ho);
-        y += sh * wd->hint_lines;
+    int hh = wd->hint ? ui_text_height(ui, wd->hint, SIZE_BODY, 0, w, 0) : 0;
+    if (hh) {
+        struct ui_opts ho = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED};
+        ui_label(ui, rect(cx - w / 2, y, w, hh), wd->hint, &ho);
+        y += hh;
     }
-    return y;
+    int th = ui_text_height(ui, wd->text, SIZE_BODY, 1, w, 0);
+    struct ui_opts so = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = wd->role};
+    ui_label(ui, rect(cx - w / 2, y, w, th), wd->text, &so);
+    return y + th;
+}
+
+/* Height of what build_qr_and_state puts under the QR. */
+static int under_qr_h(struct ui *ui, const struct words *wd, int w)
+{
+    return (wd->hint ? ui_text_height(ui, wd->hint, SIZE_BODY, 0, w, 0) : 0) +
+           ui_text_height(ui, wd->text, SIZE_BODY, 1, w, 0);
 }
 
 static void build_unavailable(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c)
 {
-    int W = ui_width(ui), cw = ui_portrait(ui) ? W - 120 : 1200;
-    SDL_Rect card = rect((W - cw) / 2, c.y + 80, cw, 520);
+    int W = ui_width(ui), cw = ui_portrait(ui) ? W - 120 : 1200, iw = cw - 80;
+    const char *h = headline(a, s), *t = app_t(a, "receipt.unavailable");
+    int hh = ui_text_height(ui, h, SIZE_HUGE, 1, iw, 0);
+    int th = ui_text_height(ui, t, SIZE_LARGE, 0, iw, 0);
+    SDL_Rect card = rect((W - cw) / 2, c.y + 80, cw, 50 + hh + 30 + th + 40 + 104 + 40);
     struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
     ui_panel(ui, card, &co);
-    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER,
-                         .max_lines = 1};
-    ui_label(ui, rect(card.x + 40, card.y + 50, card.w - 80, 110), headline(a, s), &ok);
-    struct ui_opts bo = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 3};
-    ui_label(ui, rect(card.x + 40, card.y + 190, card.w - 80, 180), app_t(a, "receipt.unavailable"),
-             &bo);
-    build_buttons(a, ui, s, rect(card.x + (card.w - 420) / 2, card.y + card.h - 140, 420, 104));
+    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER};
+    ui_label(ui, rect(card.x + 40, card.y + 50, iw, hh), h, &ok);
+    struct ui_opts bo = {.size = SIZE_LARGE, .align = TEXT_CENTER};
+    ui_label(ui, rect(card.x + 40, card.y + 50 + hh + 30, iw, th), t, &bo);
+    build_buttons(a, ui, s, rect(card.x + (card.w - 420) / 2, card.y + card.h - 144, 420, 104));
 }
 
 static void build_landscape(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c)
 {
-    int W = ui_width(ui), m = 60, top = c.y + 30, bottom = c.y + c.h - 30;
+    int W = ui_width(ui), m = 48, top = c.y + 24, bottom = c.y + c.h - 24;
     int bh = 110, colw = 680, rx = W - m - colw;
 
-    /* Right: the QR, the state, the buttons.  The QR takes what the others leave. */
+    /* Right: the QR, what it is for, the state, the buttons.  The QR takes what the
+     * words leave, never beyond QR_MAX_PX. */
     struct words wd;
     state_words(a, ui, s, colw, &wd);
-    /* Two lines of words are always kept free, so the QR does not change size when the
-     * state changes; only longer words (English, large text) take more. */
-    int words = words_h(ui, &wd) > 2 * line_h(ui) ? words_h(ui, &wd) : 2 * line_h(ui);
-    int qr_max = bottom - top - 24 - 16 - words - 24 - bh;
+    int qr_max = bottom - top - 24 - 16 - under_qr_h(ui, &wd, colw) - 24 - bh;
     if (qr_max > QR_MAX_PX)
         qr_max = QR_MAX_PX;
     if (qr_max > colw - 24)
@@ -355,59 +285,27 @@ static void build_landscape(struct app *a, struct ui *ui, struct rs *s, SDL_Rect
     build_qr_and_state(ui, s, &wd, rx + colw / 2, top, colw);
     build_buttons(a, ui, s, rect(rx, bottom - bh, colw, bh));
 
-    /* Left: what was done and the receipt's title on one line, the fields, the number,
-     * where to go next; what does not fit (large text) is left out from the bottom. */
-    int x = m, w = rx - m - 60, y = top;
-    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .max_lines = 1};
-    int hh = ui_px(ui, SIZE_HUGE) * 4 / 3;
-    ui_label(ui, rect(x, y, w / 2, hh), headline(a, s), &ok);
-    build_title(s, ui, rect(x + w / 2, y + hh - line_h(ui) - 6, w / 2, line_h(ui)), TEXT_RIGHT);
-    y += hh + 10;
-    y = build_fields(ui, s, x, y, w, bottom - 18 - number_h(ui));
-    struct ui_opts rule = {.role = ROLE_MUTED, .radius = -1};
-    ui_panel(ui, rect(x, y + 8, w, 2), &rule);
-    y = build_number(a, ui, s, x, y + 18, w);
-    y = build_station(a, ui, s, x, y + 6, w, bottom);
-    build_next(ui, s, x, y + 6, w, bottom, TEXT_LEFT);
+    /* Left: the receipt's text in a card that pages. */
+    kit_card(a, ui, rect(m, top, rx - 40 - m, bottom - top), "receipt.card", &s->ls,
+             receipt_content, s, rect(0, 0, 0, 0));
 }
 
 static void build_portrait(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c)
 {
-    int W = ui_width(ui), m = 60, w = W - 2 * m, x = m;
-    int top = c.y + 30, bottom = c.y + c.h - 30, bh = 120;
-    int y = top;
-    struct ui_opts ok = {.size = SIZE_HUGE, .bold = 1, .role = ROLE_OK, .align = TEXT_CENTER,
-                         .max_lines = 1};
-    int hh = ui_px(ui, SIZE_HUGE) * 4 / 3;
-    ui_label(ui, rect(x, y, w, hh), headline(a, s), &ok);
-    y += hh;
-    build_title(s, ui, rect(x, y, w, line_h(ui)), TEXT_CENTER);
-    y += line_h(ui) + 10;
-
-    /* One column: fields, number, QR, state, station, advice, buttons.  The QR gets
-     * what is left, at least QR_MIN_PX: the station's rows and the advice give way
-     * first (build_station and build_next stop at the buttons). */
+    int W = ui_width(ui), m = 48, w = W - 2 * m, x = m;
+    int top = c.y + 24, bottom = c.y + c.h - 24, bh = 120;
+    /* One column: the receipt's card, then the QR (at least QR_MIN_PX), what it is for,
+     * the state and the buttons; the card pages what does not fit above them. */
     struct words wd;
     state_words(a, ui, s, w, &wd);
-    int rest = fields_h(ui, s) + 10 + number_h(ui) + 10 + 24 + 16 + words_h(ui, &wd) + 10 +
-               station_h(ui, s) + 20 + bh;
-    int qr_max = bottom - y - rest;
-    if (qr_max > QR_MAX_PX)
-        qr_max = QR_MAX_PX;
-    if (qr_max < QR_MIN_PX)
-        qr_max = QR_MIN_PX;
-    ensure_qr(s, qr_max);
-    int below = number_h(ui) + 10 + s->qr_side + 24 + 16 + words_h(ui, &wd) + 20 + bh;
-    /* A short receipt sits in the middle of the space rather than under the title. */
-    int spare = bottom - y - below - fields_h(ui, s) - 10 - station_h(ui, s) -
-                (s->v.next_step ? small_h(ui) + 6 : 0);
-    if (spare > 0)
-        y += spare / 2;
-    y = build_fields(ui, s, x, y, w, bottom - below);
-    y = build_number(a, ui, s, x, y + 10, w);
-    y = build_qr_and_state(ui, s, &wd, W / 2, y + 10, w);
-    y = build_station(a, ui, s, x, y + 10, w, bottom - bh - 20);
-    build_next(ui, s, x, y + 6, w, bottom - bh - 20, TEXT_LEFT);
+    int below = 24 + 16 + under_qr_h(ui, &wd, w) + 20 + bh;
+    /* The QR as large as a phone needs from arm's length, no larger: the receipt's words
+     * get the rest. */
+    ensure_qr(s, QR_MIN_PX + 60);
+    int qy = bottom - below - s->qr_side;
+    kit_card(a, ui, rect(x, top, w, qy - 24 - top), "receipt.card", &s->ls, receipt_content, s,
+             rect(0, 0, 0, 0));
+    build_qr_and_state(ui, s, &wd, W / 2, qy, w);
     build_buttons(a, ui, s, rect(x, bottom - bh, w, bh));
 }
 

@@ -401,14 +401,7 @@ static const char *print_words(struct app *a, struct ui *ui, struct sq *s, enum 
     *role = ROLE_MUTED;
     if (!s->rcpt)
         return app_t(a, "services.ticket.noprint");
-    switch (s->rst.state) {
-    case RECEIPTS_PENDING: return app_t(a, "receipt.state.pending");
-    case RECEIPTS_PRINTED: *role = ROLE_OK; return app_t(a, "services.ticket.printed");
-    case RECEIPTS_FAILED:
-        *role = ROLE_ERROR;
-        return ui_strf(ui, "%s%s", app_t(a, "receipt.state.failed"), s->rst.reason);
-    default: return app_t(a, "services.ticket.noprint");
-    }
+    return kit_print_words(a, &s->rst, 1, role);
 }
 
 static void build_ticket(struct app *a, struct ui *ui, struct sq *s, SDL_Rect c)

@@ -87,7 +87,7 @@ static int setup(void **state)
                                       "{\"topic\":\"接转组织关系\",\"name\":\"欧阳娜娜\"}", t, f->cons),
                      0);
     assert_int_equal(store_record_add(f->st, "queue_ticket",
-                                      "{\"ticket_no\":\"A023\",\"service\":\"劳资纠纷调解\"}", t,
+                                      "{\"ticket_no\":\"A023\",\"service\":\"劳资纠纷调解\",\"window\":\"3号窗口\"}", t,
                                       f->queue),
                      0);
     *state = f;
@@ -316,6 +316,56 @@ static void test_content_and_masking(void **state)
     receipt_layout_free(l);
 }
 
+/* An English visitor's receipt carries English beside the Chinese; the same payload;
+ * printed body text at least 4 mm (32 dots of 8 a mm) on 58 mm paper; a queue ticket's
+ * number the largest text, with its window. */
+static void test_english_and_sizes(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    struct receipt_layout *zh = NULL, *en = NULL;
+    const char *uuids[] = {f->reg, f->chk, f->queue};
+    const char *titles[] = {"报到登记回执 Registration receipt", "活动签到回执 Check-in receipt",
+                            "排队号 Queue ticket"};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, uuids[k], &zh, err, sizeof err), 0);
+        assert_int_equal(
+            receipt_prepare_lang(f->st, &f->cfg, f->key, uuids[k], 1, &en, err, sizeof err), 0);
+        assert_true(layout_has_text(en, titles[k]));
+        assert_true(layout_has_text(en, "回执号 Receipt No."));
+        assert_true(layout_has_text(en, "工作人员核验用 For staff to check"));
+        assert_true(layout_has_text(en, "服务热线 Hotline"));
+        assert_false(layout_has_text(zh, "Receipt No."));
+        assert_true(layout_has_text(zh, "工作人员核验用"));
+        assert_string_equal(zh->payload, en->payload);
+        int largest = 0;
+        const char *largest_text = "";
+        for (int i = 0; i < en->n_items; i++) {
+            const struct receipt_item *it = &en->items[i];
+            if (it->kind != RECEIPT_TEXT)
+                continue;
+            /* 384 dots are 48 mm: 8 dots a mm, 4 mm = 32 dots. */
+            assert_true(it->size * 10 / 8 >= 40);
+            if (it->size > largest) {
+                largest = it->size;
+                largest_text = it->text;
+            }
+        }
+        if (uuids[k] == f->queue) {
+            assert_string_equal(largest_text, "A023");
+            assert_true(layout_has_text(zh, "办理窗口："));
+            assert_true(layout_has_text(en, "办理窗口 Window："));
+        }
+        receipt_layout_free(zh);
+        receipt_layout_free(en);
+    }
+    assert_int_equal(receipt_prepare_lang(f->st, &f->cfg, f->key, f->reg, 1, &en, err, sizeof err),
+                     0);
+    assert_true(layout_has_text(en, "姓名 Name：张*"));
+    assert_true(layout_has_text(en, "Please take your activity certificate"));
+    receipt_layout_free(en);
+}
+
 static void test_receipt_row_is_stable(void **state)
 {
     struct fx *f = *state;
@@ -381,7 +431,8 @@ static int qr_width_on_raster(const struct receipt_raster *r, int size)
             last_start = s;
             last_len = x - s;
         }
-        if (first < 0 || first_len < 7 || first_len % 7 || last_len != first_len ||
+        /* Modules of 2+ dots: a glyph's stroke row can look like a 1-dot finder. */
+        if (first < 0 || first_len < 14 || first_len % 7 || last_len != first_len ||
             last_start == first)
             continue;
         int module = first_len / 7;
@@ -503,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_checkin_576),
         cmocka_unit_test(test_every_kind_renders),
         cmocka_unit_test(test_content_and_masking),
+        cmocka_unit_test(test_english_and_sizes),
         cmocka_unit_test(test_receipt_row_is_stable),
         cmocka_unit_test(test_qr_is_large),
         cmocka_unit_test(test_test_page),

@@ -371,5 +371,5 @@ static const struct screen training_signup_screen = {
 static const struct screen training_waitlist_screen = {
     .name = "training_waitlist", .title_key = "training.waitlist.title",
     .enter = tw_enter, .leave = cform_screen_leave, .build = cform_screen_build,
-    .event = cform_screen_event,
+    .event = cform_screen_event, .has_input = cform_screen_has_input, .writes = 1,
 };

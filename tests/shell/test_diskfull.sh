@@ -31,7 +31,7 @@ mb_free() { echo $(( $(stat -f -c '%a * %S' "$MNT") / 1048576 )); }
 
 # Two check-ins on a disk with room, and the staff PIN.
 "$K" --headless --config "$T/k.ini" --data-dir "$D" --clock 2026-12-01T10:00:00+08:00 \
-  --script tests/scenarios/checkin_typed.script >"$T/seed.log" 2>&1
+  --script tests/data/seed/two-checkins.script >"$T/seed.log" 2>&1
 check "records made while there is room" eq "$(q "select count(*) from records")" 2
 echo 246813 | "$C" --config "$T/k.ini" --data-dir "$D" set-pin >/dev/null
 check "the reserve was made" eval '[ "$(stat -c %s "$D/space.reserve" 2>/dev/null)" = $((4 << 20)) ]'

@@ -159,9 +159,21 @@ $(B)/%.o: %.c
 # of a git checkout (not a tarball unpacked inside some other repository).
 COMMIT = $(shell cd '$(CURDIR)' && [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ] && \
            git rev-parse --short=12 HEAD 2>/dev/null)
+# The build date: SOURCE_DATE_EPOCH's when set (reproducible builds), else the commit's,
+# else the Makefile's (a tarball).  The kiosk takes a clock far before it for a wrong one
+# (src/store/clock.h).  The test build says 2026-12-01, the day the scenarios are set on
+# (tests/run-all.sh's default clock), so that their clock stays believable however long
+# after they were written the suite runs; test_clock reads the date from the build.
+ifeq ($(VARIANT),asan)
+BUILD_DATE = 2026-12-01
+else
+BUILD_DATE = $(shell cd '$(CURDIR)' && { [ -n "$$SOURCE_DATE_EPOCH" ] && date -u -d "@$$SOURCE_DATE_EPOCH" +%F; } || \
+               { [ -n "$(COMMIT)" ] && git log -1 --format=%cs 2>/dev/null; } || date -u -r Makefile +%F)
+endif
 $(B)/gen/version-gen.h: FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define KIOSK_VERSION "%s"\n#define KIOSK_COMMIT "%s"\n' '$(VERSION)' '$(COMMIT)' > $@.new
+	@printf '#define KIOSK_VERSION "%s"\n#define KIOSK_COMMIT "%s"\n#define KIOSK_BUILD_DATE "%s"\n' \
+	  '$(VERSION)' '$(COMMIT)' '$(BUILD_DATE)' > $@.new
 	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 $(B)/src/core/version.o: $(B)/gen/version-gen.h
 

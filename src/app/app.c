@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "input/pinyin.h"
 #include "store/rescue.h"
+#include "store/clock.h"
 #include "store/space.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -50,6 +51,7 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
     if (st) {
         store_set_min_free(st, (int64_t)cfg->store_min_free_mb << 20);
         app_disk_update(a);
+        app_clock_update(a);
     }
     a->stack[0] = a->out_of_service ? &screen_out_of_service : &screen_home;
     a->depth = 1;
@@ -93,6 +95,39 @@ int app_disk_update(struct app *a)
         space_reserve_keep(a->cfg.data_dir, (int64_t)a->cfg.store_reserve_mb << 20,
                            (int64_t)a->cfg.store_min_free_mb << 20);
     return low;
+}
+
+int app_clock_update(struct app *a)
+{
+    if (!a->st)
+        return a->clock.flags;
+    int64_t now = app_now(a);
+    /* The local rules are arithmetic, looked at every tick; the centre's comparison is
+     * written by the upload worker's connection and read again each minute. */
+    int with_centre = now >= a->clock_centre_at || now < a->clock_centre_at - 60000;
+    if (with_centre)
+        a->clock_centre_at = now + 60000;
+    int centre = a->clock.flags & CLOCK_CENTRE;
+    struct clock_verdict v;
+    clock_judge(a->st, now, with_centre, &v);
+    if (!with_centre) {
+        v.flags |= centre;
+        v.centre_known = a->clock.centre_known;
+        v.centre_skew_s = a->clock.centre_skew_s;
+        memcpy(v.centre_seen, a->clock.centre_seen, sizeof v.centre_seen);
+    }
+    if (v.flags != a->clock.flags) {
+        char detail[320];
+        clock_explain(&v, detail, sizeof detail);
+        if (v.flags & CLOCK_CENTRE) {
+            size_t n = strlen(detail);
+            snprintf(detail + n, sizeof detail - n, "; %lld s off the centre's at %s",
+                     (long long)v.centre_skew_s, v.centre_seen);
+        }
+        store_event(a->st, now, v.flags ? "clock_suspect" : "clock_ok", detail);
+    }
+    a->clock = v;
+    return v.flags;
 }
 
 void app_staff_space(struct app *a)
@@ -537,6 +572,7 @@ void app_tick(struct app *a)
     }
     if (now >= a->disk_check_at)
         app_disk_update(a);
+    app_clock_update(a);
     if (a->scan_len > 0 && now - a->scan_last_ms > a->cfg.scan_max_gap_ms)
         flush_typed(a);
     staffops_upload_tick(a->upload, a->st, now);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "app/i18n.h"
+#include "store/clock.h"
 #include "core/config.h"
 #include "ui/ui.h"
 #include "receipt/printer.h"
@@ -114,6 +115,10 @@ struct app {
     int disk_low;
     int64_t disk_free;                /* bytes, at the last look; -1 unknown */
     int64_t disk_check_at;
+
+    /* The clock, as last judged (store/clock.h; flags 0: believable). */
+    struct clock_verdict clock;
+    int64_t clock_centre_at;          /* when to read the centre's comparison again */
 };
 
 #define APP_OOS_RETRY_MS 5000
@@ -133,6 +138,10 @@ void app_fini(struct app *a);
 /* Looks at the free space now: updates disk_low (logging disk_low / disk_ok when it
  * changes) and keeps the staff reserve while there is room.  Returns disk_low. */
 int app_disk_update(struct app *a);
+/* Looks whether the clock can be believed now (clock_judge): updates a->clock, logging
+ * clock_suspect / clock_ok when its flags change.  Returns them. */
+int app_clock_update(struct app *a);
+
 /* The PIN keypad opens: on a full disk the reserve is released so that staff can log in
  * and collect the day. */
 void app_staff_space(struct app *a);

@@ -76,7 +76,9 @@ struct checkin *checkin_create(struct store *st, const struct config *cfg)
                             " WHERE kind = 'checkin'"
                             " AND json_extract(fields, '$.certificate_no') = ?1"
                             " AND json_extract(fields, '$.activity_id') IS NULL"
-                            " AND local_date = ?2 ORDER BY seq LIMIT 1",
+                            /* A visit recorded "later" than now means the clock went
+                             * back: today cannot be trusted, and that visit counts. */
+                            " AND (local_date = ?2 OR created_at > ?3) ORDER BY seq LIMIT 1",
                             &ok);
     c->q_registered = prep(st,
                            "SELECT json_extract(fields, '$.name') FROM records"
@@ -200,6 +202,9 @@ static int find_first(struct checkin *c, const char *cert, const struct checkin_
     } else {
         util_time_local(now_ms, "%Y-%m-%d", date, sizeof date);
         sqlite3_bind_text(s, 2, date, -1, SQLITE_TRANSIENT);
+        char at[32];
+        util_time_utc(now_ms, at);
+        sqlite3_bind_text(s, 3, at, -1, SQLITE_TRANSIENT);
     }
     int rc = sqlite3_step(s), found = 0;
     if (rc == SQLITE_ROW) {

@@ -15,7 +15,8 @@
  *     CHECKIN_INVALID and nothing is written.
  *   - An activity is open from [checkin] open_before_min before starts_at until ends_at
  *     (activities' times are local "YYYY-MM-DD HH:MM").  None open: the check-in is a
- *     visit to the hall (日常到访, activity_id null), at most one a person a day.
+ *     visit to the hall (日常到访, activity_id null), at most one a person a day; a visit
+ *     recorded later than the clock now says (the clock went back) counts as today's.
  *   - Once per person per activity: a second check-in with the same certificate number
  *     writes nothing and reports the first one's time (CHECKIN_ALREADY).
  *   - The same number again within [checkin] double_read_ms of the last check-in is the

@@ -18,10 +18,10 @@
 #include "receipt/receipt_cmd.h"
 #include "receipt/sign.h"
 #include "store/backup.h"
+#include "store/clock.h"
 #include "store/rescue.h"
 #include "store/space.h"
 #include "store/store.h"
-#include "sync/heartbeat.h"
 #include "sync/sync_cmd.h"
 
 #include <errno.h>
@@ -396,26 +396,32 @@ static int check_centre_key(struct ctl *c)
     return 0;
 }
 
-/* The kiosk's clock against the centre's, as the last status report found it.  More
- * than 120 s off: receipts and records carry a wrong time (the centre flags CLOCK). */
-static int check_centre_clock(struct store *st)
+/* The kiosk's clock, judged by clock.h: against this build and the records, and against
+ * the centre's as the last status report found it (the centre's fleet flags CLOCK then
+ * too).  Prints the two lines; returns -1 when either fails. */
+static int check_clock(struct store *st)
 {
-    char skew[32], seen[32];
-    if (store_meta_get(st, HEARTBEAT_META_SKEW, skew, sizeof skew) != 0 ||
-        store_meta_get(st, HEARTBEAT_META_SEEN, seen, sizeof seen) != 0) {
+    struct clock_verdict v;
+    int flags = clock_judge(st, now_ms(), 1, &v);
+    char text[256];
+    clock_explain(&v, text, sizeof text);
+    if (flags & CLOCK_LOCAL)
+        printf("clock: FAILED (%s: records made now are marked clock_suspect; set the time, "
+               "e.g. timedatectl set-ntp true)\n", text);
+    else
+        printf("clock: ok (%s)\n", text);
+    if (!v.centre_known) {
         printf("centre clock: not compared yet (no status report has reached the centre)\n");
-        return 0;
+        return flags ? -1 : 0;
     }
-    long s = atol(skew);
-    long a = s < 0 ? -s : s;
-    if (a > 120) {
-        printf("centre clock: FAILED -- this kiosk's clock was %ld s %s the centre's at %s;"
-               " set the time (NTP)\n", a, s < 0 ? "behind" : "ahead of", seen);
-        return -1;
-    }
-    printf("centre clock: ok (%ld s %s the centre's at %s)\n", a, s < 0 ? "behind" : "ahead of",
-           seen);
-    return 0;
+    long long a = llabs(v.centre_skew_s);
+    const char *way = v.centre_skew_s < 0 ? "behind" : "ahead of";
+    if (flags & CLOCK_CENTRE)
+        printf("centre clock: FAILED -- this kiosk's clock was %lld s %s the centre's at %s;"
+               " set the time (NTP)\n", a, way, v.centre_seen);
+    else
+        printf("centre clock: ok (%lld s %s the centre's at %s)\n", a, way, v.centre_seen);
+    return flags ? -1 : 0;
 }
 
 /* Records the centre refused, with its reasons: kept on the kiosk, never sent again.
@@ -538,7 +544,7 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
     }
     identity_free(id);
     print_quarantine(st);
-    if (check_centre_clock(st) < 0)
+    if (check_clock(st) < 0)
         bad = 1;
     if (check_centre_key(c) < 0)
         bad = 1;

@@ -499,6 +499,27 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
 
 static void build_message(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
 {
+    if (!s->msg[0] && app_clock_update(a)) {
+        /* A clock that cannot be believed: said where the hint would be, until it is
+         * right again (what staff can do about it: set the time). */
+        const char *text;
+        if (a->clock.flags & CLOCK_LOCAL) {
+            char now[24], trusted[24] = "—";
+            util_time_local(a->clock.now_ms, "%Y-%m-%d %H:%M", now, sizeof now);
+            if (a->clock.trusted_ms)
+                util_time_local(a->clock.trusted_ms, "%Y-%m-%d %H:%M", trusted, sizeof trusted);
+            text = KIT_FILL(ui, app_t(a, "staff.clock"), now, trusted);
+        } else {
+            char off[24];
+            snprintf(off, sizeof off, "%lld", llabs(a->clock.centre_skew_s));
+            text = KIT_FILL(ui, app_t(a, "staff.clock.centre"), off);
+        }
+        struct ui_opts po = {.role = ROLE_ERROR, .radius = 20};
+        ui_panel(ui, r, &po);
+        struct ui_opts mo = {.size = px(ui, SIZE_SMALL), .max_lines = 3, .role = ROLE_ERROR};
+        ui_label(ui, rect_inset(r, 10), text, &mo);
+        return;
+    }
     if (!s->msg[0]) {
         struct ui_opts po = {.role = ROLE_MUTED, .radius = 20};
         ui_panel(ui, r, &po);

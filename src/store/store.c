@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include "core/util.h"
+#include "store/clock.h"
 #include "store/rescue.h"
 #include "store/space.h"
 
@@ -33,6 +34,8 @@ struct store {
     int rescuing;          /* VACUUM INTO of the rescue runs: no check */
     char dir[4096];        /* the data directory (read-write opens) */
     int64_t min_free;      /* records are refused below this much free space; 0: never */
+    int64_t trusted_ms;    /* the latest record time made with a believable clock; 0 none */
+    int trusted_loaded;
 };
 
 /* Migrations, in order: migrations[i] brings version i to version i+1.  Never edit a
@@ -609,6 +612,26 @@ int store_space_low(struct store *st, int64_t *free_out)
     return st->min_free > 0 && free >= 0 && free < st->min_free;
 }
 
+/* ---- the clock (judged in clock.c) ------------------------------------------------- */
+
+int64_t store_trusted_ms(struct store *st)
+{
+    if (!st->trusted_loaded) {
+        st->trusted_loaded = 1;
+        /* The newest record made with a believable clock: records come in time order, so
+         * this walks back only over the marked ones at the end. */
+        sqlite3_stmt *s = store_prepare(st, "SELECT created_at FROM records"
+                                            " WHERE json_extract(fields, '$.clock_suspect') IS NULL"
+                                            " ORDER BY seq DESC LIMIT 1");
+        int64_t ms;
+        if (s && sqlite3_step(s) == SQLITE_ROW &&
+            util_parse_iso((const char *)sqlite3_column_text(s, 0), &ms) == 0)
+            st->trusted_ms = ms;
+        sqlite3_finalize(s);
+    }
+    return st->trusted_ms;
+}
+
 int store_record_add(struct store *st, const char *kind, const char *fields_json,
                      int64_t now_ms, char uuid_out[37])
 {
@@ -626,11 +649,16 @@ int store_record_add(struct store *st, const char *kind, const char *fields_json
     util_uuid4(uuid_out);
     util_time_utc(now_ms, created);
     util_time_local(now_ms, "%Y-%m-%d", local_date, sizeof local_date);
+    /* Made while the clock cannot be believed: the record says so from its birth (and so
+     * wherever it goes: export, upload, the centre). */
+    int clock = clock_local_flags(st, now_ms);
     sqlite3_stmt *s = store_prepare(
         st, "INSERT INTO records(uuid, kiosk_id, kind, created_at, local_date, fields)"
-            " VALUES(?,?,?,?,?,json(?))");
+            " VALUES(?1,?2,?3,?4,?5, CASE WHEN ?7 THEN json_set(json(?6), '$.clock_suspect',"
+            " json('true')) ELSE json(?6) END)");
     if (!s)
         return -1;
+    sqlite3_bind_int(s, 7, clock != 0);
     sqlite3_bind_text(s, 1, uuid_out, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, st->kiosk_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
@@ -646,6 +674,8 @@ int store_record_add(struct store *st, const char *kind, const char *fields_json
         uuid_out[0] = 0;
         return -1;
     }
+    if (!clock && now_ms > st->trusted_ms)
+        st->trusted_ms = now_ms;
     return 0;
 }
 

@@ -86,7 +86,7 @@
         "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
         "community_id", "community_name", "station", "consent", "is_update", "material_id", \
         "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
-        "screen", "verified"
+        "screen", "verified", "clock_suspect"
 #define STORE_DB_NAME "kiosk.db"
 /* Written once beside the database when the data directory first gets one (kiosk id,
  * creation time).  While it exists, a missing or 0-byte kiosk.db is a loss: store_open
@@ -161,6 +161,10 @@ void store_set_min_free(struct store *st, int64_t bytes);
 /* 1 when free space is below that limit; *free_out (may be NULL) gets the free bytes, or
  * -1 when they cannot be told. */
 int store_space_low(struct store *st, int64_t *free_out);
+
+/* The newest record time made with a believable clock (unix ms), 0 when there is none
+ * (read once, then kept up by store_record_add).  The clock is judged in clock.h. */
+int64_t store_trusted_ms(struct store *st);
 
 struct record {
     int64_t seq;

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "store/clock.h"
 #include "store/store.h"
 #include "sync/upload.h"
 
@@ -99,13 +100,7 @@ int heartbeat_send(PGconn *c, struct store *st, const struct config *cfg, int64_
     strbuf_free(&j);
     int rc = -1;
     if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-        int64_t centre_ms = atoll(PQgetvalue(r, 0, 0));
-        int64_t skew = (now_ms - centre_ms) / 1000;
-        char v[32], at[32];
-        snprintf(v, sizeof v, "%lld", (long long)skew);
-        util_time_utc(centre_ms, at);
-        store_meta_set(st, HEARTBEAT_META_SKEW, v);
-        store_meta_set(st, HEARTBEAT_META_SEEN, at);
+        int64_t skew = clock_centre_note(st, now_ms, atoll(PQgetvalue(r, 0, 0)));
         if (skew_s)
             *skew_s = skew;
         rc = 0;

@@ -6,8 +6,8 @@
  * It carries: the kiosk's version and clock, its newest sequence number, how many records
  * wait and since when, how many are quarantined, the printer's last state, the free space
  * of the data directory and the last error.  Never a person's data.  The centre answers
- * with its own clock; the difference is kept in meta (centre_clock_skew_s,
- * centre_seen_at) for `kioskctl check`.
+ * with its own clock; the difference is kept (clock_centre_note, store/clock.h) for the
+ * staff screen and `kioskctl check`.
  *
  * Owns: nothing.  Uses the caller's connections (the worker's own store connection). */
 #ifndef KIOSK_HEARTBEAT_H
@@ -20,9 +20,6 @@
 
 struct config;
 struct store;
-
-#define HEARTBEAT_META_SKEW "centre_clock_skew_s"
-#define HEARTBEAT_META_SEEN "centre_seen_at"
 
 struct heartbeat_status {
     char clock[32];             /* the kiosk's clock at the report (UTC) */

@@ -64,8 +64,8 @@ static void test_records(void **state)
     struct store *st;
     char err[256], uuid[37], uuid2[37];
     assert_int_equal(store_open(dir, "LD-T-01", &st, err, sizeof err), 0);
-    /* 2025-12-01 00:30 in Shanghai is still 2025-11-30 in UTC. */
-    int64_t t = 1764520200000LL;
+    /* 2026-12-01 00:30 in Shanghai is still 2026-11-30 in UTC. */
+    int64_t t = 1796056200000LL;
     assert_int_equal(store_record_add(st, "checkin", "{\"certificate_no\":\"LD-1\"}", t, uuid), 0);
     assert_int_equal(strlen(uuid), 36);
     assert_int_equal(uuid[14], '4');
@@ -83,8 +83,8 @@ static void test_records(void **state)
     assert_int_equal(store_record_get(st, uuid, &r), 0);
     assert_string_equal(r.kiosk_id, "LD-T-01");
     assert_string_equal(r.kind, "checkin");
-    assert_string_equal(r.created_at, "2025-11-30T16:30:00.000Z");
-    assert_string_equal(r.local_date, "2025-12-01");
+    assert_string_equal(r.created_at, "2026-11-30T16:30:00.000Z");
+    assert_string_equal(r.local_date, "2026-12-01");
     assert_string_equal(r.fields, "{\"certificate_no\":\"LD-1\"}");
     assert_false(r.collected);
     assert_false(r.uploaded);

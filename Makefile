@@ -225,7 +225,13 @@ $(B)/tests/sync_helper: $(B)/tests/shell/sync_helper.o $(B)/libcentre.a $(B)/lib
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $^ $(LDLIBS_ALL) $(CENTRE_LIBS)
 
-unit: $(UNIT_BIN) $(B)/tests/sync_helper
+# The kill test's driver of the check-in and registration code (tests/shell/test_kill.sh).
+$(B)/tests/kill_driver: $(B)/tests/shell/kill_driver.o $(B)/libkiosk.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+unit: $(UNIT_BIN) $(B)/tests/sync_helper $(B)/tests/kill_driver
 
 $(B)/fuzz/%: $(B)/tests/fuzz/%.o $(B)/libcentre.a $(B)/libkiosk.a
 	@mkdir -p $(dir $@)

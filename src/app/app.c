@@ -2,6 +2,7 @@
  * across every screen. */
 #include "app/app.h"
 #include "app/staffops.h"
+#include "app/help.h"
 
 #include "app/receipts.h"
 #include "core/util.h"
@@ -44,6 +45,7 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
     a->start_ms = app_now(a);
     a->last_input_ms = a->start_ms;
     a->upload = staffops_upload_create(cfg, a->start_ms, virtual_clock);
+    a->help = help_create(cfg);
     a->file_check_at = a->start_ms + (int64_t)cfg->store_file_check_s * 1000;
     a->out_of_service = st == NULL;
     a->oos_retry_at = a->start_ms + APP_OOS_RETRY_MS;
@@ -70,6 +72,7 @@ static void replace_stack(struct app *a, const struct screen *base)
         base->enter(a, NULL);
     a->staff_mode = 0;
     a->idle_countdown = 0;
+    a->help_notice_until = 0;
     ui_pointer_cancel(a->ui);
     ui_forget_text(a->ui);
 }
@@ -195,6 +198,8 @@ void app_fini(struct app *a)
     }
     staffops_upload_destroy(a->upload);
     a->upload = NULL;
+    help_destroy(a->help);
+    a->help = NULL;
     util_wipe(a->scan_buf, sizeof a->scan_buf);
     pinyin_close(a->pinyin);
     a->pinyin = NULL;
@@ -282,6 +287,7 @@ void app_reset(struct app *a, const char *why)
     a->idle_countdown = 0;
     a->countdown_touched = 0;
     a->staff_mode = 0;
+    a->help_notice_until = 0;
     a->lang = strcmp(a->cfg.language, "en") == 0 ? LANG_EN : LANG_ZH;
     ui_set_large_text(a->ui, a->cfg.large_text);
     a->scan_len = 0;
@@ -319,6 +325,13 @@ static int has_input(struct app *a)
     return !a->staff_mode && s->has_input && s->has_input(a);
 }
 
+/* The idle timeout runs from the last input, or from when the notice that staff were
+ * called went (a person waiting for staff is not idle). */
+static int64_t idle_since(const struct app *a)
+{
+    return a->help_notice_until > a->last_input_ms ? a->help_notice_until : a->last_input_ms;
+}
+
 static int64_t idle_warn_at(struct app *a)
 {
     int warn = a->cfg.idle_warning_s;
@@ -326,12 +339,12 @@ static int64_t idle_warn_at(struct app *a)
         warn = INPUT_WARNING_S;
     if (warn * 1000 > idle_timeout_ms(a))
         warn = idle_timeout_ms(a) / 1000;
-    return a->last_input_ms + idle_timeout_ms(a) - (int64_t)warn * 1000;
+    return idle_since(a) + idle_timeout_ms(a) - (int64_t)warn * 1000;
 }
 
 static int64_t idle_reset_at(const struct app *a)
 {
-    return a->last_input_ms + idle_timeout_ms(a);
+    return idle_since(a) + idle_timeout_ms(a);
 }
 
 /* ---- scanner filter -------------------------------------------------------------------- */
@@ -542,6 +555,10 @@ int64_t app_next_deadline(struct app *a)
         d = a->disk_check_at;
     if (ui_next_wake(a->ui) < d)
         d = ui_next_wake(a->ui);
+    if (help_deadline(a->help, now) < d)
+        d = help_deadline(a->help, now);
+    if (a->help_notice_until > now && a->help_notice_until < d)
+        d = a->help_notice_until;
     const struct screen *s = app_top(a);
     if (s->next_timer) {
         int64_t t = s->next_timer(a);
@@ -555,6 +572,7 @@ void app_tick(struct app *a)
 {
     receipts_poll(a);
     int64_t now = app_now(a);
+    help_tick(a->help, a->st, now);
     if (a->out_of_service) {
         if (now >= a->oos_retry_at)
             try_resume(a, now);
@@ -631,6 +649,26 @@ static void build_leave(struct app *a, struct ui *ui)
 
 void app_leave(struct app *a, int to_home) { a->nav = to_home ? 2 : 1; }
 
+/* 已通知工作人员，请稍候 and when, over the screen (what the person typed stays under it);
+ * 知道了 closes it, else it goes by itself after APP_HELP_NOTICE_MS. */
+static void build_help_notice(struct app *a, struct ui *ui)
+{
+    char hm[8];
+    util_time_local(a->help_called_at, "%H:%M", hm, sizeof hm);
+    const char *title, *body;
+    if (a->help_outcome == HELP_FAILED) {
+        title = app_t(a, "help.failed.title");
+        body = ui_strf(ui, "%s %s", app_t(a, "help.failed.body"), a->cfg.hotline);
+    } else {
+        title = app_t(a, "help.called.title");
+        body = ui_strf(ui, "%s %s\n%s", app_t(a, a->help_outcome == HELP_ALREADY ? "help.again.at"
+                                                                                : "help.called.at"),
+                       hm, app_t(a, has_input(a) ? "help.called.body" : "help.called.wait"));
+    }
+    if (ui_dialog(ui, title, body, NULL, app_t(a, "help.ok")) == 1)
+        a->help_notice_until = 0;
+}
+
 int app_frame(struct app *a)
 {
     /* A commit refused because the file went away: out of service before the next
@@ -647,6 +685,8 @@ int app_frame(struct app *a)
             build_countdown(a, a->ui);
         else if (a->leave_asked && app_top(a) == s)
             build_leave(a, a->ui);
+        else if (a->help_notice_until > app_now(a))
+            build_help_notice(a, a->ui);
         int acted = ui_end(a->ui);
         /* 返回 and 首页 act once the screen is built: a build never runs on after its
          * screen has gone.  Leaving what a person typed asks first. */
@@ -676,10 +716,19 @@ int app_header_slot_w(struct app *a, struct ui *ui)
 
 void app_header_slot(struct app *a, struct ui *ui, SDL_Rect slot)
 {
-    /* Empty until 呼叫工作人员 (issue 14) is built here: the header keeps its room. */
-    (void)a;
-    (void)ui;
-    (void)slot;
+    const struct screen *s = app_top(a);
+    if (a->staff_mode || s == &screen_staff_pin || s == &screen_staff || a->out_of_service)
+        return;
+    /* Gold, so that a person who is stuck finds it on any screen. */
+    struct ui_opts o = {.role = ROLE_ACCENT, .size = SIZE_LARGE, .max_lines = 1};
+    if (!ui_button(ui, slot, app_t(a, "chrome.call_staff"), &o))
+        return;
+    int64_t now = app_now(a);
+    struct help_call c;
+    help_call(a->help, a->st, s->name, now, &c);
+    a->help_outcome = c.outcome;
+    a->help_called_at = c.at_ms;
+    a->help_notice_until = now + APP_HELP_NOTICE_MS;
 }
 
 /* A header button as wide as its words need, at least min. */

@@ -24,6 +24,7 @@ struct ui;
 struct app;
 struct pinyin;
 struct staffops_upload;
+struct help;
 
 /* A screen: one file in src/screens/ defines one of these. */
 struct screen {
@@ -116,12 +117,24 @@ struct app {
     int64_t disk_free;                /* bytes, at the last look; -1 unknown */
     int64_t disk_check_at;
 
+    /* 呼叫工作人员 (app/help.h): the calls, and the notice it leaves on screen — over
+     * whatever the person was doing, which stays as it was under it.  While the notice
+     * is up the idle timeout does not run (the person is waiting for staff), and it
+     * starts again from when the notice goes. */
+    struct help *help;
+    int64_t help_notice_until;        /* the notice is up until then (0: none) */
+    int64_t help_called_at;           /* when staff were called, as the notice says */
+    int help_outcome;                 /* enum help_outcome of the press it answers */
+
     /* The clock, as last judged (store/clock.h; flags 0: believable). */
     struct clock_verdict clock;
     int64_t clock_centre_at;          /* when to read the centre's comparison again */
 };
 
 #define APP_OOS_RETRY_MS 5000
+
+/* How long 已通知工作人员，请稍候 stays up unless 知道了 closes it. */
+#define APP_HELP_NOTICE_MS 60000
 
 /* How often a kiosk on a full disk looks whether space is back. */
 #define APP_DISK_RETRY_MS 5000
@@ -199,9 +212,10 @@ SDL_Rect app_chrome(struct app *a, struct ui *ui, const char *title);
  * for the rest of the visit, back to [display] large_text at the idle reset.  role: its
  * look when off.  Returns 1 when it was pressed. */
 int app_large_text_button(struct app *a, struct ui *ui, SDL_Rect r, enum ui_role role);
-/* The header's slot for a button every public screen shows beside 大字模式, kept as wide
- * as 呼叫工作人员 / Call staff needs (issue 14 fills it): its width at this text size,
- * and the call that builds it in slot (Home calls it for its bar too). */
+/* The header's slot beside 大字模式 for 呼叫工作人员 / Call staff: its width at this text
+ * size, and the call that builds the button in slot (Home calls it for its bar too).
+ * On the staff screens (the PIN keypad, the staff screen) the slot stays empty: staff
+ * are there already.  A press calls staff (app/help.h) and puts up the notice. */
 int app_header_slot_w(struct app *a, struct ui *ui);
 void app_header_slot(struct app *a, struct ui *ui, SDL_Rect slot);
 

@@ -78,6 +78,8 @@ static const struct key keys[] = {
     S("checkin", "certificate_pattern", certificate_pattern, ""),
     S("services", "ticket_prefix", ticket_prefix, "A"),
     I("staff", "idle_timeout_s", staff_idle_timeout_s, "60", 10, 3600),
+    B("staff", "chime", staff_chime, "true"),
+    S("staff", "notify_command", staff_notify_command, ""),
     I("privacy", "retention_days", privacy_retention_days, "30", 1, 3650),
     S("centre", "conninfo", centre_conninfo, ""),
     S("centre", "public_key", centre_public_key, ""),
@@ -245,6 +247,35 @@ void config_set_timezone(const struct config *c)
     tzset();
 }
 
+/* [staff] notify_command: split at spaces and started without a shell and without a
+ * search of PATH, so its first word must name an executable file by its absolute path
+ * (a typo is said at start, not found out when someone needs help).  Quotes would mean
+ * a shell was expected: refused rather than passed on as part of a word. */
+static int check_notify_command(const char *cmd, char *why, size_t whylen)
+{
+    if (!cmd[0])
+        return 0;
+    size_t n = strcspn(cmd, " ");
+    char prog[1024];
+    snprintf(prog, sizeof prog, "%.*s", (int)n, cmd);
+    if (strpbrk(cmd, "\"'`$|;&<>\\")) {
+        snprintf(why, whylen, "[staff] notify_command is run without a shell: quotes, $, |, ;, "
+                              "&, < and > do not work in it (got \"%.200s\")", cmd);
+        return -1;
+    }
+    struct stat sb;
+    if (prog[0] != '/') {
+        snprintf(why, whylen, "[staff] notify_command must start with the program's absolute "
+                              "path (got \"%.200s\")", prog);
+        return -1;
+    }
+    if (stat(prog, &sb) < 0 || !S_ISREG(sb.st_mode) || access(prog, X_OK) < 0) {
+        snprintf(why, whylen, "[staff] notify_command: %.200s is not an executable file", prog);
+        return -1;
+    }
+    return 0;
+}
+
 /* Checks that hold between keys or need more than a range. */
 static int check_whole(const struct config *c, char *why, size_t whylen, const char **key)
 {
@@ -315,6 +346,10 @@ static int check_whole(const struct config *c, char *why, size_t whylen, const c
             snprintf(why, whylen, "[kiosk] timezone \"%.64s\" is not a known time zone (e.g. %s)",
                      c->timezone, HOME_ZONE);
         *key = "timezone";
+        return -1;
+    }
+    if (check_notify_command(c->staff_notify_command, why, whylen) < 0) {
+        *key = "notify_command";
         return -1;
     }
     if (c->idle_warning_s >= c->idle_timeout_s) {

@@ -53,6 +53,9 @@ struct config {
                                 * kiosk; the registry's, once synced, wins) */
     /* [staff] */
     int staff_idle_timeout_s;
+    int staff_chime;           /* 呼叫工作人员 plays a chime (when there is an audio device) */
+    char staff_notify_command[1024]; /* run on 呼叫工作人员, split at spaces, no shell; the
+                                      * screen and the time appended; "": none */
     /* [privacy] */
     int privacy_retention_days; /* personal fields of delivered records kept this long */
     /* [centre] */

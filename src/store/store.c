@@ -102,6 +102,12 @@ static const char *const migrations[] = {
     "ALTER TABLE records ADD COLUMN wiped_at TEXT;"
     "CREATE INDEX records_retention ON records(created_at)"
     "  WHERE uploaded_at IS NOT NULL AND wiped_at IS NULL;",
+    /* 7 -> 8: 呼叫工作人员 (app/help.h): when staff marked a help_request handled (已处理);
+     * the index keeps the open ones a lookup of their own for the staff screen and the
+     * heartbeat. */
+    "ALTER TABLE records ADD COLUMN handled_at TEXT;"
+    "CREATE INDEX records_help_open ON records(seq)"
+    "  WHERE kind = 'help_request' AND handled_at IS NULL;",
 };
 
 int store_exec(struct store *st, const char *sql)

@@ -57,7 +57,10 @@
  *                 certificate_no, activity_id, local_time, kiosk_id, day)
  *
  * Version 7 adds records.wiped_at (retention, sync/retention.h) and its index; databases
- * made from version 7 on use auto_vacuum=INCREMENTAL. */
+ * made from version 7 on use auto_vacuum=INCREMENTAL.
+ *
+ * Version 8 adds records.handled_at (a help_request staff marked 已处理, app/help.h) and
+ * the index of the open ones. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -73,7 +76,7 @@
     " 'local_date', local_date, 'fields',"                                                  \
     " CASE WHEN json_valid(fields) THEN json(fields) ELSE json_quote(fields) END)"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* The record fields that say what was done, not who did it (which activity, job,
  * training or service, ticket number, station, topic, material, seconds, grade …).

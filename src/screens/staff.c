@@ -4,7 +4,9 @@
  * worker thread with a progress bar), 导入内容 (a centre-signed content bundle from a
  * drive, verified and applied on a worker thread), 立即同步 (upload, then pull the
  * centre's content, through the app's one upload scheduler),
- * 打印测试页, 补打回执 (today's receipts), 退出程序 (after a confirmation).
+ * 打印测试页, 补打回执 (today's receipts), 退出程序 (after a confirmation); the open
+ * 呼叫工作人员 requests with 已处理 (build_help: a dialog that opens by itself when staff
+ * log in while calls are open, and from the gold line in the message's place).
  *
  * Long operations never hold the screen: the export's syncjob and the upload are polled
  * from this screen's timer every STAFFOPS_POLL_MS while they run, and while they run
@@ -18,6 +20,7 @@
 #include "app/app.h"
 #include "screens/kit.h"
 #include "app/staffops.h"
+#include "app/help.h"
 
 #include "core/util.h"
 #include "receipt/printer.h"
@@ -28,8 +31,9 @@
 #include <string.h>
 
 #define MAX_RECEIPTS 200
+#define MAX_HELP 100
 
-enum dialog { DLG_NONE, DLG_DRIVES, DLG_EXPORT, DLG_UPLOAD, DLG_REPRINT, DLG_QUIT };
+enum dialog { DLG_NONE, DLG_DRIVES, DLG_EXPORT, DLG_UPLOAD, DLG_REPRINT, DLG_QUIT, DLG_HELP };
 /* What the chosen drive is for. */
 enum drive_use { USE_EXPORT, USE_IMPORT };
 enum tone { TONE_NONE, TONE_OK, TONE_ERROR };
@@ -58,6 +62,11 @@ struct staff {
 
     char msg[1024];                /* the last action's result, a sentence */
     enum tone tone;
+
+    /* 呼叫工作人员: the open requests, oldest first, and the one chosen for 已处理. */
+    struct help_request help[MAX_HELP];
+    int nhelp, help_count, help_sel;
+    struct ui_list_state help_list;
 };
 
 /* Text sizes here are the staff's, not the public's: large-text mode (a switch for
@@ -70,9 +79,13 @@ static const char *num(struct ui *ui, long n) { return ui_strf(ui, "%ld", n); }
 
 static int zh(const struct app *a) { return a->lang == LANG_ZH; }
 
+static void help_refresh(struct app *a, struct staff *s);
+static void build_help_line(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r);
+
 static void refresh(struct app *a, struct staff *s)
 {
     s->fig_ok = staffops_figures(a->st, app_now(a), &s->fig) == 0;
+    help_refresh(a, s);
 }
 
 /* Sets the result sentence; the template's "{}" are filled in order with v1, v2. */
@@ -520,6 +533,10 @@ static void build_message(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         ui_label(ui, rect_inset(r, 10), text, &mo);
         return;
     }
+    if (!s->msg[0] && s->help_count > 0) {
+        build_help_line(a, ui, s, r);
+        return;
+    }
     if (!s->msg[0]) {
         struct ui_opts po = {.role = ROLE_MUTED, .radius = 20};
         ui_panel(ui, r, &po);
@@ -726,6 +743,83 @@ static void build_quit(struct app *a, struct ui *ui, struct staff *s)
     }
 }
 
+/* ---- 呼叫工作人员 ----------------------------------------------------------------------- */
+
+/* The open requests again (after 已处理, or a call made since). */
+static void help_refresh(struct app *a, struct staff *s)
+{
+    int n = help_open(a->st, s->help, MAX_HELP);
+    s->nhelp = n < 0 ? 0 : n;
+    int count = n < MAX_HELP ? n : help_open_count(a->st);
+    s->help_count = count < 0 ? 0 : count;
+    if (s->help_sel >= s->nhelp)
+        s->help_sel = 0;
+}
+
+/* Where the person was, in the staff's words (the screen's name when unknown). */
+static const char *help_where(struct app *a, struct ui *ui, const char *screen)
+{
+    const char *key = ui_strf(ui, "help.screen.%s", screen);
+    return i18n_has(a->cat, key) ? app_t(a, key) : screen;
+}
+
+/* The gold line in the message's place while calls are open: opens the list. */
+static void build_help_line(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
+{
+    struct ui_opts o = {.role = ROLE_ACCENT, .size = px(ui, SIZE_BODY), .max_lines = 2};
+    if (ui_button(ui, r, KIT_FILL(ui, app_t(a, "help.staff.open"), num(ui, s->help_count)), &o)) {
+        help_refresh(a, s);
+        s->dlg = DLG_HELP;
+    }
+}
+
+static int help_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
+{
+    struct app *a = ctx;
+    struct staff *s = state(a);
+    const struct help_request *h = &s->help[i];
+    struct ui_opts o = {.size = px(ui, SIZE_LARGE), .selected = i == s->help_sel,
+                        .sub = KIT_FILL(ui, app_t(a, "help.staff.row"), h->time, h->date)};
+    return ui_row(ui, row, help_where(a, ui, h->screen), &o);
+}
+
+/* 呼叫工作人员：待处理 — the open requests, oldest first; one is chosen (the oldest at
+ * first), 已处理 marks it handled and the next one is chosen. */
+static void build_help(struct app *a, struct ui *ui, struct staff *s)
+{
+    int H = ui_height(ui), row_h = ui_large_text(ui) ? 140 : 120;
+    int body = s->nhelp ? s->nhelp * row_h : 160;
+    int want = 180 + body + 24 + 96 + 36;
+    SDL_Rect d = dialog(ui, want < H - 160 ? want : H - 160);
+    dialog_title(ui, d, KIT_FILL(ui, "{}  ·  {}", app_t(a, "help.staff.title"),
+                                 num(ui, s->help_count)));
+    struct ui_opts ho = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50), app_t(a, "help.staff.hint"), &ho);
+    int by = d.y + d.h - 36 - 96, bw = (d.w - 96 - 40) / 2;
+    SDL_Rect list = rect(d.x + 24, d.y + 180, d.w - 48, by - 24 - (d.y + 180));
+    if (s->nhelp > 0) {
+        int hit = kit_list(a, ui, list, "staff.help", &s->help_list, s->nhelp, row_h, help_row, a);
+        if (hit >= 0)
+            s->help_sel = hit;
+    } else {
+        struct ui_opts no = {.size = px(ui, SIZE_LARGE), .role = ROLE_MUTED, .align = TEXT_CENTER,
+                             .max_lines = 2};
+        ui_label(ui, rect(list.x, list.y + 40, list.w, 100), app_t(a, "help.staff.none"), &no);
+    }
+    struct ui_opts done = {.role = ROLE_PRIMARY, .size = px(ui, SIZE_LARGE), .disabled = !s->nhelp};
+    struct ui_opts close = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
+    if (ui_button(ui, rect(d.x + 48, by, bw, 96), app_t(a, "staff.close"), &close)) {
+        s->dlg = DLG_NONE;
+        return;
+    }
+    if (ui_button(ui, rect(d.x + d.w - 48 - bw, by, bw, 96), app_t(a, "help.handled"), &done) &&
+        s->nhelp > 0) {
+        if (help_mark_handled(a->st, s->help[s->help_sel].uuid, app_now(a)) < 0)
+            say(a, s, TONE_ERROR, "staff.figures.error", NULL, NULL);
+        help_refresh(a, s);
+    }
+}
+
 /* ---- screen -------------------------------------------------------------------------------- */
 
 static void staff_build(struct app *a, struct ui *ui)
@@ -768,6 +862,7 @@ static void staff_build(struct app *a, struct ui *ui)
     case DLG_UPLOAD: build_upload(a, ui, s); break;
     case DLG_REPRINT: build_reprint(a, ui, s); break;
     case DLG_QUIT: build_quit(a, ui, s); break;
+    case DLG_HELP: build_help(a, ui, s); break;
     }
 }
 
@@ -783,6 +878,9 @@ static void staff_enter(struct app *a, const void *arg)
     staffops_upload_status(a->upload, &us);
     s->seen_upload_end = us.finished_ms;
     refresh(a, s);
+    /* Staff who log in while someone is waiting for them see who first. */
+    if (s->help_count > 0)
+        s->dlg = DLG_HELP;
 }
 
 static void staff_leave(struct app *a)

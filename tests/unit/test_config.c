@@ -53,6 +53,8 @@ static void test_shipped_file_loads(void **state)
     assert_string_equal(c.upload_conninfo, "");
     assert_string_equal(c.certificate_pattern, "");
     assert_string_equal(c.ticket_prefix, "A");
+    assert_int_equal(c.staff_chime, 1);
+    assert_string_equal(c.staff_notify_command, "");
     assert_int_equal(config_load("kiosk-config/portrait.ini", &c, err, sizeof err), 0);
     assert_int_equal(c.width, 1080);
     assert_int_equal(c.height, 1920);
@@ -68,7 +70,8 @@ static void test_values_and_comments(void **state)
                                "[printer]\ndevice = tcp:192.0.2.10:9100\npaper_dots = 384\n"
                                "[upload]\nconninfo = host=db dbname=kiosk sslmode=verify-full\n"
                                "[checkin]\ncertificate_pattern = LD-[0-9]{4}-[0-9]{5}\n"
-                               "[services]\nticket_prefix = BC\n"),
+                               "[services]\nticket_prefix = BC\n"
+                               "[staff]\nchime = false\nnotify_command = /bin/echo  paged  desk-2\n"),
                      0);
     assert_int_equal(config_load(path, &c, err, sizeof err), 0);
     assert_string_equal(c.kiosk_id, "LD-ZJ-03");
@@ -81,6 +84,8 @@ static void test_values_and_comments(void **state)
     assert_string_equal(c.upload_conninfo, "host=db dbname=kiosk sslmode=verify-full");
     assert_string_equal(c.certificate_pattern, "LD-[0-9]{4}-[0-9]{5}");
     assert_string_equal(c.ticket_prefix, "BC");
+    assert_int_equal(c.staff_chime, 0);
+    assert_string_equal(c.staff_notify_command, "/bin/echo  paged  desk-2");
 }
 
 struct bad_case {
@@ -118,6 +123,14 @@ static void test_errors_name_file_and_line(void **state)
         {"[kiosk]\ntimezone = /usr/share/zoneinfo/UTC\n", ":2: [kiosk] timezone"},
         {"[kiosk]\ntimezone = Asia\n", ":2: [kiosk] timezone"}, /* a folder */
         {"[kiosk]\ntimezone = CST-8\n", ":2: [kiosk] timezone"},
+        /* 呼叫工作人员's command runs without a shell or a PATH search. */
+        {"[staff]\nchime = loud\n", ":2: [staff] chime must be true or false"},
+        {"[staff]\n\nnotify_command = pager.sh\n", ":3: [staff] notify_command must start with the program's absolute path"},
+        {"[staff]\nnotify_command = /nonexistent/pager --to 1\n", ":2: [staff] notify_command: /nonexistent/pager is not an executable file"},
+        {"[staff]\nnotify_command = /dev/null\n", ":2: [staff] notify_command: /dev/null is not an executable file"},
+        {"[staff]\nnotify_command = /bin/sh -c 'echo hi'\n", ":2: [staff] notify_command is run without a shell"},
+        {"[staff]\nnotify_command = /bin/echo $HOME\n", ":2: [staff] notify_command is run without a shell"},
+        {"[staff]\nnotify_command = /bin/echo a | /bin/cat\n", ":2: [staff] notify_command is run without a shell"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct config c;

@@ -362,22 +362,23 @@ static int cmd_fleet(const struct config *cfg, int argc, char **argv)
                           " coalesce(printer, '-'),"
                           " coalesce(CASE WHEN free_disk_mb >= 0 THEN free_disk_mb || ' MB' END, '-'),"
                           " coalesce(CASE WHEN clock_skew_s >= 0 THEN '+' ELSE '' END || clock_skew_s || ' s', '-'),"
-                          " missing, quarantined, array_to_string(flags, ' '), cardinality(flags)"
+                          " missing, quarantined, coalesce(help_open::text, '-'),"
+                          " array_to_string(flags, ' '), cardinality(flags)"
                           " FROM kiosk_fleet ORDER BY hall_id, kiosk_id",
                           0, NULL, err, sizeof err))) {
         int flagged = 0, n = PQntuples(r);
-        printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %s\n", "kiosk", "hall",
-               "last seen", "ago", "version", "pending", "printer", "disk", "clock", "gaps",
-               "quar.", "flags");
+        printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %-4s %s\n", "kiosk",
+               "hall", "last seen", "ago", "version", "pending", "printer", "disk", "clock", "gaps",
+               "quar.", "help", "flags");
         for (int i = 0; i < n; i++) {
             char printer[15];
             util_strlcpy(printer, PQgetvalue(r, i, 6), sizeof printer);
-            printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %s\n",
+            printf("%-12s %-12s %-16s %-8s %-22s %-7s %-14s %-10s %-7s %-5s %-5s %-4s %s\n",
                    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
                    PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5), printer,
                    PQgetvalue(r, i, 7), PQgetvalue(r, i, 8), PQgetvalue(r, i, 9),
-                   PQgetvalue(r, i, 10), PQgetvalue(r, i, 11));
-            flagged += atoi(PQgetvalue(r, i, 12)) > 0;
+                   PQgetvalue(r, i, 10), PQgetvalue(r, i, 11), PQgetvalue(r, i, 12));
+            flagged += atoi(PQgetvalue(r, i, 13)) > 0;
         }
         printf("%d kiosk%s in service, %d flagged\n", n, n == 1 ? "" : "s", flagged);
         rc = flagged ? 1 : 0;

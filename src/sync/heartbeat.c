@@ -54,6 +54,9 @@ int heartbeat_collect(struct store *st, const struct config *cfg, int64_t now_ms
     out->pending = one_int(st, "SELECT count(*) FROM records WHERE uploaded_at IS NULL"
                                " AND quarantined_at IS NULL");
     out->quarantined = one_int(st, "SELECT count(*) FROM records WHERE quarantined_at IS NOT NULL");
+    /* The open ones ride their own partial index (records_help_open). */
+    out->help_open = one_int(st, "SELECT count(*) FROM records WHERE kind = 'help_request'"
+                                 " AND handled_at IS NULL");
     sqlite3_stmt *s = store_prepare(st, "SELECT min(created_at) FROM records"
                                         " WHERE uploaded_at IS NULL AND quarantined_at IS NULL");
     if (s && sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
@@ -65,7 +68,8 @@ int heartbeat_collect(struct store *st, const struct config *cfg, int64_t now_ms
     out->free_disk_mb = statvfs(cfg->data_dir, &vfs) == 0
                             ? (int64_t)((unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20)
                             : -1;
-    return out->last_seq < 0 || out->pending < 0 || out->quarantined < 0 ? -1 : 0;
+    return out->last_seq < 0 || out->pending < 0 || out->quarantined < 0 || out->help_open < 0
+               ? -1 : 0;
 }
 
 int heartbeat_send(PGconn *c, struct store *st, const struct config *cfg, int64_t now_ms,
@@ -82,9 +86,9 @@ int heartbeat_send(PGconn *c, struct store *st, const struct config *cfg, int64_
     strbuf_add(&j, ",\"clock\":");
     strbuf_add_json_str(&j, h.clock);
     strbuf_addf(&j, ",\"heartbeat_s\":%d,\"last_seq\":%lld,\"pending\":%lld,\"quarantined\":%lld,"
-                    "\"free_disk_mb\":%lld,\"oldest_pending\":",
+                    "\"free_disk_mb\":%lld,\"help_open\":%lld,\"oldest_pending\":",
                 cfg->upload_heartbeat_s, (long long)h.last_seq, (long long)h.pending,
-                (long long)h.quarantined, (long long)h.free_disk_mb);
+                (long long)h.quarantined, (long long)h.free_disk_mb, (long long)h.help_open);
     if (h.oldest_pending[0])
         strbuf_add_json_str(&j, h.oldest_pending);
     else

@@ -5,7 +5,8 @@
  *
  * It carries: the kiosk's version and clock, its newest sequence number, how many records
  * wait and since when, how many are quarantined, the printer's last state, the free space
- * of the data directory and the last error.  Never a person's data.  The centre answers
+ * of the data directory, how many 呼叫工作人员 requests wait for staff (app/help.h) and
+ * the last error.  Never a person's data.  The centre answers
  * with its own clock; the difference is kept (clock_centre_note, store/clock.h) for the
  * staff screen and `kioskctl check`.
  *
@@ -27,6 +28,7 @@ struct heartbeat_status {
     char oldest_pending[32];    /* "" when nothing waits */
     char printer[200];          /* ok | none | unknown | failed: <why> */
     int64_t free_disk_mb;       /* -1 when unknown */
+    int64_t help_open;          /* 呼叫工作人员 requests not yet marked 已处理 */
 };
 
 /* Fills *out from the store, the configuration and the data directory; now_ms is the

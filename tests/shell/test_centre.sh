@@ -449,6 +449,21 @@ t_clock_disk() {
         kctl 2 up6 upload && ! fleet && ! fleet_line LD02 | grep -qE "CLOCK|DISK"
 }
 check "a kiosk clock off the centre's is flagged CLOCK, low disk DISK" t_clock_disk
+# 呼叫工作人员 twice (Home, the jobs list): the status report carries the open requests
+# and the fleet shows them in its help column (a count, not a flag); once staff marked
+# them 已处理 on the kiosk, the next report says 0.
+printf '%s\n' "press 呼叫工作人员" "expect 已通知工作人员" "press 知道了" "press 就业岗位" \
+    "press 呼叫工作人员" "press 知道了" >"$WORK/help.script"
+t_help_open() {
+    start 2 help && kctl 2 up7 upload && { fleet; true; } && has "$WORK/fleet.out" " help " &&
+        fleet_line LD02 | grep -qE ' 0 +0 +2 *$' &&
+        eq "$(SU -c "SELECT help_open FROM kiosk_status WHERE kiosk_id = 'LD02'")" 2 &&
+        sqlite3 "$WORK/k2/kiosk.db" "UPDATE records SET handled_at = '2026-12-01T01:00:00.000Z'
+                                     WHERE kind = 'help_request'" &&
+        kctl 2 up8 upload && { fleet; true; } && fleet_line LD02 | grep -qE ' 0 +0 +0 *$' ||
+        { cat "$WORK/fleet.out"; return 1; }
+}
+check "the open 呼叫工作人员 requests reach the fleet view with the heartbeat" t_help_open
 t_fleet_clean() { PGDATABASE=fresh centre fl2 fleet && has "$WORK/fl2.out" "0 kiosks in service, 0 flagged"; }
 check "fleet exits 0 when no kiosk is flagged" t_fleet_clean
 

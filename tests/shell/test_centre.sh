@@ -456,11 +456,12 @@ printf '%s\n' "press 呼叫工作人员" "expect 已通知工作人员" "press �
     "press 呼叫工作人员" "press 知道了" >"$WORK/help.script"
 t_help_open() {
     start 2 help && kctl 2 up7 upload && { fleet; true; } && has "$WORK/fleet.out" " help " &&
-        fleet_line LD02 | grep -qE ' 0 +0 +2 *$' &&
-        eq "$(SU -c "SELECT help_open FROM kiosk_status WHERE kiosk_id = 'LD02'")" 2 &&
+        fleet_line LD02 | grep -qE ' [0-9]+ +[0-9]+ +2 +[A-Z ]*$' &&
+        eq "$(SU -c "SELECT help_open FROM kiosk_fleet WHERE kiosk_id = 'LD02'")" 2 &&
         sqlite3 "$WORK/k2/kiosk.db" "UPDATE records SET handled_at = '2026-12-01T01:00:00.000Z'
                                      WHERE kind = 'help_request'" &&
-        kctl 2 up8 upload && { fleet; true; } && fleet_line LD02 | grep -qE ' 0 +0 +0 *$' ||
+        kctl 2 up8 upload && { fleet; true; } && fleet_line LD02 | grep -qE ' [0-9]+ +[0-9]+ +0 +[A-Z ]*$' &&
+        eq "$(SU -c "SELECT help_open FROM kiosk_fleet WHERE kiosk_id = 'LD02'")" 0 ||
         { cat "$WORK/fleet.out"; return 1; }
 }
 check "the open 呼叫工作人员 requests reach the fleet view with the heartbeat" t_help_open

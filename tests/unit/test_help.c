@@ -2,7 +2,8 @@
  * what a call records (the screen, nothing else), the open list oldest first and 已处理
  * as a mark that leaves the record as it was, notify_command started without a shell
  * with the screen and time appended, reaped without waiting, killed when it hangs and
- * logged when it fails; a call with no database still reaches staff; the chime's tone,
+ * logged when it fails; a call with no database still reaches staff; the status report's
+ * count of open requests; the chime's tone,
  * and SDL audio with the dummy driver and with none. */
 #define _GNU_SOURCE /* nftw, setenv */
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "platform/chime.h"
+#include "sync/heartbeat.h"
 
 #define T0 1796088600000LL /* 2026-12-01 09:30 +08:00, the scenarios' day */
 
@@ -141,6 +143,10 @@ static void test_open_list_and_handled_mark(void **state)
     assert_int_equal(store_record_add(f->st, "consultation", "{\"topic\":\"x\"}", T0, other), 0);
 
     struct help_request open[8];
+    /* The status report counts what waits for staff. */
+    struct heartbeat_status hb;
+    assert_int_equal(heartbeat_collect(f->st, &c, T0, &hb), 0);
+    assert_int_equal(hb.help_open, 3);
     assert_int_equal(help_open(f->st, open, 8), 3);
     assert_int_equal(help_open_count(f->st), 3);
     assert_string_equal(open[0].screen, "jobs");
@@ -165,6 +171,8 @@ static void test_open_list_and_handled_mark(void **state)
     assert_int_equal(fixture_int(f->st, "SELECT count(*) FROM records WHERE handled_at IS NOT NULL"), 1);
     assert_int_equal(events_like(f->st, "help_handled", "%"), 1);
     assert_int_equal(help_open_count(f->st), 2);
+    assert_int_equal(heartbeat_collect(f->st, &c, T0, &hb), 0);
+    assert_int_equal(hb.help_open, 2);
     assert_int_equal(help_open(f->st, open, 8), 2);
     assert_string_equal(open[0].screen, "jobs");
     assert_string_equal(open[1].screen, "checkin");

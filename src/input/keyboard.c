@@ -465,9 +465,12 @@ static void build_target(struct kbd *k, struct ui *ui, SDL_Rect r, const char *t
 {
     if (!target || !*target || r.h < 30)
         return;
-    struct ui_opts o = {.size = r.h >= 70 ? SIZE_LARGE : SIZE_BODY, .role = ROLE_MUTED,
-                        .max_lines = 1};
-    ui_label(ui, r, ui_strf(ui, "%s%s", tr(k, "kbd.filling"), target), &o);
+    const char *s = ui_strf(ui, "%s%s", tr(k, "kbd.filling"), target);
+    /* Body size when the larger one would not hold it on its line (long English labels
+     * in large text). */
+    int size = r.h >= 70 && ui_text_width(ui, s, SIZE_LARGE, 0) <= r.w ? SIZE_LARGE : SIZE_BODY;
+    struct ui_opts o = {.size = size, .role = ROLE_MUTED, .max_lines = 1};
+    ui_label(ui, r, s, &o);
 }
 
 static int cand_font(const char *s)

@@ -42,6 +42,9 @@ struct player {
     int line;
     char *err;
     size_t errlen;
+    /* `fit NAME` lines that failed: the script goes on and fails at its end. */
+    int fit_failed, fit_first_line;
+    char fit_names[1024];
 };
 
 static void fail(struct player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -294,6 +297,7 @@ static int shot(struct app *a, const char *path)
 
 /* `fit`: one line on stderr per text that does not fit, the first in the failure. */
 struct fit_log {
+    const char *name; /* `fit NAME`: the screen's name, printed first on each line */
     char first[400];
     int n;
 };
@@ -312,7 +316,10 @@ static void fit_line(void *ctx, const struct ui_fit_issue *is)
                  is->other->r.h, is->other_text);
     else if (is->problem != UI_FIT_OVERLAP)
         snprintf(line + n, sizeof line - (size_t)n, " (needs %dx%d)", is->need_w, is->need_h);
-    fprintf(stderr, "fit: %s\n", line);
+    if (fl->name && *fl->name)
+        fprintf(stderr, "fit: [%s] %s\n", fl->name, line);
+    else
+        fprintf(stderr, "fit: %s\n", line);
     if (!fl->n++)
         util_strlcpy(fl->first, line, sizeof fl->first);
 }
@@ -467,12 +474,20 @@ static int run_line(struct player *p, const struct script_line *l)
                 return 0;
         return fail(p, "expect %s: no visible widget shows it", arg), -1;
     case SCRIPT_FIT: {
-        struct fit_log fl = {{0}, 0};
+        struct fit_log fl = {arg, {0}, 0};
         app_frame(a);
-        if (ui_fit(a->ui, fit_line, &fl) > 0)
+        if (ui_fit(a->ui, fit_line, &fl) == 0)
+            break;
+        if (!*arg)
             return fail(p, "fit: %d text%s do not fit, first: %s", fl.n, fl.n == 1 ? "" : "s",
                         fl.first),
                    -1;
+        /* A named screen that does not fit is reported and the walk goes on, so one run
+         * names every screen that needs work; the script fails at its end. */
+        if (!p->fit_failed++)
+            p->fit_first_line = p->line;
+        size_t used = strlen(p->fit_names);
+        snprintf(p->fit_names + used, sizeof p->fit_names - used, "%s%s", used ? ", " : "", arg);
         break;
     }
     case SCRIPT_SHOT: {
@@ -538,7 +553,7 @@ int script_run(struct app *a, const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    struct player p = {a, path, 0, err, errlen};
+    struct player p = {a, path, 0, err, errlen, 0, 0, {0}};
     char why[512];
     /* Every line is checked before the first one runs: a typo on line 200 fails before
      * anything was done.  (A script from a pipe cannot be read twice: its lines are
@@ -583,5 +598,11 @@ int script_run(struct app *a, const char *path, char *err, size_t errlen)
         }
     }
     fclose(f);
+    if (rc == 0 && p.fit_failed) {
+        p.line = p.fit_first_line;
+        fail(&p, "fit: %d screen%s do not fit: %s", p.fit_failed, p.fit_failed == 1 ? "" : "s",
+             p.fit_names);
+        rc = p.fit_first_line;
+    }
     return rc;
 }

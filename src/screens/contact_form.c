@@ -202,8 +202,9 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
     int x = form.x, w = form.w, y = form.y;
 
     /* What this is about: a gold card, the errand large, the subject under it.  When
-     * the form would not fit (large text, long English), the card gives way first:
-     * fewer lines of subject, then none, then one line of title. */
+     * the form would not fit (large text, long English), the card gives way first: the
+     * subject (the detail screen before showed it, the receipt repeats it) goes whole,
+     * never cut short; the title always stays whole. */
     int lh = ui_px(ui, SIZE_BODY) * 3 / 2, bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 28,
         hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
     int fields_h = 0;
@@ -214,16 +215,13 @@ enum cform_result cform_build(struct cform *f, struct app *a, struct ui *ui, SDL
         fields_h += lh + bh + (two ? 2 * hh + 4 : hh) + 20;
     }
     int budget = form.h - fields_h - BAR_H - 12 - 28;
-    static const int title_lines[] = {2, 2, 2, 1}, detail_lines[] = {3, 1, 0, 0};
-    int th = 0, dh = 0, ch = 0, tl = 2, dl = 3;
-    for (size_t k = 0; k < ARRAY_LEN(title_lines); k++) {
-        tl = title_lines[k];
-        dl = detail && *detail ? detail_lines[k] : 0;
-        th = ui_text_height(ui, title, SIZE_LARGE, 1, w - 56, tl);
-        dh = dl ? ui_text_height(ui, detail, SIZE_BODY, 0, w - 56, dl) : 0;
-        ch = 24 + th + (dh ? 8 + dh : 0) + 24;
-        if (ch <= budget)
-            break;
+    int tl = 0, dl = 0;
+    int th = ui_text_height(ui, title, SIZE_LARGE, 1, w - 56, tl);
+    int dh = detail && *detail ? ui_text_height(ui, detail, SIZE_BODY, 0, w - 56, dl) : 0;
+    int ch = 24 + th + (dh ? 8 + dh : 0) + 24;
+    if (ch > budget && dh) {
+        dh = 0;
+        ch = 24 + th + 24;
     }
     struct ui_opts card = {.role = ROLE_ACCENT, .radius = 20};
     ui_panel(ui, rect(x, y, w, ch), &card);

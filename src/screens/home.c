@@ -119,15 +119,35 @@ static void home_build(struct app *a, struct ui *ui)
         ui_label(ui, rect(W - 560, 128, 490, 52), ymd, &date);
     }
 
+    /* The bottom bar (see below) as tall as its two lines need at this text size. */
+    int bh = portrait ? 96 : 100, slot_w = app_header_slot_w(a, ui);
+    struct ui_opts hint = {.role = ROLE_MUTED, .size = SIZE_BODY, .max_lines = 2};
+    const char *hotline = ui_strf(ui, "%s %s", app_t(a, "home.hotline"), a->cfg.hotline);
+    int hint_w = portrait ? W - 120 : W - 60 - 2 * 300 - 30 - 30 - slot_w - 100;
+    int h1 = ui_text_height(ui, app_t(a, "home.scan_hint"), SIZE_BODY, 0, hint_w, 2);
+    int h2 = ui_text_height(ui, hotline, SIZE_BODY, 0, hint_w, 2);
+    int bottom = portrait ? 20 + bh + 14 + h1 + h2 + 20 : 20 + (h1 + h2 > bh ? h1 + h2 : bh) + 30;
+    if (bottom < (portrait ? 270 : 150))
+        bottom = portrait ? 270 : 150;
+
     /* Six tiles: 3 x 2 landscape, 2 x 3 portrait. */
-    int bottom = portrait ? 270 : 150;
     SDL_Rect area = rect(60, hh + 50, W - 120, H - hh - 50 - bottom);
     int cols = portrait ? 2 : 3, rows = portrait ? 3 : 2, gap = 40;
+    /* Every tile keeps room for as many subtitle lines as the longest needs, so that
+     * their emblems and titles line up. */
+    int sub_lines = 1, cell_w = rect_col(rect_row(area, rows, 0, gap), cols, 0, gap).w;
+    for (int i = 0; i < (int)ARRAY_LEN(tiles); i++) {
+        const char *sub = tiles[i].screen->writes && a->disk_low ? app_t(a, "disk.tile")
+                                                                 : app_t(a, tiles[i].sub);
+        if (ui_text_height(ui, sub, SIZE_SMALL, 0, cell_w - 48, 2) > ui_px(ui, SIZE_SMALL) * 3 / 2)
+            sub_lines = 2;
+    }
     for (int i = 0; i < (int)ARRAY_LEN(tiles); i++) {
         SDL_Rect row = rect_row(area, rows, i / cols, gap);
         SDL_Rect cell = rect_col(row, cols, i % cols, gap);
         struct ui_opts o = {.sub = app_t(a, tiles[i].sub), .icon = app_t(a, tiles[i].icon),
-                            .role = i == 1 ? ROLE_ACCENT : ROLE_NORMAL};
+                            .role = i == 1 ? ROLE_ACCENT : ROLE_NORMAL,
+                            .max_lines = sub_lines};
         /* A full disk: the tiles that open a form say so before anyone taps them. */
         if (tiles[i].screen->writes && a->disk_low) {
             o.sub = app_t(a, "disk.tile");
@@ -140,25 +160,23 @@ static void home_build(struct app *a, struct ui *ui)
     }
 
     /* Bottom bar: hint for scanning, hotline, the header slot and the two switches. */
-    int by = H - bottom + 20, bh = portrait ? 96 : 100;
+    int by = H - bottom + 20;
     struct ui_opts sw = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
-    struct ui_opts hint = {.role = ROLE_MUTED, .size = SIZE_BODY, .max_lines = 2};
-    const char *hotline = ui_strf(ui, "%s %s", app_t(a, "home.hotline"), a->cfg.hotline);
     SDL_Rect bsw1, bsw2, slot;
-    int slot_w = app_header_slot_w(a, ui);
     if (portrait) {
         int bw = (W - 120 - 2 * 24 - slot_w) / 2;
         slot = rect(60, by, slot_w, bh);
         bsw1 = rect(60 + slot_w + 24, by, bw, bh);
         bsw2 = rect(W - 60 - bw, by, bw, bh);
-        ui_label(ui, rect(60, by + bh + 14, W - 120, 50), app_t(a, "home.scan_hint"), &hint);
-        ui_label(ui, rect(60, by + bh + 64, W - 120, 50), hotline, &hint);
+        ui_label(ui, rect(60, by + bh + 14, hint_w, h1), app_t(a, "home.scan_hint"), &hint);
+        ui_label(ui, rect(60, by + bh + 14 + h1, hint_w, h2), hotline, &hint);
     } else {
         bsw1 = rect(W - 60 - 2 * 300 - 30, by, 300, bh);
         bsw2 = rect(W - 60 - 300, by, 300, bh);
         slot = rect(bsw1.x - 30 - slot_w, by, slot_w, bh);
-        ui_label(ui, rect(70, by, slot.x - 100, bh / 2), app_t(a, "home.scan_hint"), &hint);
-        ui_label(ui, rect(70, by + bh / 2, slot.x - 100, bh / 2), hotline, &hint);
+        int hy = by + (h1 + h2 < bh ? (bh - h1 - h2) / 2 : 0);
+        ui_label(ui, rect(70, hy, hint_w, h1), app_t(a, "home.scan_hint"), &hint);
+        ui_label(ui, rect(70, hy + h1, hint_w, h2), hotline, &hint);
     }
     app_header_slot(a, ui, slot);
     if (ui_button(ui, bsw1, app_t(a, "home.lang_switch"), &sw)) {

@@ -178,6 +178,11 @@ void kit_pager(struct app *a, struct ui *ui, SDL_Rect r, SDL_Rect view, struct u
         cr = rect(bar.x + bw + 16, bar.y, bar.w - 2 * bw - 32, bar.h);
         ur = rect(bar.x, bar.y, bw, ph);
         dr = rect(bar.x + bar.w - bw, bar.y, bw, ph);
+        /* Between the buttons of a narrow list (large text) the count takes the smaller
+         * size when its two lines would not fit the bar (still no smaller than normal
+         * body text). */
+        if (ui_text_height(ui, count, SIZE_BODY, 0, cr.w, 2) > cr.h)
+            co.size = SIZE_SMALL;
     }
     /* Each button only when there is more that way; the count keeps its place. */
     struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};

@@ -320,13 +320,14 @@ struct lay {
     SDL_Rect form, bar, kbd;
 };
 
-static struct lay layout(struct ui *ui, SDL_Rect c)
+static struct lay layout(struct ui *ui, SDL_Rect c, int extra)
 {
     struct lay l;
     SDL_Rect rest;
     l.kbd = kbd_place(ui, c, &rest);
-    /* The bar under the form holds two lines of status beside 提交. */
-    int bar_h = ui_px(ui, SIZE_BODY) * 3 + 24;
+    /* The bar under the form holds two lines of status beside 提交 (extra px more when
+     * the status needs them). */
+    int bar_h = ui_px(ui, SIZE_BODY) * 3 + 24 + extra;
     l.bar = rect(rest.x + 24, rest.y + rest.h - 16 - bar_h, rest.w - 28, bar_h);
     l.form = rect(rest.x + 24, rest.y + 16, rest.w - 28, l.bar.y - 12 - rest.y - 16);
     return l;
@@ -897,6 +898,12 @@ static int step_of(int f)
 static int place_row_cb(struct ui *ui, void *ctx, int index, SDL_Rect row)
 {
     const struct reg_place *p = ((const struct reg_place **)ctx)[index];
+    /* A station's long name takes body size when the row's size would not hold it on
+     * its one line (large text). */
+    if (ui_text_width(ui, p->name, SIZE_LARGE, 1) > row.w - 64) {
+        struct ui_opts o = {.size = SIZE_BODY, .sub = p->address[0] ? p->address : NULL};
+        return ui_row(ui, rect(row.x, row.y, row.w, row.h - 4), p->name, &o);
+    }
     return kit_row(ui, row, p->name, p->address, NULL, 0);
 }
 
@@ -908,20 +915,23 @@ static void build_picker(struct app *a, struct ui *ui, struct reg *s, const stru
                                  : rect(l->form.x, 40, l->form.w, ui_height(ui) - 40 - 20);
     struct ui_opts card = {.role = ROLE_NORMAL, .radius = 24};
     ui_panel(ui, d, &card);
-    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(d.x + 32, d.y + 24, d.w - 64 - 220, 80), app_t(a, "reg.pick_title"), &to);
+    /* The title as tall as its words need beside 取消 (two lines in large English). */
+    const char *title = app_t(a, "reg.pick_title");
+    int tw = d.w - 64 - 220, th = ui_text_height(ui, title, SIZE_TITLE, 1, tw, 2);
+    struct ui_opts to = {.size = SIZE_TITLE, .bold = 1, .max_lines = 2};
+    ui_label(ui, rect(d.x + 32, d.y + 24, tw, th), title, &to);
     struct ui_opts cancel = {.role = ROLE_QUIET, .size = SIZE_BODY};
     if (ui_button(ui, rect(d.x + d.w - 32 - 200, d.y + 24, 200, 84), app_t(a, "reg.cancel"),
                   &cancel)) {
         close_picker(s);
         return;
     }
-    int lh = label_h(ui);
+    int lh = label_h(ui), top = 24 + (th > 84 ? th : 84) + 16;
     struct ui_opts fo = {.focused = 1};
-    ui_field(ui, rect(d.x + 32, d.y + 124, d.w - 64, lh + box_h(ui)), app_t(a, "reg.filter"),
+    ui_field(ui, rect(d.x + 32, d.y + top, d.w - 64, lh + box_h(ui)), app_t(a, "reg.filter"),
              s->filter, &fo);
-    SDL_Rect list = rect(d.x + 16, d.y + 124 + lh + box_h(ui) + 20, d.w - 32,
-                         d.h - (124 + lh + box_h(ui) + 20) - 16);
+    SDL_Rect list = rect(d.x + 16, d.y + top + lh + box_h(ui) + 20, d.w - 32,
+                         d.h - (top + lh + box_h(ui) + 20) - 16);
     const struct reg_place *match[256];
     int n = 0;
     for (int i = 0; i < s->nplaces && n < (int)ARRAY_LEN(match); i++)
@@ -1090,12 +1100,22 @@ static void reg_build(struct app *a, struct ui *ui)
         build_done(a, ui, s, c);
         return;
     }
-    struct lay l = layout(ui, c);
+    struct lay l = layout(ui, c, 0);
     struct form fm;
     check_form(a, s, &fm);
     auto_fill(s, &fm);
     check_form(a, s, &fm);
     check_duplicate(a, s, &fm);
+    /* What is still missing, in as many lines as it needs (the bar grows for them). */
+    int go;
+    const char *status = status_text(a, ui, s, &fm, &go);
+    int sw = l.bar.w - 300 - 20;
+    int ssize = text_h(s, ui, status, ui_px(ui, SIZE_BODY), 1, sw - 16, 0) <= l.bar.h - 36
+                    ? SIZE_BODY
+                    : SIZE_SMALL;
+    int sneed = text_h(s, ui, status, ui_px(ui, ssize), 1, sw - 16, 0);
+    if (sneed > l.bar.h - 36)
+        l = layout(ui, c, sneed - (l.bar.h - 36));
 
     struct build_ctx b = {.a = a, .s = s, .fm = &fm, .w = l.form.w - 40, .view = l.form,
                           .hit_field = -1};
@@ -1104,18 +1124,13 @@ static void reg_build(struct app *a, struct ui *ui)
         scroll_into_view(&b);
     ui_list(ui, l.form, "reg.form", &s->form_ls, 1, b.content_h, form_row_cb, &b);
 
-    /* The bar under the form: what is still missing (tapping it goes there), 提交. */
-    int go;
-    const char *status = status_text(a, ui, s, &fm, &go);
-    int sw = l.bar.w - 300 - 20;
-    /* Two lines at most; a long list (English, large text) takes the smaller size. */
-    int ssize = text_h(s, ui, status, ui_px(ui, SIZE_BODY), 1, sw - 16, 0) <= l.bar.h - 36
-                    ? SIZE_BODY
-                    : SIZE_SMALL;
-    struct ui_opts so = {.size = ssize, .max_lines = 2, .role = fm.ready ? ROLE_OK : ROLE_NORMAL};
+    /* The bar under the form: what is still missing (tapping it goes there), 提交.  Two
+     * lines of body text; a long list (English, large text) takes the smaller size and
+     * the lines it needs. */
+    struct ui_opts so = {.size = ssize, .max_lines = 6, .role = fm.ready ? ROLE_OK : ROLE_NORMAL};
     int status_hit = 0;
     if (fm.ready) {
-        struct ui_opts lo = {.size = ssize, .max_lines = 2, .role = ROLE_OK, .bold = 1};
+        struct ui_opts lo = {.size = ssize, .max_lines = 6, .role = ROLE_OK, .bold = 1};
         ui_label(ui, rect(l.bar.x + 8, l.bar.y, sw, l.bar.h), status, &lo);
     } else {
         status_hit = ui_button(ui, rect(l.bar.x, l.bar.y + 10, sw, l.bar.h - 20), status, &so);

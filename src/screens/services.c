@@ -40,7 +40,8 @@ struct sv_arg {
 };
 
 /* A service row: the title, the summary (or the window) under it, the window on the
- * right when it fits beside the title, else leading the line under it. */
+ * right when it fits beside the title, else leading the line under it.  The summary is
+ * an excerpt (the detail the row opens shows it whole): it may end in "…". */
 static int service_row(struct app *a, struct ui *ui, const struct content_service *sv,
                        SDL_Rect r, int summary)
 {
@@ -48,7 +49,7 @@ static int service_row(struct app *a, struct ui *ui, const struct content_servic
         return kit_row(ui, r, sv->title,
                        sv->window[0] ? KIT_FILL(ui, app_t(a, "services.window"), sv->window) : "",
                        NULL, 0);
-    return kit_row(ui, r, sv->title, sv->summary, sv->window, 0);
+    return kit_row(ui, r, sv->title, sv->summary, sv->window, 1);
 }
 
 /* ---- the guide ----------------------------------------------------------------------- */
@@ -292,8 +293,9 @@ static int build_pick(struct app *a, struct ui *ui, SDL_Rect c, const struct sv_
                       struct ui_list_state *ls, const char *prompt_key, const char *key)
 {
     int m = ui_portrait(ui) ? 32 : 48, x = c.x + m, w = c.w - 2 * m, y = c.y + 24;
-    int ph = ui_px(ui, SIZE_LARGE) * 3 / 2;
-    struct ui_opts po = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1};
+    /* The prompt wraps when it must (English, large text, portrait). */
+    int ph = ui_text_height(ui, app_t(a, prompt_key), SIZE_LARGE, 1, w - 16, 2);
+    struct ui_opts po = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
     ui_label(ui, rect(x + 8, y, w - 16, ph), app_t(a, prompt_key), &po);
     y += ph + 16;
     if (arg->n <= 0) {

@@ -318,19 +318,42 @@ static void draw_tile(struct draw_ctx *dc, const struct ui_widget *w, int presse
     fill_round(dc, rect(r.x, r.y, r.w, 14), 7, l.line);
     fill_rect(dc, rect(r.x, r.y + 7, r.w, 21), l.fill);
     int base = r.h < r.w ? r.h : r.w;
-    /* Large text takes room from the emblem, never from the words. */
+    int title = w->o.size ? w->o.size : SIZE_TITLE;
+    int th = (dc->large ? title * 13 / 10 : title) * 3 / 2;
+    /* The subtitle as tall as its lines need: o.max_lines of them when the screen says
+     * (the same for a row of tiles), else what it takes, at most two. */
+    int sh = 0;
+    if (w->sub) {
+        struct text_style sst = {.size_px = dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL};
+        int sw = 0;
+        text_measure(dc->fonts, w->sub, &sst, r.w - 48, 2, &sw, &sh);
+        if (w->o.max_lines > 0)
+            sh = text_line_height(dc->fonts, &sst) * w->o.max_lines;
+    }
+    /* Large text and long words take room from the emblem, never from the words; with
+     * too little room for it the tile shows no emblem. */
+    int g1 = dc->large ? base / 30 : base / 14, g2 = dc->large ? base / 40 : base / 18;
     int rad = dc->large ? base / 7 : base / 5;
     if (rad > 74)
         rad = 74;
-    int cx = r.x + r.w / 2, cy = r.y + 28 + rad + (dc->large ? base / 30 : base / 14);
-    draw_circle(dc, cx, cy, rad, l.border);
-    draw_circle(dc, cx, cy, rad - 6, l.accent);
-    if (w->icon)
-        text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad), rad * 11 / 10, 1,
-                l.accent_text, TEXT_CENTER, 1, 0);
-    int ty = cy + rad + (dc->large ? base / 40 : base / 18);
-    int title = w->o.size ? w->o.size : SIZE_TITLE;
-    int th = (dc->large ? title * 13 / 10 : title) * 3 / 2;
+    int room = (r.h - 28 - g1 - g2 - th - sh - 12) / 2;
+    if (rad > room)
+        rad = room;
+    int ty;
+    if (rad >= 28) {
+        int cx = r.x + r.w / 2, cy = r.y + 28 + rad + g1;
+        draw_circle(dc, cx, cy, rad, l.border);
+        draw_circle(dc, cx, cy, rad - 6, l.accent);
+        if (w->icon)
+            text_in(dc, w->icon, rect(cx - rad, cy - rad, 2 * rad, 2 * rad),
+                    rad * 11 / 10 * 10 / (dc->large ? 13 : 10), 1, l.accent_text, TEXT_CENTER,
+                    1, 0);
+        ty = cy + rad + g2;
+    } else {
+        /* The words centred in the tile below its band. */
+        int free_h = r.h - 28 - 12 - th - sh;
+        ty = r.y + 28 + (free_h > 0 ? free_h / 2 : 0);
+    }
     text_in(dc, w->text, rect(r.x + 16, ty, r.w - 32, th), title, 1, l.text, TEXT_CENTER, 1, 0);
     if (w->sub)
         text_in(dc, w->sub, rect(r.x + 24, ty + th, r.w - 48, r.y + r.h - ty - th - 12),
@@ -347,11 +370,13 @@ static void draw_field(struct draw_ctx *dc, const struct ui_widget *w, int press
     text_in(dc, w->text, rect(r.x + 4, r.y, r.w - 8, lh), SIZE_BODY, 1, l.text, TEXT_LEFT, 1, 0);
     SDL_Rect box = {r.x, r.y + lh, r.w, r.h - lh - hh};
     card(dc, box, 14, l.fill, l.border, l.border_w);
-    SDL_Rect inner = rect_inset(box, 18);
+    /* The value sits 18 px in from the sides; vertically it is centred in the box less
+     * its border, so that a descender (g, y) of the large value text is never cut. */
+    SDL_Rect inner = {box.x + 18, box.y + 4, box.w - 36, box.h - 8};
     /* An error says so by a badge too, not by colour alone: a red disc with "!" at the
      * box's right end. */
     if (err) {
-        int d = inner.h < 56 ? inner.h : 56;
+        int d = box.h - 36 < 56 ? box.h - 36 : 56;
         SDL_Rect badge = {box.x + box.w - 14 - d, box.y + (box.h - d) / 2, d, d};
         fill_round(dc, badge, d / 2, l.accent);
         text_in(dc, "!", badge, d * 3 / 4 * 10 / (dc->large ? 13 : 10), 1, l.accent_text,
@@ -384,7 +409,9 @@ static void draw_checkbox(struct draw_ctx *dc, const struct ui_widget *w, int pr
     card(dc, box, 10, l.fill, l.border, l.border_w);
     if (w->o.selected) {
         fill_round(dc, rect_inset(box, 9), 6, l.accent);
-        text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3, 1, l.accent_text, TEXT_CENTER, 1, 0);
+        /* The tick is drawn at the box's size, whatever the text size. */
+        text_in(dc, "✓", rect_inset(box, 4), b * 2 / 3 * 10 / (dc->large ? 13 : 10), 1,
+                l.accent_text, TEXT_CENTER, 1, 0);
     }
     text_in(dc, w->text, rect(r.x + b + 20, r.y, r.w - b - 20, r.h),
             w->o.size ? w->o.size : SIZE_BODY, 1, l.text, TEXT_LEFT, 2, 0);

@@ -593,30 +593,60 @@ static const char *free_space(struct app *a, struct ui *ui, int64_t bytes)
     return KIT_FILL(ui, app_t(a, "staff.export.free"), v);
 }
 
+static const char *drive_sub(struct app *a, struct ui *ui, const struct staffops_drive *dr)
+{
+    const char *space = free_space(a, ui, dr->free_bytes);
+    return space[0] ? ui_strf(ui, "%s  ·  %s", dr->path, space) : dr->path;
+}
+
+static int drive_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
+{
+    struct app *a = ctx;
+    const struct staffops_drive *dr = &state(a)->drives[i];
+    SDL_Rect card = rect(row.x, row.y + 8, row.w, row.h - 16);
+    struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
+    ui_panel(ui, card, &frame);
+    struct ui_opts o = {.size = px(ui, SIZE_LARGE), .sub = drive_sub(a, ui, dr)};
+    return ui_row(ui, rect_inset(card, 4), dr->name, &o);
+}
+
+/* A drive's row is as tall as the longest path needs (two lines at most). */
+static int drive_row_h(struct app *a, struct ui *ui, const struct staff *s, int w)
+{
+    int lines = 1, ssz = ui_px(ui, SIZE_SMALL);
+    for (int i = 0; i < s->ndrives; i++)
+        if (ui_text_height(ui, drive_sub(a, ui, &s->drives[i]), SIZE_SMALL, 0, w - 72, 2) >
+            ssz * 3 / 2)
+            lines = 2;
+    int h = ui_px(ui, px(ui, SIZE_LARGE)) * 3 / 2 + ssz * 3 / 2 * lines + 16 + 24;
+    int min = ui_large_text(ui) ? 144 : 128;
+    return h > min ? h : min;
+}
+
+/* The drives to export to or import from: four rows at a time, more with 上一屏/下一屏. */
 static void build_drives(struct app *a, struct ui *ui, struct staff *s)
 {
-    int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1, row_h = ui_large_text(ui) ? 144 : 128;
-    SDL_Rect d = dialog(ui, 196 + rows * row_h + 36 + 96 + 40);
+    int n = s->ndrives, rows = n ? (n > 4 ? 4 : n) : 1;
+    int row_h = drive_row_h(a, ui, s, (ui_width(ui) < 1200 ? ui_width(ui) - 96 : 1100) - 96);
+    /* As many rows as the screen has room for, four at most. */
+    int room = ui_height(ui) - 80 - (196 + 36 + 96 + 40);
+    while (rows > 1 && rows * row_h + (n > rows ? kit_pager_h(ui) + 16 : 0) > room)
+        rows--;
+    int list_h = rows * row_h + (n > rows ? kit_pager_h(ui) + 16 : 0);
+    SDL_Rect d = dialog(ui, 196 + list_h + 36 + 96 + 40);
     int imp = s->use == USE_IMPORT;
     dialog_title(ui, d, app_t(a, imp ? "staff.import.choose" : "staff.export.choose"));
     struct ui_opts ho = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
     ui_label(ui, rect(d.x + 48, d.y + 116, d.w - 96, 50),
              app_t(a, imp ? "staff.import.note" : "staff.export.keep"), &ho);
-    SDL_Rect list = rect(d.x + 48, d.y + 190, d.w - 96, rows * row_h);
+    SDL_Rect list = rect(d.x + 48, d.y + 190, d.w - 96, list_h);
     if (n == 0) {
         struct ui_opts no = {.size = px(ui, SIZE_LARGE), .role = ROLE_ERROR, .max_lines = 2};
         ui_label(ui, list, app_t(a, "staff.export.none"), &no);
-    }
-    for (int i = 0; i < n && i < rows; i++) {
-        const struct staffops_drive *dr = &s->drives[i];
-        SDL_Rect card = rect(list.x, list.y + i * row_h + 8, list.w, row_h - 16);
-        struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
-        ui_panel(ui, card, &frame);
-        const char *space = free_space(a, ui, dr->free_bytes);
-        struct ui_opts o = {.size = px(ui, SIZE_LARGE),
-                            .sub = space[0] ? ui_strf(ui, "%s  ·  %s", dr->path, space) : dr->path};
-        if (ui_row(ui, rect_inset(card, 4), dr->name, &o)) {
-            struct staffops_drive chosen = *dr;
+    } else {
+        int hit = kit_list(a, ui, list, "staff.drives", &s->list, n, row_h, drive_row, a);
+        if (hit >= 0) {
+            struct staffops_drive chosen = s->drives[hit];
             if (imp)
                 start_import(a, s, &chosen);
             else

@@ -93,6 +93,13 @@ static float page_to(const struct kit_items *it, float off, int view_h, int cont
                 to = item_top(it, i);
                 break;
             }
+        /* Nothing counted above it (a day's heading over the first session): the top,
+         * so that 上一屏 is not left for a heading alone. */
+        int above = 0;
+        for (int i = 0; i < n && !above; i++)
+            above = (!it->counted || it->counted[i]) && item_top(it, i) < to;
+        if (n && !above)
+            to = 0;
     }
     int max = content_h - view_h;
     return (float)(to < 0 ? 0 : to > max ? max : to);

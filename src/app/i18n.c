@@ -146,6 +146,15 @@ static struct entry *find(const struct i18n *c, const char *key)
 
 int i18n_has(const struct i18n *c, const char *key) { return find(c, key) != NULL; }
 
+int i18n_count(const struct i18n *c) { return c->n; }
+
+const char *i18n_key_at(const struct i18n *c, int i) { return c->e[i].key; }
+
+const char *i18n_text_at(const struct i18n *c, enum lang lang, int i)
+{
+    return c->e[i].text[lang == LANG_EN];
+}
+
 const char *i18n_get(const struct i18n *c, enum lang lang, const char *key)
 {
     struct entry *e = find(c, key);

@@ -20,5 +20,10 @@ void i18n_free(struct i18n *c);
  * once on stderr) so a gap shows up in screenshots instead of crashing. */
 const char *i18n_get(const struct i18n *c, enum lang lang, const char *key);
 int i18n_has(const struct i18n *c, const char *key);
+/* The catalogue's entries in key order, for checking it whole: how many, and entry i's
+ * key and its text in lang. */
+int i18n_count(const struct i18n *c);
+const char *i18n_key_at(const struct i18n *c, int i);
+const char *i18n_text_at(const struct i18n *c, enum lang lang, int i);
 
 #endif

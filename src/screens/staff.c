@@ -618,7 +618,7 @@ static int drive_row_h(struct app *a, struct ui *ui, const struct staff *s, int 
         if (ui_text_height(ui, drive_sub(a, ui, &s->drives[i]), SIZE_SMALL, 0, w - 72, 2) >
             ssz * 3 / 2)
             lines = 2;
-    int h = ui_px(ui, px(ui, SIZE_LARGE)) * 3 / 2 + ssz * 3 / 2 * lines + 16 + 24;
+    int h = ui_px(ui, px(ui, SIZE_LARGE)) * 3 / 2 + ssz * 3 / 2 * lines + 24 + 4;
     int min = ui_large_text(ui) ? 144 : 128;
     return h > min ? h : min;
 }

@@ -71,6 +71,38 @@ __attribute__((unused)) static char *fuzz_cstr(const uint8_t *data, size_t size)
     return s;
 }
 
+/* Cuts an input into at most max parts at lines "====" (a part keeps its last newline;
+ * "====" as the first line makes the first part empty), for harnesses that make several
+ * files of one input.  Parts not in the input are "".  Returns how many there were. */
+__attribute__((unused)) static int fuzz_parts(const char *text, size_t len, const char **part,
+                                              size_t *plen, int max)
+{
+    const char *p = text, *end = text + len;
+    for (int k = 0; k < max; k++) {
+        part[k] = "";
+        plen[k] = 0;
+    }
+    for (int n = 0; n < max; n++) {
+        const char *cut = NULL;
+        part[n] = p;
+        if (n < max - 1) {
+            if (end - p >= 5 && !memcmp(p, "====\n", 5))
+                cut = p - 1; /* an empty part */
+            else
+                for (const char *q = p; !cut && end - q >= 6; q++)
+                    if (!memcmp(q, "\n====\n", 6))
+                        cut = q;
+        }
+        if (!cut) {
+            plen[n] = (size_t)(end - p);
+            return n + 1;
+        }
+        plen[n] = (size_t)(cut + 1 - p);
+        p = cut + 6;
+    }
+    return max;
+}
+
 #ifdef KIOSK_STORE_H
 /* A real store in the scratch folder, for the importers.  The commits of accepted inputs
  * need not reach the disk here. */

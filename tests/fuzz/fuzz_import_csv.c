@@ -1,4 +1,4 @@
-/* The CSV importers (content/import.c: jobs, trainings, activities, places) on arbitrary
+/* The CSV importers (content/import.c: jobs, trainings, activities, places, services) on arbitrary
  * files, into a real store: the first byte picks the kind, the rest is the file.  An
  * import either applies the whole file or nothing, and the store stays consistent. */
 #define _GNU_SOURCE /* fuzz.h: nftw */
@@ -9,7 +9,7 @@
 
 static struct store *st;
 static char path[600];
-static const char *const kinds[] = {"jobs", "trainings", "activities", "places"};
+static const char *const kinds[] = {"jobs", "trainings", "activities", "places", "services"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const char *what = kinds[data[0] % 4];
+    const char *what = kinds[data[0] % 5];
     fuzz_write(path, data + 1, size - 1);
     int before = store_count(st, what);
     char err[1024] = "";

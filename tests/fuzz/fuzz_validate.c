@@ -1,10 +1,13 @@
-/* The field validators (app/validate.c) and the check-in's certificate reading
- * (checkin_normalize) on arbitrary text.  What they accept must be accepted again as it
+/* The field validators (app/validate.c), the check-in's certificate reading
+ * (checkin_normalize) and the certificate rule with a district pattern (app/certrule.c)
+ * on arbitrary text.  What they accept must be accepted again as it
  * was normalised (idempotent), fit its buffer, and mask without failing; every result
  * has a sentence. */
 #include "fuzz.h"
 
+#include "app/certrule.h"
 #include "app/checkin.h"
+#include "core/config.h"
 #include "app/validate.h"
 #include "core/util.h"
 
@@ -12,6 +15,22 @@ static void must(int ok)
 {
     if (!ok)
         abort();
+}
+
+static struct certrule *rule;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    static struct config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.certificate_pattern, sizeof cfg.certificate_pattern, "%s",
+             "^LD-[0-9]{4}-[0-9]{4,5}$");
+    rule = certrule_load(NULL, &cfg);
+    if (strcmp(certrule_pattern(rule), cfg.certificate_pattern))
+        abort();
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -47,6 +66,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     int receipt = 0;
     checkin_normalize(in, out, VALIDATE_CERT_SIZE, &detail, &receipt);
+    /* The rule accepts only what the shape accepts, and only numbers of its pattern. */
+    r = certrule_check(rule, in, out, VALIDATE_CERT_SIZE, &detail);
+    if (r == VALIDATE_OK) {
+        must(validate_certno(in, again, VALIDATE_CERT_SIZE, NULL) == VALIDATE_OK);
+        must(strcmp(out, again) == 0);
+        must(strncmp(out, "LD-", 3) == 0 && strlen(out) >= 12 && strlen(out) <= 13);
+    }
 
     r = validate_name(in, out, sizeof out, &detail);
     if (r == VALIDATE_OK) {

@@ -5,6 +5,7 @@
 # run (FUZZ_S seconds each, new inputs kept in build/fuzz-work).
 set -u
 FB=${FUZZ_BUILD:-build/fuzz}
-T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+# In memory when possible (tests/fuzz/run.sh says why).
+T=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d); trap 'rm -rf "$T"' EXIT
 export TMPDIR=$T FUZZ_WORK=$T/work
 tests/fuzz/run.sh "$FB" "${FUZZ_TEST_S:-2}"

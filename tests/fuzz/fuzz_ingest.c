@@ -7,7 +7,8 @@
  *   0  manifest, checksums and signature by the harness (the kiosk LD01's key)
  *   1  the manifest is the input's; checksums and signature by the harness
  *   2  SHA256SUMS is the input's, signed by the harness
- *   3  SIGNATURE is the input's: never accepted (no forged signature)
+ *   3  SIGNATURE is the input's (%K in it: the harness's key id): never accepted (no
+ *      forged signature)
  * and bit 2 marks the kiosk retired in the registry (never accepted).  The harness's own
  * signatures always verify; what is accepted is one kiosk's, each record a JSON object
  * of it; a refusal is one sentence.  FUZZ_VERBOSE=1 prints each result (for making seeds). */
@@ -166,7 +167,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     put("SHA256SUMS", sums.buf ? sums.buf : "", sums.len);
     if (mode == 3) {
-        strbuf_addn(&sig, part[3], plen[3]);
+        /* %K stands for the harness's key id (made anew at every run). */
+        const char *k = part[3], *end = part[3] + plen[3];
+        for (const char *q; (q = memmem(k, (size_t)(end - k), "%K", 2)) != NULL; k = q + 2) {
+            strbuf_addn(&sig, k, (size_t)(q - k));
+            strbuf_add(&sig, identity_key_id(kiosk));
+        }
+        strbuf_addn(&sig, k, (size_t)(end - k));
     } else {
         struct strbuf m = {0};
         strbuf_addf(&m, BUNDLE_FORMAT "\nLD01\n");

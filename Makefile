@@ -4,6 +4,8 @@
 #                display is present, with the demo content in var/demo)
 #   make test    install missing packages, build the sanitizer variant, run every test
 #   make bench   build the release variant and print performance figures
+#   make soak    the long run, not in make test: 20,000 scripted interactions (SOAK_N)
+#                through the sanitizer kiosk; memory must not grow, nothing may leak
 #   make fuzz    build the libFuzzer harnesses (tests/fuzz/, clang) and run each for FUZZ_S
 #                seconds (default 60); `make test` replays their corpora and fuzzes briefly
 #   make         build build/kiosk and build/kioskctl (release flags)
@@ -139,7 +141,7 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_S    ?= 60
 
-.PHONY: all build run test bench deps clean unit print-packages install deb fuzz fuzz-build
+.PHONY: all build run test bench soak deps clean unit print-packages install deb fuzz fuzz-build
 .PRECIOUS: $(B)/%.o
 all: build
 
@@ -346,6 +348,11 @@ bench: deps
 	@$(MAKE) --no-print-directory build build/release/bench/bench_kiosk build/release/bench/bench_checkin build/release/tests/sync_helper \
 	  build/release/bench/bench_sync build/release/bench/bench_import
 	@tests/bench.sh build/release
+
+# tests/soak.sh: RSS at the end within 5 % of after the warm-up, LeakSanitizer clean.
+soak: deps
+	@$(MAKE) --no-print-directory VARIANT=asan build
+	tests/soak.sh build/asan
 
 clean:
 	rm -rf build

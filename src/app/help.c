@@ -134,8 +134,21 @@ static int notify(struct help *h, struct store *st, const char *screen, int64_t 
     posix_spawnattr_setpgroup(&at, 0);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
                                       POSIX_SPAWN_SETPGROUP);
+    /* The kiosk's environment, less systemd's notify socket and watchdog: a pager must
+     * never be able to say READY or feed the watchdog for the kiosk. */
+    size_t nenv = 0;
+    while (environ[nenv])
+        nenv++;
+    char **env = calloc(nenv + 1, sizeof *env);
+    if (!env)
+        abort();
+    size_t ne = 0;
+    for (size_t i = 0; i < nenv; i++)
+        if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) && strncmp(environ[i], "WATCHDOG_", 9))
+            env[ne++] = environ[i];
     pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, environ);
+    int rc = posix_spawn(&pid, argv[0], &fa, &at, argv, env);
+    free(env);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     if (rc != 0) {

@@ -12,7 +12,8 @@
  * notify_command: the value split at spaces (no shell, no quoting: a pager script takes
  * its own arguments), started with posix_spawn, never waited for: children are reaped
  * with waitpid(WNOHANG) from the app's tick, and one still running after
- * HELP_CHILD_MAX_MS is killed (a pager that hangs must not pile up processes).  At
+ * HELP_CHILD_MAX_MS is killed (a pager that hangs must not pile up processes).  It gets
+ * the kiosk's environment without NOTIFY_SOCKET and WATCHDOG_* (systemd's).  At
  * most HELP_MAX_CHILDREN run at once; a call beyond that is logged and not started.
  * Failures (cannot start, exit status, killed) go to stderr and the event log
  * (help_notify_failed), never to the person.

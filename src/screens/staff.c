@@ -845,7 +845,7 @@ static void build_help(struct app *a, struct ui *ui, struct staff *s)
     if (ui_button(ui, rect(d.x + d.w - 48 - bw, by, bw, 96), app_t(a, "help.handled"), &done) &&
         s->nhelp > 0) {
         if (help_mark_handled(a->st, s->help[s->help_sel].uuid, app_now(a)) < 0)
-            say(a, s, TONE_ERROR, "staff.figures.error", NULL, NULL);
+            say(a, s, TONE_ERROR, "help.staff.failed", NULL, NULL);
         help_refresh(a, s);
     }
 }

@@ -186,7 +186,10 @@ static void test_notify_command(void **state)
     snprintf(script, sizeof script, "%s/page.sh", f->dir);
     snprintf(out, sizeof out, "%s/paged.txt", f->dir);
     /* Each argument on a line of its own: what the program got, word for word. */
-    write_script(script, "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"");
+    write_script(script, "for a in \"$@\" \"${NOTIFY_SOCKET-no socket}\"; do printf '%s\\n' \"$a\"; done"
+                         " > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"");
+    /* Under systemd: the pager must not reach the kiosk's notify socket. */
+    setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1);
     snprintf(cmd, sizeof cmd, "%s   %s  desk-2 $HOME", script, out);
     struct config c = cfg_with(cmd, 0);
     struct help *h = help_create(&c);
@@ -196,7 +199,9 @@ static void test_notify_command(void **state)
     assert_true(r.notified);
     reap_all(h, f->st, T0);
     char want[512];
-    snprintf(want, sizeof want, "%s\ndesk-2\n$HOME\nregister\n2026-12-01T09:30:00+0800\n", out);
+    snprintf(want, sizeof want, "%s\ndesk-2\n$HOME\nregister\n2026-12-01T09:30:00+0800\nno socket\n",
+             out);
+    unsetenv("NOTIFY_SOCKET");
     char *got = slurp(out);
     assert_non_null(got);
     assert_string_equal(got, want);

@@ -342,87 +342,141 @@ static void build_keypad(struct app *a, struct ui *ui, struct cs *s, SDL_Rect di
         SDL_Rect row = rect_row(letters, 3, i / 9, 12);
         SDL_Rect cell = rect_col(row, 9, i % 9, 10);
         char l[2] = {(char)('A' + i), 0};
-        if (key(ui, cell, l, SIZE_TITLE, ROLE_NORMAL))
+        /* The letters too keep (never go below) their normal size under large text:
+         * three rows of them fit no larger. */
+        if (key(ui, cell, l, ui_large_text(ui) ? SIZE_TITLE * 10 / 13 : SIZE_TITLE, ROLE_NORMAL))
             type_text(s, l);
     }
 }
 
-/* The card telling what a check-in now counts for. */
-static void build_now_open(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r)
+/* The card telling what a check-in now counts for, at r (r.h: the most it may take).
+ * Every line as tall as its words; activities that do not fit are counted ("…另有 2 项").
+ * With build 0 it only measures.  Returns its height. */
+static int now_open(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r, int build)
 {
     int n = s->ck ? checkin_open_activities(s->ck, app_now(a), s->now_open, CHECKIN_MAX_OPEN) : 0;
+    int w = r.w - 48, y = 24;
+    struct ui_opts head = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
+    struct ui_opts title = {.size = SIZE_LARGE, .bold = 1, .max_lines = 2};
+    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
     struct ui_opts card = {.role = n > 0 ? ROLE_ACCENT : ROLE_MUTED, .radius = 24};
-    ui_panel(ui, r, &card);
-    SDL_Rect in = rect_inset(r, 24);
-    struct ui_opts head = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts title = {.size = SIZE_LARGE, .bold = 1, .max_lines = 1};
-    struct ui_opts sub = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+    SDL_Rect panel = rect(r.x, r.y, r.w, 0);
     if (n <= 0) {
-        ui_label(ui, rect(in.x, in.y, in.w, 60), app_t(a, "checkin.now.none_head"), &title);
-        struct ui_opts body = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
-        ui_label(ui, rect(in.x, in.y + 70, in.w, in.h - 70), app_t(a, "checkin.now.none"), &body);
-        return;
+        const char *t = app_t(a, "checkin.now.none_head"), *b = app_t(a, "checkin.now.none");
+        int th = ui_text_height(ui, t, SIZE_LARGE, 1, w, 2);
+        int bh = ui_text_height(ui, b, SIZE_BODY, 0, w, 3);
+        panel.h = 24 + th + 8 + bh + 24;
+        if (build) {
+            ui_panel(ui, panel, &card);
+            ui_label(ui, rect(r.x + 24, r.y + 24, w, th), t, &title);
+            sub.max_lines = 3;
+            ui_label(ui, rect(r.x + 24, r.y + 24 + th + 8, w, bh), b, &sub);
+        }
+        return panel.h;
     }
-    ui_label(ui, rect(in.x, in.y, in.w, 44),
-             app_t(a, n == 1 ? "checkin.now.one" : "checkin.now.several"), &head);
-    int y = in.y + 48;
+    const char *h = app_t(a, n == 1 ? "checkin.now.one" : "checkin.now.several");
+    int hh = ui_text_height(ui, h, SIZE_BODY, 0, w, 2);
     if (n == 1) {
         /* One activity: its whole title, then when and where. */
         const struct checkin_activity *act = &s->now_open[0];
-        title.max_lines = 2;
-        ui_label(ui, rect(in.x, y, in.w, 110), act->title, &title);
         const char *where = act->venue[0] ? ui_strf(ui, "%s  ·  %s", span(ui, act), act->venue)
                                           : span(ui, act);
-        ui_label(ui, rect(in.x, in.y + in.h - 44, in.w, 44), where, &sub);
-        return;
+        int th = ui_text_height(ui, act->title, SIZE_LARGE, 1, w, 2);
+        int wh = ui_text_height(ui, where, SIZE_BODY, 0, w, 2);
+        panel.h = 24 + hh + 4 + th + 4 + wh + 24;
+        if (build) {
+            ui_panel(ui, panel, &card);
+            ui_label(ui, rect(r.x + 24, r.y + 24, w, hh), h, &head);
+            ui_label(ui, rect(r.x + 24, r.y + 24 + hh + 4, w, th), act->title, &title);
+            ui_label(ui, rect(r.x + 24, r.y + 24 + hh + 4 + th + 4, w, wh), where, &sub);
+        }
+        return panel.h;
     }
-    int lines = (in.y + in.h - y) / 58;
-    int shown = n <= lines ? n : lines - 1;
-    if (shown < 1)
-        shown = 1;
-    sub.align = TEXT_RIGHT;
-    int tw = ui_large_text(ui) ? 260 : 200;
-    for (int i = 0; i < shown; i++, y += 58) {
+    /* Several: a line each, the time at the right; as many as fit, then how many more. */
+    y += hh + 4;
+    int more_h = ui_px(ui, SIZE_BODY) * 3 / 2;
+    int row_h[CHECKIN_MAX_OPEN], tw[CHECKIN_MAX_OPEN], shown = 0;
+    for (int i = 0; i < n; i++) {
         const struct checkin_activity *act = &s->now_open[i];
-        ui_label(ui, rect(in.x, y, in.w - tw - 10, 56), act->title, &title);
-        ui_label(ui, rect(in.x + in.w - tw, y, tw, 56), span(ui, act), &sub);
+        tw[i] = ui_text_width(ui, span(ui, act), SIZE_BODY, 0);
+        int th = ui_text_height(ui, act->title, SIZE_LARGE, 1, w - tw[i] - 16, 2);
+        int left_after = n - i - 1;
+        if (y + th + (left_after ? more_h : 0) + 24 > r.h)
+            break;
+        row_h[i] = th;
+        y += th + 4;
+        shown++;
     }
-    sub.align = TEXT_LEFT;
     if (shown < n)
-        ui_label(ui, rect(in.x, y, in.w, 56),
-                 KIT_FILL(ui, app_t(a, "checkin.now.more"), ui_strf(ui, "%d", n - shown)), &sub);
+        y += more_h;
+    panel.h = y + 24;
+    if (!build)
+        return panel.h;
+    ui_panel(ui, panel, &card);
+    ui_label(ui, rect(r.x + 24, r.y + 24, w, hh), h, &head);
+    y = 24 + hh + 4;
+    for (int i = 0; i < shown; i++) {
+        const struct checkin_activity *act = &s->now_open[i];
+        ui_label(ui, rect(r.x + 24, r.y + y, w - tw[i] - 16, row_h[i]), act->title, &title);
+        struct ui_opts to = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1,
+                             .align = TEXT_RIGHT};
+        ui_label(ui, rect(r.x + 24 + w - tw[i], r.y + y, tw[i], ui_px(ui, SIZE_LARGE) * 3 / 2),
+                 span(ui, act), &to);
+        y += row_h[i] + 4;
+    }
+    if (shown < n) {
+        /* None of the titles fits (large text): how many are open; the choice after the
+         * scan lists them. */
+        const char *more = KIT_FILL(ui, app_t(a, shown ? "checkin.now.more" : "checkin.choose.count"),
+                                    ui_strf(ui, "%d", n - shown));
+        struct ui_opts mo = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
+        ui_label(ui, rect(r.x + 24, r.y + y, w, more_h), more, &mo);
+    }
+    return panel.h;
 }
 
 static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
 {
     int portrait = ui_portrait(ui);
-    SDL_Rect digits, letters, submit, field, now, head, hint;
+    /* The words and the field, top down, each as tall as it needs (large text, English);
+     * the card of open activities takes what is left between them. */
+    const char *title = app_t(a, "checkin.ready.title"), *scan = app_t(a, "checkin.ready.scan_hint");
+    SDL_Rect col, digits, letters;
+    int submit_h = portrait ? 140 : 130;
     if (portrait) {
-        int x = 60, w = c.w - 120, y = c.y + 36;
-        head = rect(x, y, w, 80);
-        hint = rect(x, y + 84, w, 50);
-        now = rect(x, y + 150, w, 250);
-        field = rect(x, y + 426, w, 176);
-        digits = rect(x, y + 630, w, 520);
-        letters = rect(x, y + 1172, w, 290);
-        submit = rect(x, y + 1490, w, 140);
+        col = rect(60, c.y + 36, c.w - 120, 0);
+        /* The keys below: digits and letters keep their sizes. */
+        letters = rect(60, c.y + c.h - 36 - submit_h - 28 - 290, c.w - 120, 290);
+        digits = rect(60, letters.y - 22 - 520, c.w - 120, 520);
+        col.h = digits.y - 28 - col.y;
     } else {
-        SDL_Rect left = rect(60, c.y + 36, 860, c.h - 72);
-        int y = left.y;
-        head = rect(left.x, y, left.w, 80);
-        hint = rect(left.x, y + 84, left.w, 50);
-        now = rect(left.x, y + 150, left.w, 250);
-        field = rect(left.x, y + 426, left.w, 176);
-        submit = rect(left.x, y + 636, left.w, 130);
+        col = rect(60, c.y + 36, 860, c.h - 72);
         SDL_Rect k = rect(980, c.y + 36, c.w - 980 - 60, c.h - 72);
         digits = rect(k.x, k.y, k.w, 520);
         letters = rect(k.x, k.y + 546, k.w, k.h - 546);
     }
-    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
-    ui_label(ui, head, app_t(a, "checkin.ready.title"), &ho);
-    struct ui_opts hio = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 1};
-    ui_label(ui, hint, app_t(a, "checkin.ready.scan_hint"), &hio);
-    build_now_open(a, ui, s, now);
+    int th = ui_text_height(ui, title, SIZE_TITLE, 1, col.w, 2);
+    int hh = ui_text_height(ui, scan, SIZE_BODY, 0, col.w, 2);
+    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, hint_h = ui_px(ui, SIZE_SMALL) * 3 / 2;
+    int box = ui_px(ui, SIZE_LARGE) * 3 / 2 + 28;
+    int field_h = lh + box + hint_h;
+    int y = col.y;
+    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 2};
+    ui_label(ui, rect(col.x, y, col.w, th), title, &ho);
+    y += th + 4;
+    struct ui_opts hio = {.size = SIZE_BODY, .role = ROLE_MUTED, .max_lines = 2};
+    ui_label(ui, rect(col.x, y, col.w, hh), scan, &hio);
+    y += hh + 16;
+    /* Landscape: field and 提交 under the card in the column; portrait: the field under
+     * the card, 提交 at the bottom of the screen. */
+    int below = field_h + 26 + (portrait ? 0 : 30 + submit_h);
+    int card_room = col.y + col.h - below - 26 - y;
+    int card_h = now_open(a, ui, s, rect(col.x, y, col.w, card_room), 0);
+    now_open(a, ui, s, rect(col.x, y, col.w, card_room), 1);
+    y += card_h + 26;
+    SDL_Rect field = rect(col.x, y, col.w, field_h);
+    SDL_Rect submit = portrait ? rect(60, c.y + c.h - 36 - submit_h, c.w - 120, submit_h)
+                               : rect(col.x, y + field_h + 30, col.w, submit_h);
 
     struct ui_opts fo = {.focused = 1, .size = SIZE_LARGE};
     if (s->typed_err[0]) {
@@ -435,13 +489,11 @@ static void build_ready(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     const char *clear_t = app_t(a, "checkin.key.clear");
     int cw = ui_text_width(ui, clear_t, SIZE_LARGE, 1) + 64;
     cw = cw < 180 ? 180 : cw;
-    int lh = ui_px(ui, SIZE_BODY) * 3 / 2, hh = ui_px(ui, SIZE_SMALL) * 3 / 2;
     ui_field(ui, rect(field.x, field.y, field.w - cw - 20, field.h), app_t(a, "checkin.field"),
              s->typed, &fo);
     struct ui_opts co = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .disabled = !s->typed[0],
                          .max_lines = 1};
-    if (ui_button(ui, rect(field.x + field.w - cw, field.y + lh, cw, field.h - lh - hh), clear_t,
-                  &co))
+    if (ui_button(ui, rect(field.x + field.w - cw, field.y + lh, cw, box), clear_t, &co))
         wipe_typed(s);
     build_keypad(a, ui, s, digits, letters);
     struct ui_opts so = {.role = ROLE_PRIMARY, .size = SIZE_TITLE};
@@ -465,17 +517,27 @@ static int choose_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
 static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
 {
     int x = 60, w = c.w - 120, y = c.y + 36;
-    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(x, y, w, 80), app_t(a, "checkin.choose.title"), &ho);
-    y += 84;
-    struct ui_opts co = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 1};
-    ui_label(ui, rect(x, y, w, 56),
-             ui_strf(ui, "%s  ·  %s",
-                     KIT_FILL(ui, app_t(a, "checkin.choose.count"), ui_strf(ui, "%d", s->nopen)),
-                     s->choose_cert),
-             &co);
-    y += 76;
-    int bar_h = 130, row_h = 190;
+    /* The heading, the count and the answers as tall as their words need. */
+    const char *head = app_t(a, "checkin.choose.title");
+    const char *count = ui_strf(
+        ui, "%s  ·  %s", KIT_FILL(ui, app_t(a, "checkin.choose.count"), ui_strf(ui, "%d", s->nopen)),
+        s->choose_cert);
+    int hh = ui_text_height(ui, head, SIZE_TITLE, 1, w, 2);
+    struct ui_opts ho = {.size = SIZE_TITLE, .bold = 1, .max_lines = 2};
+    ui_label(ui, rect(x, y, w, hh), head, &ho);
+    y += hh + 4;
+    int ch = ui_text_height(ui, count, SIZE_LARGE, 0, w, 2);
+    struct ui_opts co = {.size = SIZE_LARGE, .role = ROLE_MUTED, .max_lines = 2};
+    ui_label(ui, rect(x, y, w, ch), count, &co);
+    y += ch + 20;
+    int cw = ui_text_width(ui, app_t(a, "checkin.cancel"), SIZE_LARGE, 1) + 80;
+    cw = cw < 270 ? 270 : cw;
+    int vw = ui_portrait(ui) ? w - cw - 30 : 900;
+    int bar_h = ui_text_height(ui, app_t(a, "checkin.choose.visit"), SIZE_LARGE, 1, vw - 16, 2) + 40;
+    bar_h = bar_h < 130 ? 130 : bar_h;
+    /* A row: the title and when and where (two lines at most) under it. */
+    int row_h = ui_px(ui, SIZE_TITLE) * 3 / 2 + ui_px(ui, SIZE_SMALL) * 3 + 40;
+    row_h = row_h < 190 ? 190 : row_h;
     int list_h = c.y + c.h - 36 - bar_h - 30 - y;
     if (list_h > s->nopen * row_h)
         list_h = s->nopen * row_h;
@@ -489,7 +551,6 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     SDL_Rect bar = rect(x, c.y + c.h - 36 - bar_h, w, bar_h);
     struct ui_opts vo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
     struct ui_opts qo = {.role = ROLE_QUIET, .size = SIZE_LARGE};
-    int cw = 270, vw = ui_portrait(ui) ? w - cw - 30 : 900;
     if (ui_button(ui, rect(bar.x, bar.y, vw, bar.h), app_t(a, "checkin.choose.visit"), &vo)) {
         chosen(a, s, NULL);
         return;
@@ -500,86 +561,92 @@ static void build_choose(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
 
 /* ---- the result's receipt ------------------------------------------------------------- */
 
-#define RB_LINE 48   /* a line of the receipt block (SIZE_BODY) */
 #define RB_BUTTON 84
 #define RB_W 480     /* the block's width beside the lines (landscape) */
 
-static int r_w(struct ui *ui) { return ui_portrait(ui) ? ui_width(ui) - 200 : RB_W; }
-
-/* Height of the print-state sentence at width w (it may take a few lines). */
-static int words_h(struct ui *ui, const char *words, int w)
-{
-    return ui_text_height(ui, words, SIZE_BODY, 1, w, 0);
-}
-
-/* Height of the receipt block for this result; 0 when there is nothing to show. */
-static int receipt_block_h(struct app *a, struct ui *ui, const struct cs *s)
+/* The compact receipt at r (r.h ignored): QR (qs px a side), what it is for, the print
+ * state with what to do, the number, 重新打印 / 查看回执.  Every line as tall as its words
+ * need at this text size.  With build 0 it only measures: returns its height.  Built,
+ * returns -1 when the screen was left (查看回执), else its height. */
+static int receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r, int qs,
+                         int build)
 {
     if (!s->rcpt)
         return 0;
-    enum ui_role role;
-    const char *words = kit_print_words(a, &s->rst, 0, &role);
-    return (s->qr ? s->qr_side + 24 + 12 : 0) + words_h(ui, words, r_w(ui)) + 2 * RB_LINE + 12 +
-           RB_BUTTON;
-}
-
-/* The compact receipt in r: QR, state, number, 重新打印 / 查看回执.  Returns 1 when
- * the screen was left. */
-static int build_receipt_block(struct app *a, struct ui *ui, struct cs *s, SDL_Rect r)
-{
-    struct ui_opts bo = {.role = ROLE_QUIET, .size = SIZE_BODY};
     int y = r.y;
-    if (s->qr) {
-        int cx = r.x + r.w / 2;
-        struct ui_opts card = {.role = ROLE_NORMAL, .radius = 16};
-        ui_panel(ui, rect(cx - s->qr_side / 2 - 12, y, s->qr_side + 24, s->qr_side + 24), &card);
-        /* The payload names the picture: a new receipt is never drawn from the old one's
-         * texture, even at the same address. */
-        uint64_t v = 1469598103934665603ULL;
-        for (const char *c = s->rcpt->payload; *c; c++)
-            v = (v ^ (uint8_t)*c) * 1099511628211ULL;
-        ui_image(ui, rect(cx - s->qr_side / 2, y + 12, s->qr_side, s->qr_side), s->qr, s->qr_side,
-                 s->qr_side, v, "checkin.qr");
-        y += s->qr_side + 24 + 12;
+    if (s->qr && qs > 0) {
+        if (build) {
+            int cx = r.x + r.w / 2;
+            struct ui_opts card = {.role = ROLE_NORMAL, .radius = 16};
+            ui_panel(ui, rect(cx - qs / 2 - 12, y, qs + 24, qs + 24), &card);
+            /* The payload names the picture: a new receipt is never drawn from the old
+             * one's texture, even at the same address. */
+            uint64_t v = 1469598103934665603ULL;
+            for (const char *c = s->rcpt->payload; *c; c++)
+                v = (v ^ (uint8_t)*c) * 1099511628211ULL;
+            ui_image(ui, rect(cx - qs / 2, y + 12, qs, qs), s->qr, s->qr_side, s->qr_side, v,
+                     "checkin.qr");
+        }
+        y += qs + 24 + 12;
     }
-    /* What the QR is for, then the print state with what to do. */
-    struct ui_opts mo = {.size = SIZE_BODY, .align = TEXT_CENTER, .max_lines = 1,
-                         .role = ROLE_MUTED};
-    ui_label(ui, rect(r.x, y, r.w, RB_LINE), app_t(a, "receipt.qr_staff"), &mo);
-    y += RB_LINE;
+    /* What the QR is for, then the print state with what to do, then the number. */
+    struct ui_opts mo = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED};
+    const char *staff = app_t(a, "receipt.qr_staff");
+    const char *no = ui_strf(ui, "%s  %s", app_t(a, "receipt.no"), s->rcpt->receipt_no);
     enum ui_role role;
     const char *words = kit_print_words(a, &s->rst, 0, &role);
-    int wh = words_h(ui, words, r.w);
-    struct ui_opts wo = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = role};
-    ui_label(ui, rect(r.x, y, r.w, wh), words, &wo);
-    y += wh;
-    ui_label(ui, rect(r.x, y, r.w, RB_LINE),
-             ui_strf(ui, "%s  %s", app_t(a, "receipt.no"), s->rcpt->receipt_no), &mo);
-    y += RB_LINE + 12;
+    int sh = ui_text_height(ui, staff, SIZE_BODY, 0, r.w, 0);
+    int wh = ui_text_height(ui, words, SIZE_BODY, 1, r.w, 0);
+    int nh = ui_text_height(ui, no, SIZE_BODY, 0, r.w, 0);
     int failed = s->rst.state == RECEIPTS_FAILED && receipts_have_printer(a);
-    SDL_Rect row = rect(r.x, y, r.w, RB_BUTTON);
-    SDL_Rect view =
-        failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - 300) / 2, y, 300, RB_BUTTON);
-    if (failed) {
-        struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_BODY};
-        if (ui_button(ui, rect_col(row, 2, 0, 16), app_t(a, "receipt.reprint"), &po))
-            receipts_reprint(a, s->rcpt);
+    const char *view_t = app_t(a, "receipt.view"), *again_t = app_t(a, "receipt.reprint");
+    int vw = ui_text_width(ui, view_t, SIZE_BODY, 1) + 64;
+    vw = vw < 300 ? 300 : vw > r.w ? r.w : vw;
+    int bh = ui_px(ui, SIZE_BODY) * 3 / 2 + 28;
+    bh = bh < RB_BUTTON ? RB_BUTTON : bh;
+    if (build) {
+        ui_label(ui, rect(r.x, y, r.w, sh), staff, &mo);
+        struct ui_opts wo = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = role};
+        ui_label(ui, rect(r.x, y + sh, r.w, wh), words, &wo);
+        ui_label(ui, rect(r.x, y + sh + wh, r.w, nh), no, &mo);
     }
-    if (ui_button(ui, view, app_t(a, "receipt.view"), &bo)) {
-        char uuid[37];
-        util_strlcpy(uuid, s->rcpt->record_uuid, sizeof uuid);
-        app_view_receipt(a, uuid);
-        return 1;
+    y += sh + wh + nh + 12;
+    if (build) {
+        struct ui_opts bo = {.role = ROLE_QUIET, .size = SIZE_BODY};
+        SDL_Rect row = rect(r.x, y, r.w, bh);
+        SDL_Rect view = failed ? rect_col(row, 2, 1, 16) : rect(r.x + (r.w - vw) / 2, y, vw, bh);
+        if (failed) {
+            struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_BODY};
+            if (ui_button(ui, rect_col(row, 2, 0, 16), again_t, &po))
+                receipts_reprint(a, s->rcpt);
+        }
+        if (ui_button(ui, view, view_t, &bo)) {
+            char uuid[37];
+            util_strlcpy(uuid, s->rcpt->record_uuid, sizeof uuid);
+            app_view_receipt(a, uuid);
+            return -1;
+        }
     }
-    return 0;
+    return y + bh - r.y;
 }
 
-/* One line of the result card. */
+/* One line of the result card: its text, look and the lines it may take. */
 struct item {
     const char *text;
     struct ui_opts o;
     int h;
 };
+
+/* The headline's size in px before the large-text factor: its size on this screen, smaller
+ * only as far as it must to stand on one line of width w. */
+static int headline_size(struct ui *ui, const char *text, int size, int w)
+{
+    /* Measured as it is laid out: wrapped at w, one line. */
+    while (size > SIZE_TITLE &&
+           ui_text_height(ui, text, size, 1, w, 0) > ui_text_height(ui, text, size, 1, 1 << 16, 0))
+        size -= 4;
+    return size;
+}
 
 static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
 {
@@ -592,14 +659,14 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
                                                        : ROLE_ERROR;
     struct ui_opts po = {.role = role, .radius = 36};
     ui_panel(ui, card, &po);
-    SDL_Rect in = rect_inset(card, 50);
+    SDL_Rect in = rect_inset(card, portrait ? 50 : 40);
 
     struct ui_opts big = {.size = portrait ? 136 : BIG_PX, .bold = 1, .align = TEXT_CENTER,
                           .max_lines = 1, .role = role};
-    struct ui_opts title = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 2};
-    struct ui_opts line = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 2};
+    struct ui_opts title = {.size = SIZE_TITLE, .bold = 1, .align = TEXT_CENTER, .max_lines = 3};
+    struct ui_opts line = {.size = SIZE_LARGE, .align = TEXT_CENTER, .max_lines = 4};
     struct ui_opts muted = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED,
-                            .max_lines = 2};
+                            .max_lines = 3};
     const char *headline, *activity = r->visit ? app_t(a, "checkin.visit") : r->activity_title;
     switch (r->status) {
     case CHECKIN_DONE: headline = app_t(a, "checkin.ok"); break;
@@ -609,31 +676,30 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     }
     struct item it[8];
     int n = 0, offer_register = 0;
-    it[n++] = (struct item){headline, big, portrait ? 200 : 170};
+    it[n++] = (struct item){headline, big, 0};
     if (r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY) {
-        it[n++] = (struct item){activity, title, portrait ? 150 : 136};
+        it[n++] = (struct item){activity, title, 0};
         const char *t = when(a, ui, r->local_time);
         if (r->status == CHECKIN_DONE) {
-            it[n++] = (struct item){ui_strf(ui, "%s %s", app_t(a, "checkin.time"), t), line, 60};
+            it[n++] = (struct item){ui_strf(ui, "%s %s", app_t(a, "checkin.time"), t), line, 0};
         } else {
             struct ui_opts first = title;
             first.role = ROLE_ACCENT;
-            first.max_lines = 1;
-            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.already.first"), t), first, 70};
+            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.already.first"), t), first, 0};
         }
         it[n++] = (struct item){
-            ui_strf(ui, "%s  %s", app_t(a, "checkin.cert"), r->certificate_no), muted, 44};
+            ui_strf(ui, "%s  %s", app_t(a, "checkin.cert"), r->certificate_no), muted, 0};
         /* RECEIPT HOOK: the receipt's QR goes on this card, under the greeting. */
         if (r->registered) {
             const char *name = r->masked_name[0] ? r->masked_name : app_t(a, "checkin.member");
-            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.greet"), name), title, 80};
+            it[n++] = (struct item){KIT_FILL(ui, app_t(a, "checkin.greet"), name), title, 0};
         } else if (r->status == CHECKIN_DONE) {
             it[n++] = (struct item){app_t(a, r->unverified ? "checkin.unverified"
                                                             : "checkin.unregistered"),
-                                    line, portrait ? 120 : 60};
+                                    line, 0};
             offer_register = 1;
         } else {
-            it[n++] = (struct item){app_t(a, "checkin.already.body"), line, 60};
+            it[n++] = (struct item){app_t(a, "checkin.already.body"), line, 0};
         }
     } else if (r->status == CHECKIN_INVALID) {
         char why[VALIDATE_MSG_SIZE];
@@ -642,33 +708,85 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
                 ? app_t(a, "checkin.bad.receipt")
                 : validate_message_fmt(r->invalid, a->lang == LANG_EN ? VALIDATE_EN : VALIDATE_ZH,
                                        r->detail, why, sizeof why);
-        it[n++] = (struct item){ui_strf(ui, "%s", reason), title, portrait ? 150 : 140};
-        it[n++] = (struct item){app_t(a, "checkin.bad.hint"), line, portrait ? 120 : 60};
+        it[n++] = (struct item){ui_strf(ui, "%s", reason), title, 0};
+        it[n++] = (struct item){app_t(a, "checkin.bad.hint"), line, 0};
     } else {
-        it[n++] = (struct item){app_t(a, "checkin.failed.body"), title, 140};
+        it[n++] = (struct item){app_t(a, "checkin.failed.body"), title, 0};
     }
 
     /* Bottom: the countdown to the next person, and buttons not to wait for it. */
-    int bh = 110, by = in.y + in.h - bh;
-    int cy = by - 64;
-    /* The receipt goes to the right of the lines (landscape) or under them (portrait). */
+    int64_t secs = (s->until - app_now(a) + 999) / 1000;
+    if (secs < 1)
+        secs = 1;
+    const char *count = stays(s) ? app_t(a, "checkin.stays")
+                                 : KIT_FILL(ui, app_t(a, "checkin.countdown"),
+                                            ui_strf(ui, "%lld", (long long)secs));
+    int bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 24;
+    bh = bh < 110 ? 110 : bh;
+    /* The receipt goes to the right of the lines and buttons, the card's whole height
+     * (landscape), or under the lines (portrait). */
     refresh_receipt(a, s);
-    int rb_h = r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY
-                   ? receipt_block_h(a, ui, s)
-                   : 0;
-    SDL_Rect lines = rect(in.x, in.y, in.w, cy - in.y), rb = {0};
-    if (rb_h && !portrait) {
-        int rw = RB_W;
-        rb = rect(in.x + in.w - rw, in.y + (cy - in.y - rb_h) / 2, rw, rb_h);
-        if (rb.y < in.y)
-            rb.y = in.y;
-        lines.w -= rw + 40;
+    int has_rb = (r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY) && s->rcpt;
+    int rbw = portrait ? in.w : RB_W;
+    if (has_rb && !portrait) {
+        /* Beside the lines: wider when its words would not leave room for a half-size QR
+         * (large text, English). */
+        int room = in.h - ui_text_height(ui, count, SIZE_BODY, 0, in.w, 3) - 14;
+        while (rbw < RB_W * 17 / 12 && receipt_block(a, ui, s, rect(0, 0, rbw, 0), 0, 0) +
+                                               (s->qr ? s->qr_side / 2 + 36 : 0) > room)
+            rbw += 100;
     }
-    /* The lines sit centred in the space above the countdown. */
-    int gap = portrait ? 56 : 16, total = 0;
-    for (int i = 0; i < n; i++)
-        total += it[i].h + (i ? gap : 0);
-    int all = total + (rb_h && portrait ? 40 + rb_h : 0);
+    SDL_Rect left = in;
+    if (has_rb && !portrait)
+        left.w -= rbw + 40;
+    /* The countdown (or what to do before 完成) over the buttons; beside a receipt
+     * (landscape) along the card's bottom, under the buttons and the receipt. */
+    int side = has_rb && !portrait;
+    int ch = ui_text_height(ui, count, SIZE_BODY, 0, side ? in.w : left.w, 3);
+    int by = side ? in.y + in.h - ch - 14 - bh : in.y + in.h - bh;
+    int cy = side ? in.y + in.h - ch : by - 14 - ch;
+    SDL_Rect lines = rect(left.x, in.y, left.w, (side ? by : cy) - 16 - in.y), rb = {0};
+    /* Every line as tall as its words need; the headline as large as its line allows. */
+    it[0].o.size = headline_size(ui, headline, it[0].o.size, lines.w);
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        it[i].h = ui_text_height(ui, it[i].text, it[i].o.size, it[i].o.bold, lines.w,
+                                 it[i].o.max_lines);
+        total += it[i].h;
+    }
+    /* Short of room (large text with a receipt): the headline gives up what it must of
+     * the large-text factor, never going below its normal size.  Under the lines
+     * (portrait) the receipt needs its words and at least a half-size QR. */
+    int rest = has_rb ? receipt_block(a, ui, s, rect(0, 0, rbw, 0), 0, 0) : 0;
+    int under = has_rb && portrait ? rest + (s->qr ? s->qr_side / 2 + 36 : 0) + 8 * n : 0;
+    int floor_px = ui_large_text(ui) ? it[0].o.size * 10 / 13 : it[0].o.size;
+    while (has_rb && total + under > lines.h && it[0].o.size - 8 >= floor_px) {
+        total -= it[0].h;
+        it[0].o.size -= 8;
+        it[0].h = ui_text_height(ui, headline, it[0].o.size, 1, lines.w, 1);
+        total += it[0].h;
+    }
+    /* The QR as large as room allows: its full size, else a smaller whole number of
+     * pixels a module (it reads the same). */
+    int qs = 0, rb_h = 0;
+    if (has_rb) {
+        int room_h = portrait ? lines.h - total - (n - 1) * 8 - 16 : cy - 14 - in.y;
+        for (int k = 6; k >= 3 && s->qr; k--) {
+            qs = s->qr_side * k / 6;
+            if (rest + qs + 36 <= room_h)
+                break;
+        }
+        rb_h = receipt_block(a, ui, s, rect(0, 0, rbw, 0), qs, 0);
+    }
+    if (side) {
+        int ry = in.y + (cy - 14 - in.y - rb_h) / 2;
+        rb = rect(in.x + in.w - rbw, ry > in.y ? ry : in.y, rbw, rb_h);
+    }
+    /* The lines sit centred in the space above the countdown, spaced as room allows. */
+    int room = lines.h - total - (has_rb && portrait ? rb_h : 0);
+    int gap = room / (n + (has_rb && portrait ? 1 : 0) + 1);
+    gap = gap > (portrait ? 56 : 24) ? (portrait ? 56 : 24) : gap < 0 ? 0 : gap;
+    int all = total + (n - 1) * gap + (has_rb && portrait ? gap + rb_h : 0);
     int y = lines.y + (lines.h - all) / 2;
     if (y < in.y)
         y = in.y;
@@ -676,36 +794,36 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         ui_label(ui, rect(lines.x, y, lines.w, it[i].h), it[i].text, &it[i].o);
         y += it[i].h + gap;
     }
-    if (rb_h && portrait)
-        rb = rect(in.x, y - gap + 40, in.w, rb_h);
-    if (rb_h && build_receipt_block(a, ui, s, rb))
+    if (has_rb && portrait)
+        rb = rect(in.x, y, in.w, rb_h);
+    if (has_rb && receipt_block(a, ui, s, rb, qs, 1) < 0)
         return; /* 查看回执: the receipt screen is up */
 
-    int64_t left = (s->until - app_now(a) + 999) / 1000;
-    if (left < 1)
-        left = 1;
-    ui_label(ui, rect(in.x, cy, in.w, 50),
-             stays(s) ? app_t(a, "checkin.stays")
-                      : KIT_FILL(ui, app_t(a, "checkin.countdown"),
-                                 ui_strf(ui, "%lld", (long long)left)),
-             &muted);
+    ui_label(ui, side ? rect(in.x, cy, in.w, ch) : rect(left.x, cy, left.w, ch), count, &muted);
     const char *next = app_t(a, stays(s) ? "receipt.done"
                                 : r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
                                     ? "checkin.retry"
                                     : "checkin.next");
-    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE};
+    struct ui_opts bo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};
     /* 已签到: the first check-in's receipt, printed again when asked. */
     int offer_print = r->status == CHECKIN_ALREADY && !s->rcpt && r->uuid[0];
-    int nw = 360, rw = offer_register || offer_print ? 420 : 0, bgap = rw ? 40 : 0;
-    int bx = in.x + (in.w - nw - rw - bgap) / 2;
+    const char *other = offer_print ? app_t(a, "receipt.print")
+                        : offer_register ? app_t(a, "checkin.register")
+                                         : NULL;
+    int nw = ui_text_width(ui, next, SIZE_LARGE, 1) + 80;
+    nw = nw < 360 ? 360 : nw;
+    int rw = other ? ui_text_width(ui, other, SIZE_LARGE, 1) + 80 : 0;
+    rw = other && rw < 420 ? 420 : rw;
+    int bgap = rw ? 40 : 0;
+    int bx = left.x + (left.w - nw - rw - bgap) / 2;
     if (offer_print) {
-        struct ui_opts pr = {.role = ROLE_QUIET, .size = SIZE_LARGE};
-        if (ui_button(ui, rect(bx, by, rw, bh), app_t(a, "receipt.print"), &pr))
+        struct ui_opts pr = {.role = ROLE_QUIET, .size = SIZE_LARGE, .max_lines = 1};
+        if (ui_button(ui, rect(bx, by, rw, bh), other, &pr))
             take_receipt(a, s, r->uuid, 1);
     }
     if (offer_register) {
-        struct ui_opts ro = {.role = ROLE_PRIMARY, .size = SIZE_LARGE};
-        if (ui_button(ui, rect(bx, by, rw, bh), app_t(a, "checkin.register"), &ro)) {
+        struct ui_opts ro = {.role = ROLE_PRIMARY, .size = SIZE_LARGE, .max_lines = 1};
+        if (ui_button(ui, rect(bx, by, rw, bh), other, &ro)) {
             /* The check-in is recorded; registering is a new errand from Home. */
             app_home(a);
             app_push(a, &screen_register, NULL);

@@ -218,6 +218,11 @@ void app_set_clock(struct app *a, int64_t ms) { a->virt_ms = ms; }
 
 const char *app_t(const struct app *a, const char *key) { return i18n_get(a->cat, a->lang, key); }
 
+const char *app_hall(const struct app *a)
+{
+    return a->lang == LANG_EN && a->cfg.hall_en[0] ? a->cfg.hall_en : a->cfg.hall;
+}
+
 void app_set_lang(struct app *a, enum lang l) { a->lang = l; }
 
 const struct screen *app_top(const struct app *a) { return a->stack[a->depth - 1]; }

@@ -169,6 +169,9 @@ void app_set_clock(struct app *a, int64_t ms);
 
 /* The text of a catalogue key in the current language. */
 const char *app_t(const struct app *a, const char *key);
+/* The hall's name in the visitor's language: [kiosk] hall_en in English when it is set,
+ * else [kiosk] hall. */
+const char *app_hall(const struct app *a);
 void app_set_lang(struct app *a, enum lang l);
 
 /* Asks to go back (1) or home (2) after this build, as 返回 and 首页 do: a screen with

@@ -45,6 +45,7 @@ struct key {
 static const struct key keys[] = {
     S("kiosk", "id", kiosk_id, "LD-DEMO-01"),
     S("kiosk", "hall", hall, "莲都区外来党员服务中心"),
+    S("kiosk", "hall_en", hall_en, ""),
     S("kiosk", "hall_id", kiosk_hall_id, ""),
     E("kiosk", "language", language, "zh", "zh en"),
     S("kiosk", "timezone", timezone, "Asia/Shanghai"),

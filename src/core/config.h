@@ -13,6 +13,7 @@ struct config {
     /* [kiosk] */
     char kiosk_id[64];
     char hall[128];
+    char hall_en[160];         /* the hall's name in English ("": the Chinese one) */
     char kiosk_hall_id[33];    /* the registry's id of this hall (content bundles) */
     char language[4];          /* "zh" or "en" */
     char timezone[64];         /* TZ name, e.g. Asia/Shanghai */

@@ -637,11 +637,15 @@ static const char *both(const char *zh, const char *en, int english, char *buf, 
     return buf;
 }
 
-static void add_header(struct receipt_layout *l, const char *hall, const char *kiosk_id,
-                       const char *title, const char *title_en, int english)
+/* hall_en: the hall's English name under the Chinese one (NULL: none). */
+static void add_header(struct receipt_layout *l, const char *hall, const char *hall_en,
+                       const char *kiosk_id, const char *title, const char *title_en,
+                       int english)
 {
     char buf[256];
     add_text(l, hall, SZ_HALL, 1, TEXT_CENTER);
+    if (english && hall_en && *hall_en)
+        add_text(l, hall_en, SZ_BODY, 1, TEXT_CENTER);
     add_textf(l, SZ_BODY, 0, TEXT_CENTER, "%s %s", both("终端", "Kiosk", english, buf, sizeof buf),
               kiosk_id);
     add_item(l, RECEIPT_RULE, NULL, 16, 0, TEXT_LEFT);
@@ -707,7 +711,7 @@ int receipt_layout_record_lang(struct store *st, const struct config *cfg,
     }
 
     char buf[256];
-    add_header(l, cfg->hall, rec->kiosk_id, kd->title, kd->title_en, english);
+    add_header(l, cfg->hall, cfg->hall_en, rec->kiosk_id, kd->title, kd->title_en, english);
     const char *ticket = NULL;
     if (strcmp(rec->kind, "queue_ticket") == 0 &&
         (ticket = fields_get(&fs, "ticket_no|ticket|number")) != NULL)
@@ -754,7 +758,7 @@ struct receipt_layout *receipt_layout_test(const struct config *cfg, int64_t now
         receipt_layout_free(l);
         return NULL;
     }
-    add_header(l, cfg->hall, cfg->kiosk_id, "打印测试 Printer test", NULL, 0);
+    add_header(l, cfg->hall, NULL, cfg->kiosk_id, "打印测试 Printer test", NULL, 0);
     add_textf(l, SZ_BODY, 0, TEXT_LEFT, "时间：%s", when);
     add_textf(l, SZ_BODY, 0, TEXT_LEFT, "纸宽：%d 点", cfg->paper_dots);
     add_text(l, "中文测试：报到登记、活动签到、就业岗位、培训安排、学习园地、服务指南。",

@@ -105,15 +105,22 @@ static void home_build(struct app *a, struct ui *ui)
         clock.size = clock.size * 10 / 13;
         date.size = date.size * 10 / 13;
     }
+    /* The hall's name in the visitor's language, on its one line: a long English name
+     * takes a smaller size (never below normal body text) rather than being cut. */
+    const char *name = app_hall(a);
+    int name_w = portrait ? W - 120 : W - 700;
+    int min = ui_large_text(ui) ? SIZE_BODY * 10 / 13 : SIZE_BODY; /* body text, as drawn */
+    while (hall.size > min && ui_text_width(ui, name, hall.size, 1) > name_w)
+        hall.size -= 2;
     if (portrait) {
-        ui_label(ui, rect(60, 40, W - 120, 80), a->cfg.hall, &hall);
+        ui_label(ui, rect(60, 40, W - 120, 80), name, &hall);
         ui_label(ui, rect(60, 125, W - 120, 50), app_t(a, "home.tagline"), &tag);
         clock.align = TEXT_LEFT;
         date.align = TEXT_LEFT;
         ui_label(ui, rect(60, 185, 260, 100), hm, &clock);
         ui_label(ui, rect(330, 205, W - 390, 60), ymd, &date);
     } else {
-        ui_label(ui, rect(70, 34, W - 700, 96), a->cfg.hall, &hall);
+        ui_label(ui, rect(70, 34, W - 700, 96), name, &hall);
         ui_label(ui, rect(70, 128, W - 700, 52), app_t(a, "home.tagline"), &tag);
         ui_label(ui, rect(W - 560, 24, 490, 106), hm, &clock);
         ui_label(ui, rect(W - 560, 128, 490, 52), ymd, &date);

@@ -366,6 +366,31 @@ static void test_english_and_sizes(void **state)
     receipt_layout_free(en);
 }
 
+/* [kiosk] hall_en: under the Chinese name on an English visitor's receipt, never on a
+ * Chinese one; without it, the Chinese name alone. */
+static void test_english_hall(void **state)
+{
+    struct fx *f = *state;
+    char err[256];
+    struct receipt_layout *zh = NULL, *en = NULL;
+    util_strlcpy(f->cfg.hall_en, "Liandu Service Centre", sizeof f->cfg.hall_en);
+    assert_int_equal(receipt_prepare(f->st, &f->cfg, f->key, f->chk, &zh, err, sizeof err), 0);
+    assert_int_equal(receipt_prepare_lang(f->st, &f->cfg, f->key, f->chk, 1, &en, err, sizeof err),
+                     0);
+    assert_true(layout_has_text(en, "莲都区外来党员服务中心"));
+    assert_true(layout_has_text(en, "Liandu Service Centre"));
+    assert_true(layout_has_text(zh, "莲都区外来党员服务中心"));
+    assert_false(layout_has_text(zh, "Liandu Service Centre"));
+    receipt_layout_free(zh);
+    receipt_layout_free(en);
+    f->cfg.hall_en[0] = 0;
+    assert_int_equal(receipt_prepare_lang(f->st, &f->cfg, f->key, f->chk, 1, &en, err, sizeof err),
+                     0);
+    assert_true(layout_has_text(en, "莲都区外来党员服务中心"));
+    assert_false(layout_has_text(en, "Liandu Service Centre"));
+    receipt_layout_free(en);
+}
+
 static void test_receipt_row_is_stable(void **state)
 {
     struct fx *f = *state;
@@ -555,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_every_kind_renders),
         cmocka_unit_test(test_content_and_masking),
         cmocka_unit_test(test_english_and_sizes),
+        cmocka_unit_test(test_english_hall),
         cmocka_unit_test(test_receipt_row_is_stable),
         cmocka_unit_test(test_qr_is_large),
         cmocka_unit_test(test_test_page),

@@ -72,6 +72,9 @@ struct staff {
 /* Text sizes here are the staff's, not the public's: large-text mode (a switch for
  * the public on Home) would not fit these dense layouts, so its factor is taken back. */
 static int px(const struct ui *ui, int size) { return ui_large_text(ui) ? size * 10 / 13 : size; }
+/* The height of a line of text at a staff size (px() applied), as the toolkit draws it:
+ * boxes are laid out from it, so that no descender (g, y in English) is cut. */
+static int line_of(struct ui *ui, int size) { return ui_text_height(ui, "Hg", px(ui, size), 1, 1 << 16, 1); }
 
 static struct staff *state(struct app *a) { return *app_slot(a); }
 
@@ -331,15 +334,16 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     int x = card.x + 40, w = card.w - 80, y = card.y + 28;
     int portrait = ui_portrait(ui);
 
+    int tl = line_of(ui, SIZE_TITLE);
     struct ui_opts ho = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(x, y, 360, 72), app_t(a, "staff.today"), &ho);
+    ui_label(ui, rect(x, y, 360, tl), app_t(a, "staff.today"), &ho);
     struct ui_opts date = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .align = TEXT_RIGHT,
                            .max_lines = 1};
-    ui_label(ui, rect(x + 360, y, w - 360, 72),
+    ui_label(ui, rect(x + 360, y, w - 360, tl),
              ui_strf(ui, "%s  ·  %s", s->fig.date,
                      KIT_FILL(ui, app_t(a, "staff.total"), num(ui, s->fig.total))),
              &date);
-    y += 92;
+    y += tl + 16;
     if (!s->fig_ok) {
         struct ui_opts eo = {.size = px(ui, SIZE_LARGE), .role = ROLE_ERROR, .max_lines = 2};
         ui_label(ui, rect(x, y, w, 120), app_t(a, "staff.figures.error"), &eo);
@@ -365,7 +369,9 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     y += grid.h + 30;
 
     /* What waits: at the bottom of the card, gold when something does. */
-    int ph = 140;
+    int bl = line_of(ui, SIZE_BODY);
+    int ph = 14 + bl + 4 + tl + 10;
+    ph = ph < 140 ? 140 : ph;
     SDL_Rect pend = rect(x, card.y + card.h - 28 - ph, w, ph);
     const int waits[2] = {s->fig.not_collected, s->fig.not_uploaded};
     const char *wkeys[2] = {"staff.not_collected", "staff.not_uploaded"};
@@ -375,30 +381,31 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         ui_panel(ui, b, &po);
         struct ui_opts lo = {.size = px(ui, SIZE_BODY), .max_lines = 1,
                              .role = waits[i] ? ROLE_ACCENT : ROLE_MUTED};
-        ui_label(ui, rect(b.x + 24, b.y + 14, b.w - 48, 44), app_t(a, wkeys[i]), &lo);
+        ui_label(ui, rect(b.x + 24, b.y + 14, b.w - 48, bl), app_t(a, wkeys[i]), &lo);
         struct ui_opts no = {.size = px(ui, SIZE_TITLE), .bold = 1, .max_lines = 1};
-        ui_label(ui, rect(b.x + 24, b.y + 62, b.w - 48, 66),
+        ui_label(ui, rect(b.x + 24, b.y + 14 + bl + 4, b.w - 48, tl),
                  KIT_FILL(ui, app_t(a, "staff.records"), num(ui, waits[i])), &no);
     }
 
     /* Records the centre refused: kept here, never sent again; staff see why. */
     int bottom = pend.y - 16;
     if (s->fig.quarantined > 0) {
-        int qh = 2 * px(ui, SIZE_SMALL) * 3 / 2 + 8;
-        struct ui_opts qo = {.size = px(ui, SIZE_SMALL), .max_lines = 2, .role = ROLE_ERROR};
-        ui_label(ui, rect(x, bottom - qh, w, qh),
-                 ui_strf(ui, "%s%s",
-                         KIT_FILL(ui, app_t(a, "staff.quarantined"), num(ui, s->fig.quarantined)),
-                         s->fig.quarantine_reason),
-                 &qo);
+        const char *q =
+            ui_strf(ui, "%s%s", KIT_FILL(ui, app_t(a, "staff.quarantined"), num(ui, s->fig.quarantined)),
+                    s->fig.quarantine_reason);
+        int qh = ui_text_height(ui, q, px(ui, SIZE_SMALL), 0, w, 3);
+        struct ui_opts qo = {.size = px(ui, SIZE_SMALL), .max_lines = 3, .role = ROLE_ERROR};
+        ui_label(ui, rect(x, bottom - qh, w, qh), q, &qo);
         bottom -= qh + 8;
     }
 
     /* Check-ins by activity, as many lines as fit between. */
     struct ui_opts sh = {.size = px(ui, SIZE_LARGE), .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(x, y, w, 56), app_t(a, "staff.by_activity"), &sh);
-    y += 62;
+    int ll = line_of(ui, SIZE_LARGE);
+    ui_label(ui, rect(x, y, w, ll), app_t(a, "staff.by_activity"), &sh);
+    y += ll + 6;
     int line_h = portrait ? 58 : 50;
+    line_h = line_h < bl ? bl : line_h;
     struct ui_opts to = {.size = px(ui, SIZE_BODY), .max_lines = 1};
     struct ui_opts nto = {.size = px(ui, SIZE_BODY), .bold = 1, .align = TEXT_RIGHT, .max_lines = 1};
     struct ui_opts mo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 1};
@@ -423,21 +430,19 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     }
 }
 
-/* Printer and upload, one line each under a muted heading. */
-static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
+/* Printer and upload, one line each under a muted heading, every line as tall as its
+ * words need.  With build 0 it only measures.  Returns the card's height (card.h is
+ * ignored). */
+static int build_state(struct app *a, struct ui *ui, SDL_Rect card, int build)
 {
-    struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
-    ui_panel(ui, card, &co);
     int x = card.x + 32, w = card.w - 64, y = card.y + 20;
-    struct ui_opts ho = {.size = px(ui, SIZE_SMALL), .role = ROLE_MUTED, .max_lines = 1};
-    struct ui_opts vo = {.size = px(ui, SIZE_BODY), .bold = 1, .max_lines = 1};
-    ui_label(ui, rect(x, y, w, 34),
-             ui_strf(ui, "%s  ·  %s", app_t(a, "staff.printer"), a->cfg.printer_device), &ho);
+    struct ui_opts ho = {.size = px(ui, SIZE_SMALL), .role = ROLE_MUTED, .max_lines = 2};
+    struct ui_opts vo = {.size = px(ui, SIZE_BODY), .bold = 1, .max_lines = 2};
+    const char *head = ui_strf(ui, "%s  ·  %s", app_t(a, "staff.printer"), a->cfg.printer_device);
     int bad;
     const char *ps = printer_state(a, ui, &bad);
     if (bad)
         vo.role = ROLE_ERROR;
-    ui_label(ui, rect(x, y + 34, w, 44), ps, &vo);
     struct staffops_upload_status us;
     staffops_upload_status(a->upload, &us);
     enum ui_role role;
@@ -447,16 +452,31 @@ static void build_state(struct app *a, struct ui *ui, SDL_Rect card)
     struct ui_opts so = ho;
     if (a->disk_low)
         so.role = ROLE_ERROR;
-    ui_label(ui, rect(x, y + 84, w, 34),
-             a->disk_free < 0 ? app_t(a, "staff.upload")
-                              : ui_strf(ui, "%s  ·  %s", app_t(a, "staff.upload"),
-                                        KIT_FILL(ui, app_t(a, a->disk_low ? "staff.disk.low"
-                                                                          : "staff.disk"),
-                                                 ui_strf(ui, "%lld", (long long)(a->disk_free >> 20)))),
-             &so);
-    struct ui_opts uo = {.size = px(ui, SIZE_SMALL), .max_lines = 2,
+    const char *up =
+        a->disk_free < 0
+            ? app_t(a, "staff.upload")
+            : ui_strf(ui, "%s  ·  %s", app_t(a, "staff.upload"),
+                      KIT_FILL(ui, app_t(a, a->disk_low ? "staff.disk.low" : "staff.disk"),
+                               ui_strf(ui, "%lld", (long long)(a->disk_free >> 20))));
+    struct ui_opts uo = {.size = px(ui, SIZE_SMALL), .max_lines = 3,
                          .role = role == ROLE_ERROR ? ROLE_ERROR : ROLE_NORMAL};
-    ui_label(ui, rect(x, y + 116, w, card.y + card.h - 10 - (y + 116)), line, &uo);
+    int h1 = ui_text_height(ui, head, ho.size, 0, w, 2);
+    int h2 = ui_text_height(ui, ps, vo.size, 1, w, 2);
+    int h3 = ui_text_height(ui, up, so.size, 0, w, 2);
+    int h4 = ui_text_height(ui, line, uo.size, 0, w, 3);
+    int h = 20 + h1 + h2 + 6 + h3 + h4 + 16;
+    if (!build)
+        return h;
+    struct ui_opts co = {.role = ROLE_NORMAL, .radius = 28};
+    ui_panel(ui, rect(card.x, card.y, card.w, h), &co);
+    ui_label(ui, rect(x, y, w, h1), head, &ho);
+    y += h1;
+    ui_label(ui, rect(x, y, w, h2), ps, &vo);
+    y += h2 + 6;
+    ui_label(ui, rect(x, y, w, h3), up, &so);
+    y += h3;
+    ui_label(ui, rect(x, y, w, h4), line, &uo);
+    return h;
 }
 
 static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rect r)
@@ -464,11 +484,6 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
     struct staffops_upload_status us;
     staffops_upload_status(a->upload, &us);
     int portrait = ui_portrait(ui);
-    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = px(ui, SIZE_LARGE)};
-    struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, SIZE_LARGE)};
-    struct ui_opts up = nor;
-    up.disabled = !us.configured;
-    struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, SIZE_LARGE)};
     /* b[5] is 导入内容, beside 导出到U盘: both are about a USB drive. */
     SDL_Rect b[6];
     if (portrait) {
@@ -483,11 +498,27 @@ static void build_actions(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         b[5] = rect_col(b[0], 2, 1, 16);
         b[0] = rect_col(b[0], 2, 0, 16);
     }
+    /* The labels at their size when each fits its button on one line, else a size
+     * smaller (long English labels, a short screen): the two drive buttons side by side
+     * together, the others together. */
+    static const char *const keys[6] = {"staff.export", "staff.upload_now", "staff.print_test",
+                                        "staff.reprint", "staff.quit", "staff.import"};
+    int size[2] = {SIZE_LARGE, SIZE_LARGE};
+    for (int i = 0; i < 6; i++)
+        if (ui_text_width(ui, app_t(a, keys[i]), px(ui, SIZE_LARGE), 1) > b[i].w - 24 ||
+            line_of(ui, SIZE_LARGE) > b[i].h - 16)
+            size[i == 0 || i == 5] = SIZE_BODY;
+    struct ui_opts pri = {.role = ROLE_PRIMARY, .size = px(ui, size[1])};
+    struct ui_opts imp = {.role = ROLE_NORMAL, .size = px(ui, size[1])};
+    struct ui_opts nor = {.role = ROLE_NORMAL, .size = px(ui, size[0])};
+    struct ui_opts up = nor;
+    up.disabled = !us.configured;
+    struct ui_opts quiet = {.role = ROLE_QUIET, .size = px(ui, size[0])};
     if (ui_button(ui, b[0], app_t(a, "staff.export"), &pri)) {
         open_drives(a, s, USE_EXPORT);
         return;
     }
-    if (ui_button(ui, b[5], app_t(a, "staff.import"), &nor)) {
+    if (ui_button(ui, b[5], app_t(a, "staff.import"), &imp)) {
         open_drives(a, s, USE_IMPORT);
         return;
     }
@@ -606,18 +637,20 @@ static int drive_row(struct ui *ui, void *ctx, int i, SDL_Rect row)
     SDL_Rect card = rect(row.x, row.y + 8, row.w, row.h - 16);
     struct ui_opts frame = {.role = ROLE_SELECTED, .radius = 18};
     ui_panel(ui, card, &frame);
-    struct ui_opts o = {.size = px(ui, SIZE_LARGE), .sub = drive_sub(a, ui, dr)};
+    struct ui_opts o = {.size = px(ui, SIZE_LARGE), .sub = drive_sub(a, ui, dr), .max_lines = 3};
     return ui_row(ui, rect_inset(card, 4), dr->name, &o);
 }
 
-/* A drive's row is as tall as the longest path needs (two lines at most). */
+/* A drive's row is as tall as the longest path needs (three lines at most: a long mount
+ * path in large text). */
 static int drive_row_h(struct app *a, struct ui *ui, const struct staff *s, int w)
 {
     int lines = 1, ssz = ui_px(ui, SIZE_SMALL);
-    for (int i = 0; i < s->ndrives; i++)
-        if (ui_text_height(ui, drive_sub(a, ui, &s->drives[i]), SIZE_SMALL, 0, w - 72, 2) >
-            ssz * 3 / 2)
-            lines = 2;
+    for (int i = 0; i < s->ndrives; i++) {
+        int h = ui_text_height(ui, drive_sub(a, ui, &s->drives[i]), SIZE_SMALL, 0, w - 72, 3);
+        int l = (h + ssz * 3 / 2 - 1) / (ssz * 3 / 2);
+        lines = l > lines ? (l > 3 ? 3 : l) : lines;
+    }
     int h = ui_px(ui, px(ui, SIZE_LARGE)) * 3 / 2 + ssz * 3 / 2 * lines + 24 + 4;
     int min = ui_large_text(ui) ? 144 : 128;
     return h > min ? h : min;
@@ -865,22 +898,25 @@ static void staff_build(struct app *a, struct ui *ui)
         refresh(a, s);
     }
 
+    /* The state card as tall as its lines; the buttons take what is left. */
     SDL_Rect figures, st, msg, actions;
     if (ui_portrait(ui)) {
         int x = 40, w = c.w - 80;
         figures = rect(x, c.y + 30, w, 960);
-        st = rect(x, c.y + 1010, w, 206);
-        msg = rect(x, c.y + 1232, w, 140);
-        actions = rect(x, c.y + 1400, w, c.h - 1400 - 40);
+        st = rect(x, c.y + 1010, w, 0);
+        st.h = build_state(a, ui, st, 0);
+        msg = rect(x, st.y + st.h + 16, w, 140);
+        actions = rect(x, msg.y + msg.h + 28, w, c.y + c.h - 40 - (msg.y + msg.h + 28));
     } else {
         figures = rect(48, c.y + 30, 1140, c.h - 70);
         SDL_Rect r = rect(1228, c.y + 30, c.w - 1228 - 48, c.h - 70);
-        st = rect(r.x, r.y, r.w, 222);
-        msg = rect(r.x, r.y + 238, r.w, 140);
-        actions = rect(r.x, r.y + 394, r.w, r.h - 394);
+        st = rect(r.x, r.y, r.w, 0);
+        st.h = build_state(a, ui, st, 0);
+        msg = rect(r.x, r.y + st.h + 16, r.w, 140);
+        actions = rect(r.x, msg.y + msg.h + 16, r.w, r.y + r.h - (msg.y + msg.h + 16));
     }
     build_figures(a, ui, s, figures);
-    build_state(a, ui, st);
+    build_state(a, ui, st, 1);
     build_message(a, ui, s, msg);
     build_actions(a, ui, s, actions);
     if (state(a) != s)

@@ -441,18 +441,21 @@ static void draw_row(struct draw_ctx *dc, const struct ui_widget *w, int pressed
     /* The title line, with the detail (one or two lines) under it, centred together. */
     int y0 = r.y + (r.h - tsz * 3 / 2) / 2;
     if (w->sub) {
+        /* The detail takes o.max_lines lines at most (0: two). */
+        int maxl = w->o.max_lines > 0 ? w->o.max_lines : 2;
         int ssz = dc->large ? SIZE_SMALL * 13 / 10 : SIZE_SMALL, sw = 0, sh = 0;
         struct text_style st = {.size_px = ssz};
-        text_measure(dc->fonts, w->sub, &st, r.w - 64, 2, &sw, &sh);
-        int lines = sh > text_line_height(dc->fonts, &st) ? 2 : 1;
+        text_measure(dc->fonts, w->sub, &st, r.w - 64, maxl, &sw, &sh);
+        int lines = sh / text_line_height(dc->fonts, &st);
+        lines = lines < 1 ? 1 : lines;
         y0 = r.y + (r.h - tsz * 3 / 2 - ssz * 3 / 2 * lines) / 2;
         if (y0 < r.y + 8)
             y0 = r.y + 8;
         text_in(dc, w->text, rect(r.x + 32, y0, r.w - 64, tsz * 3 / 2), title, 1, l.text,
                 TEXT_LEFT, 1, 0);
         dc->teaser = w->o.teaser;
-        text_in(dc, w->sub, rect(r.x + 32, y0 + tsz * 3 / 2, r.w - 64, ssz * 3), SIZE_SMALL, 0,
-                l.sub, TEXT_LEFT, 2, 1);
+        text_in(dc, w->sub, rect(r.x + 32, y0 + tsz * 3 / 2, r.w - 64, ssz * 3 / 2 * maxl),
+                SIZE_SMALL, 0, l.sub, TEXT_LEFT, maxl, 1);
         dc->teaser = 0;
     } else {
         text_in(dc, w->text, rect(r.x + 32, r.y, r.w - 64, r.h), title, 1, l.text, TEXT_LEFT,

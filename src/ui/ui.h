@@ -66,7 +66,7 @@ struct ui_opts {
     int size;              /* text size (enum ui_size or any px value); 0: SIZE_BODY */
     int bold;
     enum text_align align; /* for labels */
-    int max_lines;         /* 0: as many as fit */
+    int max_lines;         /* 0: as many as fit (rows: the detail's lines, 0: two) */
     int disabled;          /* drawn greyed, never fires */
     int selected;          /* checkbox ticked / row or picker item chosen */
     int focused;           /* field has the keyboard */

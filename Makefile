@@ -34,7 +34,7 @@ CAGE          ?= /usr/bin/cage
 KIOSK_USER    ?= kiosk
 DESTDIR       ?=
 
-PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime libsodium libpq libpng libsystemd
+PKGS      := sdl2 SDL2_ttf sqlite3 libqrencode rime zinnia libsodium libpq libpng libsystemd
 # Debian packages, in two lists (the README's dependency table says why each is there).
 # RUNTIME_PKGS: what a running kiosk needs on a hall PC; the .deb depends on these only.
 # BUILD_PKGS: what building and testing need on top (compiler, -dev packages, test tools).
@@ -101,8 +101,9 @@ CC        ?= cc
 WARN      := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wno-unused-parameter
 CSTD      := -std=gnu11
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# librime is compiled against but loaded with dlopen on first use (src/input/pinyin.c).
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out rime,$(PKGS)) 2>/dev/null) -ldl
+# librime and libzinnia are compiled against but loaded with dlopen on first use
+# (src/input/pinyin.c, src/input/handwriting.c).
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out rime zinnia,$(PKGS)) 2>/dev/null) -ldl
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 # What only the centre's layer links (kioskctl, the tests, never the kiosk): XLSX reports.
 CENTRE_LIBS = $(shell pkg-config --libs xlsxwriter 2>/dev/null)

@@ -51,6 +51,8 @@ RUNTIME_PKGS := \
   rime-prelude \
   rime-essay \
   rime-data-luna-pinyin \
+  libzinnia0 \
+  tegaki-zinnia-simplified-chinese \
   libsodium23 \
   libpq5 \
   libpng16-16 \
@@ -73,6 +75,7 @@ BUILD_PKGS := \
   libsqlite3-dev \
   libqrencode-dev \
   librime-dev \
+  libzinnia-dev \
   libsodium-dev \
   libpq-dev \
   libpng-dev \

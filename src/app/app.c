@@ -6,6 +6,7 @@
 
 #include "app/receipts.h"
 #include "core/util.h"
+#include "input/handwriting.h"
 #include "input/pinyin.h"
 #include "store/rescue.h"
 #include "store/clock.h"
@@ -203,6 +204,8 @@ void app_fini(struct app *a)
     util_wipe(a->scan_buf, sizeof a->scan_buf);
     pinyin_close(a->pinyin);
     a->pinyin = NULL;
+    hw_close(a->handwriting);
+    a->handwriting = NULL;
 }
 
 int64_t app_now(const struct app *a)
@@ -297,6 +300,9 @@ void app_reset(struct app *a, const char *why)
     ui_set_large_text(a->ui, a->cfg.large_text);
     a->scan_len = 0;
     util_wipe(a->scan_buf, sizeof a->scan_buf);
+    /* The screens' keyboards wiped their strokes as they went; this is the belt. */
+    if (a->handwriting)
+        hw_clear(a->handwriting);
     /* Home itself may hold state (a half-entered PIN): enter it afresh. */
     leave_top(a);
     a->screen_state[0] = NULL;

@@ -23,6 +23,7 @@ struct store;
 struct ui;
 struct app;
 struct pinyin;
+struct hw;
 struct staffops_upload;
 struct help;
 
@@ -87,6 +88,7 @@ struct app {
     int64_t scan_last_ms;
 
     struct pinyin *pinyin;            /* the process's one input engine, opened on first use */
+    struct hw *handwriting;           /* the writing pad's recogniser, opened on its first use */
 
     /* receipts (app/receipts.h): the signing key and the printer kiosk.c opened, borrowed;
      * either may be NULL (no receipt can be signed / nothing is printed).  The key is the

@@ -5,6 +5,7 @@
 #include "input/keyboard.h"
 
 #include "core/util.h"
+#include "input/handwriting.h"
 #include "ui/text.h"
 #include "ui/ui.h"
 
@@ -22,7 +23,10 @@
 #define PAD_KEY_W_MAX 220
 #define PAD_KEY_H_MAX 150
 
-enum page { PAGE_PINYIN, PAGE_LATIN, PAGE_SYMBOLS, PAGE_CODE, PAGE_PAD };
+enum page { PAGE_PINYIN, PAGE_LATIN, PAGE_SYMBOLS, PAGE_CODE, PAGE_PAD, PAGE_HAND };
+
+/* The writing pad's key for ui_ink / ui_take_ink. */
+#define HAND_KEY "kbd.pad"
 
 enum op {
     OP_END,      /* row terminator */
@@ -34,6 +38,9 @@ enum op {
     OP_LETTERS,  /* back to the letters (pinyin or Latin, whichever was up) */
     OP_LANG,     /* pinyin <-> Latin */
     OP_VARIANT,  /* simplified <-> unsimplified candidates */
+    OP_HAND,     /* the writing pad instead of the letters */
+    OP_PINYIN,   /* from the pad back to pinyin */
+    OP_REWRITE,  /* wipes the pad */
 };
 
 struct keydef {
@@ -58,9 +65,13 @@ static const struct keydef row_zm_dash[] = {CH("-"), CH("z"), CH("x"), CH("c"), 
 static const struct keydef row_digits[] = {CH("1"), CH("2"), CH("3"), CH("4"), CH("5"), CH("6"),
                                            CH("7"), CH("8"), CH("9"), CH("0"), ROW_END};
 static const struct keydef row_pinyin_bottom[] = {
-    {OP_SYMBOLS, "kbd.symbols", 15}, {OP_LANG, "kbd.to_latin", 15},
-    {OP_VARIANT, "kbd.variant", 15}, {OP_SPACE, "kbd.space", 30},
-    CH("-"), {OP_NEXT, "kbd.next_field", 15}, ROW_END};
+    {OP_SYMBOLS, "kbd.symbols", 13}, {OP_LANG, "kbd.to_latin", 13},
+    {OP_HAND, "kbd.hand", 15}, {OP_VARIANT, "kbd.variant", 15}, {OP_SPACE, "kbd.space", 20},
+    CH("-"), {OP_NEXT, "kbd.next_field", 14}, ROW_END};
+/* Under the writing pad. */
+static const struct keydef row_hand_bottom[] = {
+    {OP_PINYIN, "kbd.to_pinyin", 25}, {OP_REWRITE, "kbd.rewrite", 25},
+    {OP_DEL, "kbd.delete", 25}, {OP_NEXT, "kbd.next_field", 25}, ROW_END};
 static const struct keydef row_latin_bottom[] = {
     {OP_SYMBOLS, "kbd.symbols", 15}, {OP_LANG, "kbd.to_pinyin", 15},
     {OP_SPACE, "kbd.space", 45}, CH("-"), {OP_NEXT, "kbd.next_field", 15}, ROW_END};
@@ -85,6 +96,11 @@ static const struct keydef *const rows_code[] = {row_digits, row_qp, row_al, row
 
 struct kbd {
     struct pinyin *py;       /* borrowed; NULL: no Chinese input */
+    struct hw **hw_slot;     /* where the process's recogniser is (opened on the first
+                              * 手写); NULL: no writing pad */
+    struct hw *hw;           /* *hw_slot once opened */
+    int hand;                /* the person chose the pad: Chinese fields open with it */
+    SDL_Rect pad_r;          /* where the pad is on screen, as last laid out */
     kbd_text_fn tr;
     void *tr_ctx;
     enum kbd_kind kind;
@@ -118,7 +134,7 @@ struct pinyin *kbd_engine(struct pinyin **slot, const char *data_dir)
 static enum page first_page(const struct kbd *k)
 {
     switch (k->kind) {
-    case KBD_TEXT: return k->py ? PAGE_PINYIN : PAGE_LATIN;
+    case KBD_TEXT: return k->hand && k->hw ? PAGE_HAND : k->py ? PAGE_PINYIN : PAGE_LATIN;
     case KBD_CODE: return PAGE_CODE;
     default: return PAGE_PAD;
     }
@@ -137,13 +153,39 @@ struct kbd *kbd_create(struct pinyin *py, kbd_text_fn trf, void *ctx)
     return k;
 }
 
+void kbd_use_handwriting(struct kbd *k, struct hw **slot)
+{
+    k->hw_slot = slot;
+    k->hw = slot ? *slot : NULL;
+}
+
 void kbd_destroy(struct kbd *k)
 {
     if (!k)
         return;
     if (k->py)
         pinyin_reset(k->py);
+    if (k->hw)
+        hw_clear(k->hw);
     free(k);
+}
+
+/* The recogniser, opened on the first 手写 of the process.  NULL when it cannot be
+ * (logged once per keyboard; the pad's key then stays greyed). */
+static struct hw *hand_engine(struct kbd *k)
+{
+    if (k->hw || !k->hw_slot)
+        return k->hw;
+    if (!*k->hw_slot) {
+        char err[512];
+        *k->hw_slot = hw_open(NULL, err, sizeof err);
+        if (!*k->hw_slot) {
+            fprintf(stderr, "keyboard: no handwriting: %s\n", err);
+            k->hw_slot = NULL;
+        }
+    }
+    k->hw = k->hw_slot ? *k->hw_slot : NULL;
+    return k->hw;
 }
 
 int kbd_composing(const struct kbd *k)
@@ -157,6 +199,8 @@ void kbd_set_kind(struct kbd *k, enum kbd_kind kind)
      * one would put characters where the person did not mean them. */
     if (kbd_composing(k))
         pinyin_reset(k->py);
+    if (k->hw)
+        hw_clear(k->hw); /* strokes too */
     k->kind = kind;
     k->latin_run = 0;
     k->page = first_page(k);
@@ -168,8 +212,11 @@ enum kbd_kind kbd_get_kind(const struct kbd *k) { return k->kind; }
 void kbd_reset(struct kbd *k)
 {
     k->latin_run = 0;
+    k->hand = 0;
     if (k->py)
         pinyin_reset(k->py);
+    if (k->hw)
+        hw_clear(k->hw);
     k->page = first_page(k);
     k->letters = k->page == PAGE_PINYIN ? PAGE_PINYIN : PAGE_LATIN;
 }
@@ -241,6 +288,15 @@ static void type_char(struct kbd *k, const char *s, struct kbd_action *act)
     act_append(act, s);
 }
 
+/* 删除 and Backspace: edit the pinyin first, on the pad take back the last stroke
+ * first; otherwise delete a character of the field. */
+static void delete_key(struct kbd *k, struct kbd_action *act)
+{
+    if (k->page == PAGE_HAND ? !hw_undo_stroke(k->hw)
+                             : !(kbd_composing(k) && pinyin_backspace(k->py)))
+        act->del = 1;
+}
+
 static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
 {
     k->latin_run = 0; /* the screen's keys are lower case: back to pinyin */
@@ -252,10 +308,7 @@ static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
         else
             act_append(act, " ");
         break;
-    case OP_DEL:
-        if (!(kbd_composing(k) && pinyin_backspace(k->py)))
-            act->del = 1;
-        break;
+    case OP_DEL: delete_key(k, act); break;
     case OP_NEXT:
         if (kbd_composing(k))
             finish_composition(k, act);
@@ -276,6 +329,21 @@ static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
         if (k->py)
             pinyin_set_variant(k->py, !pinyin_variant(k->py));
         break;
+    case OP_HAND:
+        if (kbd_composing(k))
+            finish_composition(k, act);
+        if (hand_engine(k)) {
+            hw_clear(k->hw);
+            k->page = PAGE_HAND;
+            k->hand = 1;
+        }
+        break;
+    case OP_PINYIN:
+        hw_clear(k->hw);
+        k->hand = 0;
+        k->page = k->letters = k->py ? PAGE_PINYIN : PAGE_LATIN;
+        break;
+    case OP_REWRITE: hw_clear(k->hw); break;
     default: break;
     }
 }
@@ -286,8 +354,7 @@ int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act)
     if (ev->type == SDL_KEYDOWN) {
         switch (ev->key.keysym.sym) {
         case SDLK_BACKSPACE:
-            if (!(kbd_composing(k) && pinyin_backspace(k->py)))
-                act->del = 1;
+            delete_key(k, act);
             return 1;
         case SDLK_RETURN:
         case SDLK_KP_ENTER:
@@ -438,6 +505,10 @@ static int build_row(struct kbd *k, struct ui *ui, const struct keydef *row, SDL
             o.role = ROLE_MUTED;
         if (d->op == OP_LANG)
             o.disabled = !k->py;
+        if (d->op == OP_HAND)
+            o.disabled = !k->hw_slot;
+        if (d->op == OP_REWRITE)
+            o.disabled = !k->hw || hw_stroke_count(k->hw) == 0;
         if (d->op == OP_VARIANT) {
             o.disabled = !k->py;
             o.selected = k->py && pinyin_variant(k->py);
@@ -479,6 +550,77 @@ static int cand_font(const char *s)
     return n <= 2 ? SIZE_LARGE : n == 3 ? SIZE_BODY : SIZE_SMALL;
 }
 
+/* The candidate bar serves pinyin and the writing pad alike: these say, for the page
+ * that is up, what it offers and do what its keys ask. */
+static int hand_up(const struct kbd *k) { return k->page == PAGE_HAND && k->hw; }
+
+static int cands_showing(const struct kbd *k)
+{
+    return hand_up(k) ? hw_has_candidates(k->hw) : kbd_composing(k);
+}
+
+static int cands_get(struct kbd *k, const char **c, int max)
+{
+    return hand_up(k) ? hw_candidates(k->hw, c, max) : pinyin_candidates(k->py, c, max);
+}
+
+static int cands_has_prev(struct kbd *k)
+{
+    return hand_up(k) ? hw_has_prev(k->hw) : pinyin_has_prev(k->py);
+}
+
+static int cands_has_next(struct kbd *k)
+{
+    return hand_up(k) ? hw_has_next(k->hw) : pinyin_has_next(k->py);
+}
+
+static void cands_prev(struct kbd *k)
+{
+    if (hand_up(k))
+        hw_page_prev(k->hw);
+    else
+        pinyin_page_prev(k->py);
+}
+
+static void cands_next(struct kbd *k)
+{
+    if (hand_up(k))
+        hw_page_next(k->hw);
+    else
+        pinyin_page_next(k->py);
+}
+
+/* Chooses candidate i: its text into act (pinyin: once the whole composition is
+ * converted; the pad: at once, and the pad clears for the next character). */
+static void cands_select(struct kbd *k, int i, struct kbd_action *act)
+{
+    char buf[PINYIN_COMMIT_MAX];
+    if (hand_up(k) ? hw_select(k->hw, i, buf, sizeof buf) == 1
+                   : pinyin_select(k->py, i, buf, sizeof buf) == 1)
+        act_append(act, buf);
+    util_wipe(buf, sizeof buf);
+}
+
+/* The line over the candidates: the pinyin (nothing on the pad, whose strokes show
+ * themselves), the page and the variant switch. */
+static void build_cands_line(struct kbd *k, struct ui *ui, SDL_Rect line)
+{
+    if (!hand_up(k)) {
+        struct ui_opts pre = {.size = SIZE_SMALL, .bold = 1, .role = ROLE_ACCENT,
+                              .max_lines = 1};
+        ui_label(ui, rect(line.x + 8, line.y, line.w * 2 / 3, line.h), pinyin_preedit(k->py),
+                 &pre);
+    }
+    struct ui_opts pg = {.size = SIZE_SMALL, .role = ROLE_MUTED, .align = TEXT_RIGHT,
+                         .max_lines = 1};
+    const char *info =
+        hand_up(k)             ? ui_strf(ui, "%s %d", tr(k, "kbd.page"), hw_page(k->hw) + 1)
+        : pinyin_variant(k->py) ? ui_strf(ui, "%s · %s %d", tr(k, "kbd.variant_on"),
+                                         tr(k, "kbd.page"), pinyin_page(k->py) + 1)
+                                : ui_strf(ui, "%s %d", tr(k, "kbd.page"), pinyin_page(k->py) + 1);
+    ui_label(ui, rect(line.x + line.w / 3, line.y, line.w * 2 / 3 - 8, line.h), info, &pg);
+}
+
 /* The candidate bar: the pinyin and page number on a line, then rows of candidates
  * with 上一页 / 下一页 at the right. */
 static int build_candidates(struct kbd *k, struct ui *ui, SDL_Rect bar, int rows,
@@ -495,56 +637,43 @@ static int build_candidates(struct kbd *k, struct ui *ui, SDL_Rect bar, int rows
     int size = per_row * rows;
     if (size > PINYIN_PAGE_MAX)
         size = PINYIN_PAGE_MAX;
-    if (k->page_size != size && pinyin_set_page_size(k->py, size) == 0)
+    if (k->py && k->page_size != size && pinyin_set_page_size(k->py, size) == 0)
         k->page_size = size;
-    if (!kbd_composing(k))
+    if (k->hw)
+        hw_set_page_size(k->hw, size);
+    if (!cands_showing(k))
         return 0;
-    struct ui_opts pre = {.size = SIZE_SMALL, .bold = 1, .role = ROLE_ACCENT, .max_lines = 1};
-    ui_label(ui, rect(line.x + 8, line.y, line.w * 2 / 3, line.h), pinyin_preedit(k->py), &pre);
-    struct ui_opts pg = {.size = SIZE_SMALL, .role = ROLE_MUTED, .align = TEXT_RIGHT,
-                         .max_lines = 1};
-    const char *info = pinyin_variant(k->py)
-                           ? ui_strf(ui, "%s · %s %d", tr(k, "kbd.variant_on"), tr(k, "kbd.page"),
-                                     pinyin_page(k->py) + 1)
-                           : ui_strf(ui, "%s %d", tr(k, "kbd.page"), pinyin_page(k->py) + 1);
-    ui_label(ui, rect(line.x + line.w / 3, line.y, line.w * 2 / 3 - 8, line.h), info, &pg);
+    build_cands_line(k, ui, line);
 
     const char *c[PINYIN_PAGE_MAX];
-    int n = pinyin_candidates(k->py, c, PINYIN_PAGE_MAX);
+    int n = cands_get(k, c, PINYIN_PAGE_MAX);
     int cw = (avail - (per_row - 1) * GAP) / per_row;
-    int fired = 0;
     for (int i = 0; i < n; i++) {
         int row = i / per_row, col = i % per_row;
         SDL_Rect r = rect(bar.x + col * (cw + GAP), cands_y + row * (CAND_H + GAP), cw, CAND_H);
         struct ui_opts o = {.size = cand_font(c[i]), .selected = i == 0};
-        if (ui_key(ui, r, c[i], &o) && !fired) {
-            char buf[PINYIN_COMMIT_MAX];
-            if (pinyin_select(k->py, i, buf, sizeof buf) == 1)
-                act_append(act, buf);
-            util_wipe(buf, sizeof buf);
-            fired = 1;
-            break; /* the candidates changed under us */
+        if (ui_key(ui, r, c[i], &o)) {
+            cands_select(k, i, act);
+            return has_action(act); /* the candidates changed under us */
         }
     }
-    if (fired)
-        return has_action(act);
     int nx = bar.x + bar.w - navs_w;
     SDL_Rect prev = rect(nx, cands_y, nav_w, CAND_H);
     SDL_Rect next = rows >= 2 ? rect(nx, cands_y + CAND_H + GAP, nav_w, CAND_H)
                               : rect(nx + nav_w + GAP, cands_y, nav_w, CAND_H);
     int pl, nl;
     struct ui_opts po = {.size = fit_size(k, ui, tr(k, "kbd.prev"), nav_w, &pl), .role = ROLE_MUTED,
-                         .disabled = !pinyin_has_prev(k->py)};
+                         .disabled = !cands_has_prev(k)};
     po.max_lines = pl;
     if (ui_key(ui, prev, tr(k, "kbd.prev"), &po)) {
-        pinyin_page_prev(k->py);
+        cands_prev(k);
         return 0;
     }
     struct ui_opts no = {.size = fit_size(k, ui, tr(k, "kbd.next"), nav_w, &nl), .role = ROLE_MUTED,
-                         .disabled = !pinyin_has_next(k->py)};
+                         .disabled = !cands_has_next(k)};
     no.max_lines = nl;
     if (ui_key(ui, next, tr(k, "kbd.next"), &no))
-        pinyin_page_next(k->py);
+        cands_next(k);
     return 0;
 }
 
@@ -612,6 +741,50 @@ static int build_pad(struct kbd *k, struct ui *ui, SDL_Rect area, struct kbd_act
     return fired && has_action(act);
 }
 
+/* Takes what the finger wrote on the pad since the last build, in the pad's pixels as
+ * it was on screen.  Each finished stroke is recognised at once, before the candidate
+ * bar is built, so the frame after a lift shows its candidates. */
+static void take_ink(struct kbd *k, struct ui *ui)
+{
+    struct ui_ink_event ev[64];
+    int n;
+    while ((n = ui_take_ink(ui, HAND_KEY, ev, (int)ARRAY_LEN(ev))) > 0) {
+        if (k->page != PAGE_HAND || !k->hw)
+            continue; /* the pad was left with a finger on it */
+        for (int i = 0; i < n; i++) {
+            int x = ev[i].x - k->pad_r.x, y = ev[i].y - k->pad_r.y;
+            if (ev[i].type == UI_INK_DOWN)
+                hw_stroke_begin(k->hw, x, y);
+            else if (ev[i].type == UI_INK_MOVE)
+                hw_stroke_point(k->hw, x, y);
+            else
+                hw_stroke_end(k->hw);
+        }
+    }
+}
+
+/* The writing pad: the strokes as written.  Empty, it says where to write; once it
+ * offers characters, how to get one it does not offer. */
+static void build_hand(struct kbd *k, struct ui *ui, SDL_Rect pad)
+{
+    k->pad_r = pad;
+    const struct hw_point *pts;
+    const int *ends;
+    struct ui_ink ink = {.nstrokes = hw_strokes(k->hw, &pts, &ends), .version = hw_version(k->hw)};
+    ink.xy = (const int16_t *)pts;
+    ink.ends = ends;
+    ui_ink(ui, pad, HAND_KEY, &ink);
+    const char *say = hw_has_candidates(k->hw)    ? tr(k, "kbd.hand_missing")
+                      : hw_stroke_count(k->hw) == 0 ? tr(k, "kbd.hand_here")
+                                                    : NULL;
+    if (!say)
+        return;
+    struct ui_opts o = {.size = SIZE_SMALL, .role = ROLE_MUTED, .align = TEXT_CENTER,
+                        .max_lines = 2};
+    int h = ui_text_height(ui, say, SIZE_SMALL, 0, pad.w - 48, 2);
+    ui_label(ui, rect(pad.x + 24, pad.y + pad.h - h - 12, pad.w - 48, h), say, &o);
+}
+
 int kbd_preferred_height(const struct ui *ui, int w)
 {
     int line_h = ui_px(ui, SIZE_SMALL) * 3 / 2;
@@ -645,6 +818,7 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
               struct kbd_action *act)
 {
     memset(act, 0, sizeof *act);
+    take_ink(k, ui);
     if (!k->py && k->page == PAGE_PINYIN)
         k->page = k->letters = PAGE_LATIN;
     struct ui_opts bg = {.role = ROLE_MUTED, .radius = 24};
@@ -655,7 +829,11 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
         build_target(k, ui, rect(in.x + 8, in.y, in.w - 16, head), target);
         return build_pad(k, ui, rect(in.x, in.y + head, in.w, in.h - head), act);
     }
-    const struct keydef *const *rows = k->page == PAGE_PINYIN   ? rows_pinyin
+    if (k->page == PAGE_HAND && !k->hw)
+        k->page = first_page(k);
+    /* The pad takes the place of the pinyin page's letter rows. */
+    const struct keydef *const *rows = k->page == PAGE_PINYIN || k->page == PAGE_HAND
+                                           ? rows_pinyin
                                        : k->page == PAGE_LATIN  ? rows_latin
                                        : k->page == PAGE_SYMBOLS ? rows_symbols
                                                                  : rows_code;
@@ -683,14 +861,16 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
         /* Room above the bar (tall keyboards) carries the field's name. */
         if (room)
             build_target(k, ui, rect(in.x + 8, in.y, in.w - 16, bar.y - in.y), target);
-        if (k->page == PAGE_PINYIN && kbd_composing(k)) {
+        int chinese = k->page == PAGE_PINYIN || k->page == PAGE_HAND;
+        if (chinese && cands_showing(k)) {
             build_candidates(k, ui, bar, bar_rows, act);
         } else {
-            if (k->page == PAGE_PINYIN)
+            if (chinese)
                 build_candidates(k, ui, bar, bar_rows, act); /* sets the page size */
             /* Without room above (portrait), the bar says how to type; the field being
              * filled is the one just above the keyboard, framed in red. */
             const char *hint = tr(k, k->page == PAGE_PINYIN ? "kbd.hint_pinyin"
+                                     : k->page == PAGE_HAND  ? "kbd.hint_hand"
                                      : k->page == PAGE_LATIN ? "kbd.hint_latin"
                                                              : "kbd.hint_symbols");
             struct ui_opts ho = {.size = room ? SIZE_BODY : SIZE_SMALL, .role = ROLE_MUTED,
@@ -699,6 +879,14 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
         }
     } else {
         build_target(k, ui, rect(in.x + 8, in.y, in.w - 16, y - in.y - GAP), target);
+    }
+    if (k->page == PAGE_HAND) {
+        SDL_Rect pad = rect(in.x, y, in.w, (nrows - 1) * (kh + GAP) - GAP);
+        build_hand(k, ui, pad);
+        y += (nrows - 1) * (kh + GAP);
+        if (!has_action(act))
+            build_row(k, ui, row_hand_bottom, rect(in.x, y, in.w, kh), unit, act);
+        return has_action(act);
     }
     for (int i = 0; i < nrows; i++) {
         /* At most one widget fires per build, so later rows only lay out. */

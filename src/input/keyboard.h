@@ -55,7 +55,13 @@ struct pinyin *kbd_engine(struct pinyin **slot, const char *data_dir);
 /* Creates a keyboard over an engine (borrowed; may be NULL) and a text lookup.  Starts
  * with KBD_TEXT.  Destroy with kbd_destroy(). */
 struct kbd *kbd_create(struct pinyin *py, kbd_text_fn tr, void *ctx);
-/* Discards any composition (pinyin_reset) and frees the keyboard.  NULL is fine. */
+/* Gives the keyboard its 手写 key: the writing pad, with the process's recogniser in
+ * *slot, opened there on the first press (handwriting.h).  Without it the key is
+ * greyed. */
+struct hw;
+void kbd_use_handwriting(struct kbd *k, struct hw **slot);
+/* Discards any composition (pinyin_reset) and strokes, and frees the keyboard.  NULL is
+ * fine. */
 void kbd_destroy(struct kbd *k);
 
 /* The focused field changed: any unfinished pinyin is discarded and the kind's first

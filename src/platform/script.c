@@ -1,5 +1,6 @@
 /* script — plays a UI script headless (PRODUCT.md "Script mode"): taps, drags, presses
- * by label, text, keys, scans, virtual waits, expectations, screenshots and dumps.
+ * by label, text, keys, scans, finger strokes, virtual waits, expectations, screenshots
+ * and dumps.
  *
  * Time is virtual: the clock moves only when a line says so (wait) or takes time the
  * way a person or a scanner would (a tap lasts 60 ms, typed characters come 120 ms
@@ -35,6 +36,8 @@
 #define TAP_MS 60
 #define TYPE_GAP_MS 120
 #define SCAN_GAP_MS 8
+#define STROKE_GAP_MS 16  /* a finger's moves come at the screen's 60 Hz */
+#define STROKE_POINTS_MAX 512
 
 struct player {
     struct app *a;
@@ -139,6 +142,42 @@ static void drag(struct app *a, float x1, float y1, float x2, float y2, int ms)
         finger(a, SDL_FINGERMOTION, x1 + (x2 - x1) * f, y1 + (y2 - y1) * f);
     }
     finger(a, SDL_FINGERUP, x2, y2);
+}
+
+/* One finger stroke through n points (x, y pairs): down at the first, a move to each
+ * next one, up at the last. */
+static void stroke(struct app *a, const int *xy, int n)
+{
+    finger(a, SDL_FINGERDOWN, (float)xy[0], (float)xy[1]);
+    for (int i = 1; i < n; i++) {
+        advance(a, app_now(a) + STROKE_GAP_MS);
+        finger(a, SDL_FINGERMOTION, (float)xy[2 * i], (float)xy[2 * i + 1]);
+    }
+    advance(a, app_now(a) + STROKE_GAP_MS);
+    finger(a, SDL_FINGERUP, (float)xy[2 * n - 2], (float)xy[2 * n - 1]);
+}
+
+/* The points of a stroke line: x, y pairs into xy (room for STROKE_POINTS_MAX).
+ * Returns how many points, or -1 when they are not two or more whole pairs. */
+static int parse_points(const char *s, int *xy)
+{
+    int n = 0;
+    for (;;) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        if (n == 2 * STROKE_POINTS_MAX)
+            return -1;
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (end == s || errno || v < -100000 || v > 100000)
+            return -1;
+        xy[n++] = (int)v;
+        s = end;
+    }
+    return n >= 4 && n % 2 == 0 ? n / 2 : -1;
 }
 
 static void key_event(struct app *a, SDL_Keycode k)
@@ -369,7 +408,7 @@ static const struct {
     {"tap", SCRIPT_TAP},       {"drag", SCRIPT_DRAG},     {"press", SCRIPT_PRESS},
     {"text", SCRIPT_TEXT},     {"key", SCRIPT_KEY},       {"scan", SCRIPT_SCAN},
     {"wait", SCRIPT_WAIT},     {"expect", SCRIPT_EXPECT}, {"shot", SCRIPT_SHOT},
-    {"dump", SCRIPT_DUMP},     {"fit", SCRIPT_FIT},
+    {"dump", SCRIPT_DUMP},     {"fit", SCRIPT_FIT},       {"stroke", SCRIPT_STROKE},
 };
 
 int script_parse_line(char *line, struct script_line *out, char *why, size_t whylen)
@@ -424,6 +463,13 @@ int script_parse_line(char *line, struct script_line *out, char *why, size_t why
         if (!*arg)
             return snprintf(why, whylen, "usage: %s FILE", line), -1;
         break;
+    case SCRIPT_STROKE: {
+        int xy[2 * STROKE_POINTS_MAX];
+        if (parse_points(arg, xy) < 0)
+            return snprintf(why, whylen, "usage: stroke X1 Y1 X2 Y2 [X3 Y3 …] (at most %d points)",
+                            STROKE_POINTS_MAX), -1;
+        break;
+    }
     default:
         break;
     }
@@ -464,6 +510,11 @@ static int run_line(struct player *p, const struct script_line *l)
     case SCRIPT_SCAN:
         scan(a, arg);
         break;
+    case SCRIPT_STROKE: {
+        int xy[2 * STROKE_POINTS_MAX];
+        stroke(a, xy, parse_points(arg, xy));
+        break;
+    }
     case SCRIPT_WAIT:
         settle_printing(a, v[0]);
         advance(a, app_now(a) + v[0]);

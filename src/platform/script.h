@@ -14,7 +14,7 @@ struct app;
 enum script_op {
     SCRIPT_NOTHING, /* blank line or # comment */
     SCRIPT_TAP, SCRIPT_DRAG, SCRIPT_PRESS, SCRIPT_TEXT, SCRIPT_KEY, SCRIPT_SCAN,
-    SCRIPT_WAIT, SCRIPT_EXPECT, SCRIPT_SHOT, SCRIPT_DUMP, SCRIPT_FIT,
+    SCRIPT_WAIT, SCRIPT_EXPECT, SCRIPT_SHOT, SCRIPT_DUMP, SCRIPT_FIT, SCRIPT_STROKE,
 };
 
 /* One parsed line. */
@@ -22,7 +22,8 @@ struct script_line {
     enum script_op op;
     int v[5];       /* tap X Y, drag X1 Y1 X2 Y2 MS, wait MS */
     int32_t key;    /* key: the SDL keycode */
-    char *arg;      /* the rest of the line after the command (points into it) */
+    char *arg;      /* the rest of the line after the command (points into it); stroke:
+                     * its points, checked */
 };
 
 /* Parses one line without its line end (modified in place; out->arg points into it).

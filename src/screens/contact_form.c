@@ -43,6 +43,7 @@ struct cform *cform_create(struct app *a)
     if (!f)
         abort();
     f->kbd = kbd_create(kbd_engine(&a->pinyin, a->cfg.data_dir), tr, a);
+    kbd_use_handwriting(f->kbd, &a->handwriting);
     kbd_set_kind(f->kbd, fdefs[F_NAME].kbd);
     return f;
 }

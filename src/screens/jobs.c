@@ -422,6 +422,7 @@ static void js_enter(struct app *a, const void *arg)
     struct js *s = app_new_state(a, sizeof *s);
     s->list = (struct jl *)arg;
     s->kbd = kbd_create(kbd_engine(&a->pinyin, a->cfg.data_dir), tr, a);
+    kbd_use_handwriting(s->kbd, &a->handwriting);
     kbd_set_kind(s->kbd, KBD_TEXT);
 }
 

@@ -1197,6 +1197,7 @@ static void reg_enter(struct app *a, const void *arg)
     *app_slot(a) = s;
     struct pinyin *py = kbd_engine(&a->pinyin, a->cfg.data_dir);
     s->kbd = kbd_create(py, reg_tr, a);
+    kbd_use_handwriting(s->kbd, &a->handwriting);
     s->nplaces = registration_places(a->st, &s->places);
     s->rule = certrule_load(a->st, &a->cfg);
     wipe_form(s);

@@ -516,6 +516,64 @@ static void draw_image(struct draw_ctx *dc, const struct ui_widget *w)
         SDL_RenderCopy(dc->ren, t, NULL, &w->r);
 }
 
+/* A stroke as a chain of discs half a radius apart: round ends and joints at any angle,
+ * with nothing but rectangle fills (what a software renderer draws fastest). */
+#define INK_R 6
+#define INK_SPANS 512
+
+static void ink_disc(SDL_Rect *spans, int *n, SDL_Renderer *ren, int x, int y)
+{
+    static const int dx[2 * INK_R] = {2, 4, 5, 5, 6, 6, 6, 6, 5, 5, 4, 2};
+    if (*n + 2 * INK_R > INK_SPANS) {
+        SDL_RenderFillRects(ren, spans, *n);
+        *n = 0;
+    }
+    for (int i = 0; i < 2 * INK_R; i++)
+        spans[(*n)++] = (SDL_Rect){x - dx[i], y - INK_R + i, 2 * dx[i], 1};
+}
+
+static void draw_ink(struct draw_ctx *dc, const struct ui_widget *w, SDL_Rect clip)
+{
+    if (dc->fit)
+        return;
+    struct theme_look l = theme_ink();
+    SDL_Rect r = w->r;
+    card(dc, r, 16, l.fill, l.border, l.border_w);
+    /* Guide lines through the middle, as on a 田字格 writing sheet. */
+    fill_rect(dc, rect(r.x + 24, r.y + r.h / 2 - 1, r.w - 48, 2), l.line);
+    fill_rect(dc, rect(r.x + r.w / 2 - 1, r.y + 24, 2, r.h - 48), l.line);
+    const struct ui_ink *ink = &w->ink;
+    if (!ink->xy)
+        return;
+    /* A finger that wanders off the pad while writing draws on the pad only. */
+    SDL_Rect inside;
+    if (!SDL_IntersectRect(&clip, &r, &inside))
+        return;
+    SDL_RenderSetClipRect(dc->ren, &inside);
+    SDL_Rect spans[INK_SPANS];
+    int n = 0;
+    set_color(dc->ren, l.text);
+    for (int s = 0, i = 0; s < ink->nstrokes; s++) {
+        int px = 0, py = 0;
+        for (int first = 1; i < ink->ends[s]; i++, first = 0) {
+            int x = r.x + ink->xy[2 * i], y = r.y + ink->xy[2 * i + 1];
+            if (!first) {
+                int d = abs(x - px) > abs(y - py) ? abs(x - px) : abs(y - py);
+                int steps = d / (INK_R / 2);
+                for (int k = 1; k < steps; k++)
+                    ink_disc(spans, &n, dc->ren, px + (x - px) * k / steps,
+                             py + (y - py) * k / steps);
+            }
+            ink_disc(spans, &n, dc->ren, x, y);
+            px = x;
+            py = y;
+        }
+    }
+    if (n)
+        SDL_RenderFillRects(dc->ren, spans, n);
+    SDL_RenderSetClipRect(dc->ren, &clip);
+}
+
 void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SDL_Rect clip)
 {
     SDL_Rect c = clip;
@@ -538,6 +596,7 @@ void draw_widget(struct draw_ctx *dc, const struct ui_widget *w, int pressed, SD
     case UI_KEY: draw_key(dc, w, pressed); break;
     case UI_ROW: draw_row(dc, w, pressed); break;
     case UI_IMAGE: draw_image(dc, w); break;
+    case UI_INK: draw_ink(dc, w, c); break;
     default: break;
     }
     if (w->has_clip && !dc->fit)

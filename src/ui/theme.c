@@ -44,6 +44,13 @@ uint32_t theme_background(void) { return C_BG; }
 
 uint32_t theme_caret(void) { return C_FOCUS; }
 
+struct theme_look theme_ink(void)
+{
+    /* Ink as dark as text; guide lines a pale help that the ink always stands out from. */
+    return (struct theme_look){.fill = C_CARD, .border = C_BORDER, .border_w = 2,
+                               .text = C_TEXT, .line = C_KEY_MUTED};
+}
+
 struct theme_look theme_panel(enum ui_role role)
 {
     struct theme_look l = {.fill = C_CARD};
@@ -297,6 +304,11 @@ int theme_pairs(struct theme_pair *out, int max)
             add(&p, THEME_TEXT, c.text, around[s], "%s: text on %s", n, an[s]);
         }
     }
+    /* The writing pad: its ink and its border. */
+    struct theme_look ink = theme_ink();
+    add(&p, THEME_BORDER, ink.text, ink.fill, "ink: %s%s", "strokes", "");
+    add(&p, THEME_BORDER, ink.text, ink.line, "ink: %s%s", "strokes on a guide line", "");
+    add(&p, THEME_BORDER, ink.border, C_MUTED_PANEL, "ink: %s%s", "border on the keyboard", "");
     /* Rows: title, detail, tag and separator on each fill. */
     for (int s = 0; s < 3; s++) {
         struct theme_look r = theme_row(s == 1, s == 2);

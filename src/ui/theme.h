@@ -46,6 +46,8 @@ struct theme_look theme_checkbox(int selected, int pressed);
 struct theme_look theme_key(enum ui_role role, int selected, int pressed, int disabled);
 /* text: title, sub: detail, accent: the tag, line: the separator. */
 struct theme_look theme_row(int selected, int pressed);
+/* The writing pad: fill and border, text the ink of the strokes, line the guide lines. */
+struct theme_look theme_ink(void);
 /* The colour of a field's caret. */
 uint32_t theme_caret(void);
 

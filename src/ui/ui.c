@@ -17,6 +17,7 @@
 #define DRAG_SLOP 14          /* px a finger may wander before a tap becomes a drag */
 #define ARENA_BLOCK 16384
 #define SHADOW_REACH 8       /* px drawn outside a widget's rectangle (draw.c shadows) */
+#define INK_QUEUE 512        /* pointer events of a writing surface between two builds */
 
 struct arena_block {
     struct arena_block *next;
@@ -61,6 +62,11 @@ struct ui {
     uint32_t activated_id;
     int acted;
     struct scroll_acc scroll;
+    /* A finger writing on a UI_INK surface: its events wait here for the caller. */
+    int inking;
+    char ink_key[64];
+    struct ui_ink_event ink_q[INK_QUEUE];
+    int ink_n;
 
     SDL_Rect dirty[MAX_DIRTY];
     int ndirty;
@@ -320,6 +326,8 @@ static void finish_look(struct ui *ui, struct ui_widget *w)
                    w->interactive && w->id == ui->armed_id && ui->down && !ui->dragging};
     h = fnv(h, flags, sizeof flags);
     h = fnv(h, &w->img_version, sizeof w->img_version);
+    h = fnv(h, &w->ink.version, sizeof w->ink.version);
+    h = fnv(h, &w->ink.nstrokes, sizeof w->ink.nstrokes);
     h = fnv(h, &w->pixels, sizeof w->pixels);
     w->look = h;
 }
@@ -559,6 +567,44 @@ int ui_dialog(struct ui *ui, const char *title, const char *text, const char *no
     return r;
 }
 
+/* ---- writing -------------------------------------------------------------------------- */
+
+void ui_ink(struct ui *ui, SDL_Rect r, const char *key, const struct ui_ink *ink)
+{
+    struct ui_opts o = {.key = key};
+    struct ui_widget *w = push(ui, UI_INK, r, "", &o, 1);
+    w->ink = *ink;
+    finish_look(ui, w);
+}
+
+int ui_take_ink(struct ui *ui, const char *key, struct ui_ink_event *out, int max)
+{
+    if (strcmp(ui->ink_key, key) != 0)
+        return 0;
+    int n = ui->ink_n < max ? ui->ink_n : max;
+    memcpy(out, ui->ink_q, (size_t)n * sizeof *out);
+    memmove(ui->ink_q, ui->ink_q + n, (size_t)(ui->ink_n - n) * sizeof *out);
+    ui->ink_n -= n;
+    return n;
+}
+
+/* Queues one event of the finger writing.  A full queue (no build for hundreds of
+ * moves) drops moves but never a press or a lift: the last slot is kept for a lift. */
+static void ink_push(struct ui *ui, enum ui_ink_type type, float x, float y)
+{
+    if (ui->ink_n >= INK_QUEUE - (type == UI_INK_UP ? 0 : 1))
+        return;
+    ui->ink_q[ui->ink_n++] = (struct ui_ink_event){type, (int)lroundf(x), (int)lroundf(y)};
+}
+
+static void ink_end(struct ui *ui)
+{
+    if (!ui->inking)
+        return;
+    ink_push(ui, UI_INK_UP, ui->last_x, ui->last_y);
+    ui->inking = 0;
+}
+
 /* ---- lists -------------------------------------------------------------------------- */
 
 int ui_take_scroll(struct ui *ui, const char *key, float *velocity)
@@ -695,6 +741,7 @@ static const char *list_at(struct ui *ui, float x, float y)
 
 static void pointer_down(struct ui *ui, float x, float y, uint32_t t)
 {
+    ink_end(ui); /* a second press without a lift between */
     ui->down = 1;
     ui->dragging = 0;
     ui->down_x = ui->last_x = x;
@@ -706,12 +753,24 @@ static void pointer_down(struct ui *ui, float x, float y, uint32_t t)
     util_strlcpy(ui->armed_key, w && w->key ? w->key : "", sizeof ui->armed_key);
     const char *lk = list_at(ui, x, y);
     util_strlcpy(ui->drag_list, lk ? lk : "", sizeof ui->drag_list);
+    if (w && w->kind == UI_INK) {
+        /* Writing, not tapping: nothing is armed, nothing scrolls. */
+        if (strcmp(ui->ink_key, ui->armed_key) != 0)
+            ui->ink_n = 0;
+        util_strlcpy(ui->ink_key, ui->armed_key, sizeof ui->ink_key);
+        ui->inking = 1;
+        ui->armed_id = 0;
+        ui->drag_list[0] = 0;
+        ink_push(ui, UI_INK_DOWN, x, y);
+    }
 }
 
 static void pointer_move(struct ui *ui, float x, float y, uint32_t t)
 {
     if (!ui->down)
         return;
+    if (ui->inking && (x != ui->last_x || y != ui->last_y))
+        ink_push(ui, UI_INK_MOVE, x, y);
     if (!ui->dragging && ui->drag_list[0] &&
         (fabsf(y - ui->down_y) > DRAG_SLOP || fabsf(x - ui->down_x) > DRAG_SLOP)) {
         ui->dragging = 1;
@@ -737,6 +796,10 @@ static void pointer_up(struct ui *ui, float x, float y, uint32_t t)
         return;
     pointer_move(ui, x, y, t);
     ui->down = 0;
+    if (ui->inking) {
+        ink_end(ui);
+        return;
+    }
     if (ui->dragging) {
         ui->scroll.velocity = (t - ui->last_move_ms) > 100 ? 0 : ui->vel_y;
         ui->scroll.released = 1;
@@ -800,6 +863,9 @@ int ui_pointer_event(struct ui *ui, const SDL_Event *ev)
 
 void ui_pointer_cancel(struct ui *ui)
 {
+    /* The screen changes: what was being written goes with it, never to the next. */
+    ui->inking = 0;
+    ui->ink_n = 0;
     ui->down = 0;
     ui->dragging = 0;
     ui->armed_id = 0;
@@ -903,7 +969,7 @@ const char *ui_kind_name(enum ui_kind k)
 {
     static const char *const names[UI_KIND_COUNT] = {"panel", "label", "button", "tile", "field",
                                                      "checkbox", "key", "row", "image",
-                                                     "area"};
+                                                     "area", "ink"};
     return k < UI_KIND_COUNT ? names[k] : "?";
 }
 

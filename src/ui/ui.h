@@ -40,6 +40,7 @@ enum ui_kind {
     UI_ROW,        /* a row of a scrolling list */
     UI_IMAGE,      /* an RGBA picture (QR codes, material images) */
     UI_AREA,       /* an invisible touch area: nothing drawn, no text */
+    UI_INK,        /* a writing surface: a card with guide lines and the strokes on it */
     UI_KIND_COUNT
 };
 
@@ -80,6 +81,18 @@ struct ui_opts {
                             * is needed first (a greyed 提交) */
 };
 
+/* A writing surface (the keyboard's handwriting pad).  A finger that goes down on it
+ * draws instead of tapping: its press, each move and its lift are queued for the
+ * caller (ui_take_ink), who keeps the strokes and hands them back to be drawn (ui_ink)
+ * in logical pixels from the surface's top-left corner, stroke i ending before
+ * ends[i].  version changes whenever the strokes do (redraw).  Nothing fires. */
+struct ui_ink {
+    const int16_t *xy;     /* x, y pairs */
+    const int *ends;       /* in pairs */
+    int nstrokes;
+    uint64_t version;
+};
+
 struct ui_widget {
     enum ui_kind kind;
     SDL_Rect r;
@@ -93,6 +106,8 @@ struct ui_widget {
     const uint8_t *pixels; /* UI_IMAGE: RGBA, owned by the screen, valid while shown */
     int img_w, img_h;
     uint64_t img_version;  /* bump when the pixels change */
+    struct ui_ink ink;     /* UI_INK: its strokes (the points owned by the screen, valid
+                            * while shown) */
     SDL_Rect clip;         /* rows of a list: drawn and hit only inside the list */
     int has_clip;
 };
@@ -154,6 +169,17 @@ void ui_image(struct ui *ui, SDL_Rect r, const uint8_t *rgba, int w, int h, uint
 /* An invisible touch area (a hidden corner): nothing is drawn, but it is pressed, held
  * (ui_pressed_key(ui, key)) and tapped like a button.  Returns 1 on a tap. */
 int ui_area(struct ui *ui, SDL_Rect r, const char *key);
+
+void ui_ink(struct ui *ui, SDL_Rect r, const char *key, const struct ui_ink *ink);
+enum ui_ink_type { UI_INK_DOWN, UI_INK_MOVE, UI_INK_UP };
+struct ui_ink_event {
+    enum ui_ink_type type;
+    int x, y;              /* logical pixels of the screen */
+};
+/* Takes up to max queued pointer events of the writing surface `key` (oldest first);
+ * returns how many.  A second press without a lift ends the open stroke with an UP
+ * where the finger was last; ui_pointer_cancel() drops what is queued. */
+int ui_take_ink(struct ui *ui, const char *key, struct ui_ink_event *out, int max);
 
 /* A dialog over the screen (ui_modal first): a title (may be NULL), the text under it,
  * and one or two buttons, each as wide as its words, the card as tall as the words need

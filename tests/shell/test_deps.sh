@@ -72,6 +72,8 @@ done | sort -u -t $'\t' -k1,1 > "$T/files"
 echo "$(wc -l <"$T/files") files opened outside the tree"
 # The tour must still reach what it is there for, or the check below proves nothing.
 for want in /usr/share/rime-data/default.yaml /usr/share/rime-data/build/luna_pinyin.table.bin \
+            /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model \
+            /usr/lib/x86_64-linux-gnu/libzinnia.so.0 \
             /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
             /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
             /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \

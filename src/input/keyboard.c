@@ -332,8 +332,8 @@ static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
     case OP_HAND:
         if (kbd_composing(k))
             finish_composition(k, act);
+        /* The pad is empty: every way off it (拼音, another field, a reset) wipes it. */
         if (hand_engine(k)) {
-            hw_clear(k->hw);
             k->page = PAGE_HAND;
             k->hand = 1;
         }
@@ -763,10 +763,14 @@ static void take_ink(struct kbd *k, struct ui *ui)
     }
 }
 
-/* The writing pad: the strokes as written.  Empty, it says where to write; once it
- * offers characters, how to get one it does not offer. */
-static void build_hand(struct kbd *k, struct ui *ui, SDL_Rect pad)
+/* The writing pad: the strokes as written, and under them a line that says where to
+ * write while it is empty and, once it offers characters, how to get one it does not
+ * offer (the line's room is kept either way, so the pad never changes size). */
+static void build_hand(struct kbd *k, struct ui *ui, SDL_Rect area)
 {
+    const char *missing = tr(k, "kbd.hand_missing");
+    int say_h = ui_text_height(ui, missing, SIZE_SMALL, 0, area.w - 48, 2);
+    SDL_Rect pad = rect(area.x, area.y, area.w, area.h - say_h - GAP);
     k->pad_r = pad;
     const struct hw_point *pts;
     const int *ends;
@@ -774,15 +778,14 @@ static void build_hand(struct kbd *k, struct ui *ui, SDL_Rect pad)
     ink.xy = (const int16_t *)pts;
     ink.ends = ends;
     ui_ink(ui, pad, HAND_KEY, &ink);
-    const char *say = hw_has_candidates(k->hw)    ? tr(k, "kbd.hand_missing")
+    const char *say = hw_has_candidates(k->hw)    ? missing
                       : hw_stroke_count(k->hw) == 0 ? tr(k, "kbd.hand_here")
                                                     : NULL;
     if (!say)
         return;
     struct ui_opts o = {.size = SIZE_SMALL, .role = ROLE_MUTED, .align = TEXT_CENTER,
                         .max_lines = 2};
-    int h = ui_text_height(ui, say, SIZE_SMALL, 0, pad.w - 48, 2);
-    ui_label(ui, rect(pad.x + 24, pad.y + pad.h - h - 12, pad.w - 48, h), say, &o);
+    ui_label(ui, rect(area.x + 24, pad.y + pad.h + GAP / 2, area.w - 48, say_h), say, &o);
 }
 
 int kbd_preferred_height(const struct ui *ui, int w)

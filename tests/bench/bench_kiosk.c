@@ -1,6 +1,8 @@
 /* bench_kiosk — in-process figures for `make bench`: frame times of Home (full and
- * clock-only), of a 10-row and a 10,000-row list while it scrolls, and the durable
- * commit latency of one record.  Runs the real app and toolkit on SDL's software
+ * clock-only), of a 10-row and a 10,000-row list while it scrolls, the durable commit
+ * latency of one record, and the writing pad: opening it the first time (the model
+ * loads) and the time from the lift of a character's last stroke to its candidates on
+ * screen.  Runs the real app and toolkit on SDL's software
  * renderer, like the headless kiosk.  Prints "name: value" lines. */
 #include "app/app.h"
 #include "app/i18n.h"
@@ -33,6 +35,98 @@ static void report(const char *name, double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp);
     printf("%s_median_ms: %.3f\n%s_p99_ms: %.3f\n", name, v[n / 2], name, v[n * 99 / 100]);
+}
+
+/* A finger event at logical (x, y) of the 1920 x 1080 screen. */
+static void finger(struct app *a, Uint32 type, int x, int y)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = type;
+    ev.tfinger.touchId = ev.tfinger.fingerId = 1;
+    ev.tfinger.x = (float)x / 1920.0f;
+    ev.tfinger.y = (float)y / 1080.0f;
+    app_event(a, &ev);
+}
+
+/* Taps the visible widget whose text is exactly label; 0, or -1 when there is none. */
+static int tap(struct app *a, const char *label)
+{
+    for (int i = 0; i < ui_visible_count(a->ui); i++) {
+        const struct ui_widget *w = ui_visible_at(a->ui, i);
+        if (w->text && strcmp(w->text, label) == 0) {
+            finger(a, SDL_FINGERDOWN, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+            app_frame(a);
+            finger(a, SDL_FINGERUP, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+            app_frame(a);
+            return 0;
+        }
+    }
+    fprintf(stderr, "bench: no widget \"%s\"\n", label);
+    return -1;
+}
+
+/* Writes tests/data/strokes/王.txt on the pad, a frame after every finger event as
+ * the kiosk's loop draws them, and returns the milliseconds from the last lift to the
+ * frame that shows the candidates (the lift's event, recognition, build and drawing);
+ * -1 when the candidate did not show. */
+static double write_wang(struct app *a)
+{
+    FILE *f = fopen("tests/data/strokes/王.txt", "r");
+    if (!f)
+        return -1;
+    char line[1024];
+    double ms = -1;
+    while (fgets(line, sizeof line, f)) {
+        int x, y, n, px = 0, py = 0, first = 1;
+        for (const char *p = line; sscanf(p, "%d %d%n", &x, &y, &n) == 2; p += n) {
+            x = 1260 + x * 280 / 300;
+            y = 540 + y * 280 / 300;
+            if (!first)
+                for (int i = 1; i <= 8; i++) {
+                    finger(a, SDL_FINGERMOTION, px + (x - px) * i / 8, py + (y - py) * i / 8);
+                    app_frame(a);
+                }
+            else
+                finger(a, SDL_FINGERDOWN, x, y);
+            first = 0;
+            px = x;
+            py = y;
+        }
+        if (first)
+            continue;
+        double s = now_ms();
+        finger(a, SDL_FINGERUP, px, py);
+        app_frame(a);
+        ms = now_ms() - s;
+    }
+    fclose(f);
+    for (int i = 0; i < ui_visible_count(a->ui); i++) {
+        const struct ui_widget *w = ui_visible_at(a->ui, i);
+        if (w->kind == UI_KEY && w->text && strcmp(w->text, "王") == 0)
+            return ms;
+    }
+    return -1;
+}
+
+static int hand_bench(struct app *a)
+{
+    if (tap(a, "报到登记") < 0 || tap(a, "姓名") < 0)
+        return -1;
+    double s = now_ms();
+    if (tap(a, "手写") < 0)
+        return -1;
+    printf("handwriting_pad_first_open_ms: %.3f\n", now_ms() - s);
+    enum { NW = 30 };
+    double t[NW];
+    for (int i = 0; i < NW; i++) {
+        if ((t[i] = write_wang(a)) < 0 || tap(a, "重写") < 0) {
+            fprintf(stderr, "bench: 王 was not offered\n");
+            return -1;
+        }
+    }
+    report("handwriting_last_stroke_to_candidates", t, NW);
+    return 0;
 }
 
 static int row_fn(struct ui *ui, void *ctx, int i, SDL_Rect r)
@@ -74,6 +168,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    util_strlcpy(cfg.data_dir, dir, sizeof cfg.data_dir); /* pinyin's user data */
     struct store *st;
     struct i18n *cat = i18n_load("assets/i18n", err, sizeof err);
     struct text_fonts *tf = text_fonts_open(cfg.fonts_dir, err, sizeof err);
@@ -127,6 +222,8 @@ int main(int argc, char **argv)
         ts[i] = now_ms() - s;
     }
     report("fit_home", ts, NS);
+    if (hand_bench(&a) < 0)
+        return 1;
     app_fini(&a);
 
     list_bench(ui, 10, "list10_scroll_frame");

@@ -32,6 +32,15 @@ check "kioskctl: no database exits 2" '[ $rc = 2 ] && [ ! -e "$T/nothing-here/ki
 printf 'no such command\n' > "$T/bad.script"
 $K --headless --script "$T/bad.script" --data-dir "$T/d1" 2>"$T/err"; rc=$?
 check "kiosk: failing script line exits 1 with its number" '[ $rc = 1 ] && grep -q "bad.script:1:" "$T/err"'
+# A stroke needs two whole points or more; each bad one fails before anything runs.
+for bad in 'stroke 10 20' 'stroke 10 20 30' 'stroke 10 20 30 x' 'stroke'; do
+  printf 'press 报到登记\n%s\n' "$bad" > "$T/stroke.script"
+  $K --headless --script "$T/stroke.script" --data-dir "$T/ds" 2>"$T/err"; rc=$?
+  check "kiosk: '$bad' fails on line 2 with its usage" '[ $rc = 1 ] && grep -q "stroke.script:2: usage: stroke X1 Y1 X2 Y2" "$T/err"'
+done
+printf 'stroke 10 20 30 40 50 60\n' > "$T/stroke.script"
+$K --headless --script "$T/stroke.script" --data-dir "$T/ds" 2>"$T/err"; rc=$?
+check "kiosk: a stroke of three points plays" '[ $rc = 0 ]'
 
 # A fresh data dir is seeded with the demo content.
 $K --headless --script /dev/null --data-dir "$T/d1" 2>/dev/null

@@ -4,8 +4,10 @@
  * space, backspace and paging, punctuation finishing the pinyin, the numeric pads per
  * field kind, the hardware keyboard and input-method text, the variant switch and reset,
  * a keyboard without an engine, every character of assets/rare-names.txt reachable
- * by pages and the 繁/异体 switch, and in large-text mode no key's words smaller than in
- * normal mode or cut. */
+ * by pages and the 繁/异体 switch, in large-text mode no key's words smaller than in
+ * normal mode or cut, and the writing pad (手写): its recogniser opened on the first
+ * press only, strokes drawn with the finger giving candidates in the bar, choosing,
+ * 重写, 删除, 拼音, and the pad wiped by a field change and a reset. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 
 #include "app/i18n.h"
 #include "core/util.h"
+#include "input/handwriting.h"
 #include "input/keyboard.h"
 #include "input/pinyin.h"
 #include "ui/text.h"
@@ -51,6 +54,7 @@ struct fixture {
     struct screen land, port;
     struct screen *cur;
     struct kbd *k;
+    struct hw *hw;      /* the process's recogniser, opened by the first 手写 */
     uint32_t t;
 };
 
@@ -108,6 +112,7 @@ static int group_teardown(void **state)
     close_screen(&f->land);
     close_screen(&f->port);
     pinyin_close(f->py);
+    hw_close(f->hw);
     text_fonts_close(f->tf);
     SDL_Quit();
     nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -541,6 +546,120 @@ static void test_without_engine(void **state)
     f->k = saved;
 }
 
+static const struct ui_widget *find_ink(struct fixture *f)
+{
+    for (int i = 0; i < ui_visible_count(f->cur->ui); i++) {
+        const struct ui_widget *w = ui_visible_at(f->cur->ui, i);
+        if (w->kind == UI_INK)
+            return w;
+    }
+    return NULL;
+}
+
+/* One stroke on the pad from (x0, y0) to (x1, y1), in fractions of the pad, with the
+ * finger's moves between; a frame after the lift, as the kiosk's loop draws one. */
+static void pad_stroke(struct fixture *f, float x0, float y0, float x1, float y1)
+{
+    frame(f, NULL);
+    const struct ui_widget *pad = find_ink(f);
+    assert_non_null(pad);
+    SDL_Rect r = pad->r;
+    int before = hw_stroke_count(f->hw);
+    for (int i = 0; i <= 10; i++) {
+        float x = (float)r.x + (float)r.w * (x0 + (x1 - x0) * (float)i / 10.0f);
+        float y = (float)r.y + (float)r.h * (y0 + (y1 - y0) * (float)i / 10.0f);
+        finger(f, i == 0 ? SDL_FINGERDOWN : i == 10 ? SDL_FINGERUP : SDL_FINGERMOTION, x, y);
+        if (i == 5) {
+            /* Drawn as written: the stroke shows before the finger lifts. */
+            frame(f, NULL);
+            pad = find_ink(f);
+            assert_int_equal(pad->ink.nstrokes, before + 1);
+            assert_true(pad->ink.ends[before] - (before ? pad->ink.ends[before - 1] : 0) >= 5);
+        }
+    }
+    frame(f, NULL);
+}
+
+static void test_handwriting_pad(void **state)
+{
+    struct fixture *f = *state;
+    /* A keyboard without a recogniser's slot greys its 手写. */
+    frame(f, NULL);
+    const struct ui_widget *hand = find_key(f, "kbd.hand");
+    assert_non_null(hand);
+    assert_false(hand->interactive);
+    kbd_use_handwriting(f->k, &f->hw);
+    struct screen *screens[] = {&f->land, &f->port};
+    for (int s = 0; s < 2; s++) {
+        f->cur = screens[s];
+        const char *o = s ? "portrait pad" : "landscape pad";
+        tap(f, "kbd.hand", NULL);
+        /* Opened by the press, not before (start-up and Home never pay for it). */
+        assert_non_null(f->hw);
+        frame(f, NULL);
+        assert_null(find_key(f, "a"));
+        const char *keys[] = {"kbd.to_pinyin", "kbd.rewrite", "kbd.delete", "kbd.next_field"};
+        expect_keys(f, keys, 4, o);
+        assert_false(find_key(f, "kbd.rewrite")->interactive); /* nothing to wipe yet */
+        const struct ui_widget *pad = find_ink(f);
+        assert_non_null(pad);
+        SDL_Rect in;
+        assert_true(SDL_IntersectRect(&pad->r, &f->cur->kbd, &in) && in.w == pad->r.w &&
+                    in.h == pad->r.h);
+        assert_true(pad->r.h >= 220);
+        /* 十: 横 then 竖; the candidates come into the bar after each lifted stroke. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        assert_non_null(find_key(f, "一"));
+        pad_stroke(f, 0.5f, 0.1f, 0.5f, 0.9f);
+        assert_non_null(find_key(f, "kbd.prev"));
+        check_keys(f, o);
+        assert_int_equal(hw_stroke_count(f->hw), 2);
+        struct kbd_action act;
+        assert_int_equal(tap(f, "十", &act), 1);
+        assert_string_equal(act.text, "十");
+        /* Choosing clears the pad for the next character; the pad stays up. */
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        assert_null(find_key(f, "十"));
+        assert_int_equal(find_ink(f)->ink.nstrokes, 0);
+        /* 删除 takes back a stroke first, then deletes from the field. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        assert_int_equal(tap(f, "kbd.delete", &act), 0);
+        assert_int_equal(act.del, 0);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        assert_int_equal(tap(f, "kbd.delete", &act), 1);
+        assert_int_equal(act.del, 1);
+        /* 重写 wipes every stroke. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        pad_stroke(f, 0.5f, 0.1f, 0.5f, 0.9f);
+        tap(f, "kbd.rewrite", NULL);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        assert_null(find_key(f, "kbd.prev"));
+        /* Another field takes its strokes away, and opens with the pad again. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        kbd_set_kind(f->k, KBD_TEXT);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        frame(f, NULL);
+        assert_non_null(find_ink(f));
+        /* 拼音 goes back to the letters. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        tap(f, "kbd.to_pinyin", NULL);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        assert_null(find_ink(f));
+        expect_keys(f, letters, 26, o);
+        tap_word(f, "wang");
+        assert_non_null(find_key(f, "王"));
+        kbd_reset(f->k);
+        /* A reset is a new person: back to pinyin, strokes gone. */
+        tap(f, "kbd.hand", NULL);
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        kbd_reset(f->k);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        frame(f, NULL);
+        assert_null(find_ink(f));
+        assert_non_null(find_key(f, "a"));
+    }
+}
+
 /* Index of the rare-name list's path whether the test runs from the project root or
  * elsewhere. */
 static void rare_path(char *path, size_t n)
@@ -694,6 +813,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_without_engine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rare_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_text_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handwriting_pad, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,5 +1,7 @@
 /* keyboard — the on-screen keyboard every form of the kiosk uses: a pinyin layout with a
- * candidate bar (上一页 / 下一页, a 繁/异体 switch for rare name characters), Latin
+ * candidate bar (上一页 / 下一页, a 繁/异体 switch for rare name characters), a writing
+ * pad (手写) for people who write characters rather than spell them, whose candidates
+ * come into the same bar, Latin
  * letters, digits and the punctuation names and addresses need (· - ( ) …), a code
  * layout (letters, digits, '-') and a numeric pad (with X for ID numbers, '-' for
  * dates).  The field being typed into declares its kind and the keyboard picks the
@@ -12,7 +14,8 @@
  * screens); the toolkit darkens a pressed key.
  *
  * Owns: the layout state (kind, page, candidate page size).  Borrows the pinyin engine
- * (one per process, see pinyin.h) and the text lookup.  Never does: keep what was typed
+ * (one per process, see pinyin.h), the handwriting recogniser (one per process, opened
+ * on the first 手写, see handwriting.h) and the text lookup.  Never does: keep what was typed
  * (the screen's field owns the text; the keyboard hands it over in a kbd_action), know
  * what a field means, or log anything typed. */
 #ifndef KIOSK_KEYBOARD_H
@@ -64,15 +67,16 @@ void kbd_use_handwriting(struct kbd *k, struct hw **slot);
  * fine. */
 void kbd_destroy(struct kbd *k);
 
-/* The focused field changed: any unfinished pinyin is discarded and the kind's first
- * layout shown (pinyin for KBD_TEXT). */
+/* The focused field changed: any unfinished pinyin and any strokes are discarded and
+ * the kind's first layout shown (for KBD_TEXT pinyin, or the pad once the person chose
+ * it on this keyboard). */
 void kbd_set_kind(struct kbd *k, enum kbd_kind kind);
 enum kbd_kind kbd_get_kind(const struct kbd *k);
 /* 1 while pinyin is being typed (candidates are showing). */
 int kbd_composing(const struct kbd *k);
 /* Throws away everything of the person's typing: the composition, the variant switch,
- * librime's session; back to the kind's first layout.  The idle reset and form wipes
- * call it. */
+ * librime's session, the strokes and the choice of the pad; back to the kind's first
+ * layout.  The idle reset and form wipes call it. */
 void kbd_reset(struct kbd *k);
 
 /* Lays the keyboard out in r and handles the key that fired.  target names the field

@@ -12,8 +12,9 @@
 #    (tests/tools/called-programs.sh finds them) must belong to the closure of the
 #    build/test list with the runtime list (`make deps` installs both); every program the
 #    package's maintainer scripts call, to that of the runtime list.
-# 3. The checker itself: the runtime list without rime-prelude, and the build list without
-#    zbar-tools, must fail, naming the file and the package.
+# 3. The checker itself: the runtime list without rime-prelude or without the handwriting
+#    model's package, and the build list without zbar-tools, must fail, naming the file
+#    and the package.
 set -u
 B=${1:-build/asan}
 R=build/release        # the binaries a hall PC runs, not the sanitizer build
@@ -73,7 +74,6 @@ echo "$(wc -l <"$T/files") files opened outside the tree"
 # The tour must still reach what it is there for, or the check below proves nothing.
 for want in /usr/share/rime-data/default.yaml /usr/share/rime-data/build/luna_pinyin.table.bin \
             /usr/share/tegaki/models/zinnia/handwriting-zh_CN.model \
-            /usr/lib/x86_64-linux-gnu/libzinnia.so.0 \
             /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
             /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc \
             /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
@@ -81,6 +81,8 @@ for want in /usr/share/rime-data/default.yaml /usr/share/rime-data/build/luna_pi
             /usr/share/zoneinfo/Asia/Shanghai /usr/bin/Xwayland /usr/share/X11/xkb/rules/evdev; do
   check "the tour opens $want" 'grep -q "^$want	" "$T/files"'
 done
+# libzinnia by whichever spelling the loader took (/lib/… or /usr/lib/…, usr-merged).
+check "the tour opens libzinnia.so.0" 'grep -qE "^(/usr)?/lib/[^/]+/libzinnia\.so\.0	" "$T/files"'
 tests/tools/deps-check.sh runtime "$RUNTIME" < "$T/files" > "$T/runtime.out"; rc=$?
 check "every file the kiosk opens is in the runtime list's closure" '[ $rc = 0 ] || { cat "$T/runtime.out"; false; }'
 
@@ -129,6 +131,8 @@ check "every program the maintainer scripts call is in the runtime list's closur
 tests/tools/deps-check.sh runtime "$(sed 's/\brime-prelude\b//' <<<"$RUNTIME")" < "$T/files" > "$T/neg1.out"; rc=$?
 check "without rime-prelude the runtime check fails" '[ $rc = 1 ]'
 check "... naming default.yaml and rime-prelude" 'grep -q "^/usr/share/rime-data/default.yaml (opened by kiosk): package rime-prelude is not in the closure" "$T/neg1.out" || { cat "$T/neg1.out"; false; }'
+tests/tools/deps-check.sh runtime "$(sed 's/\btegaki-zinnia-simplified-chinese\b//' <<<"$RUNTIME")" < "$T/files" > "$T/neg3.out"; rc=$?
+check "without the handwriting model's package the runtime check fails, naming the model" '[ $rc = 1 ] && grep -q "^/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model (opened by kiosk): package tegaki-zinnia-simplified-chinese is not" "$T/neg3.out" || { cat "$T/neg3.out"; false; }'
 tests/tools/deps-check.sh build/test "$(sed 's/\bzbar-tools\b//' <<<"$BUILD") $RUNTIME" < "$T/programs" > "$T/neg2.out"; rc=$?
 check "without zbar-tools the build/test check fails, naming zbarimg" '[ $rc = 1 ] && grep -q "^/usr/bin/zbarimg (zbarimg, called by .*): package zbar-tools is not" "$T/neg2.out" || { cat "$T/neg2.out"; false; }'
 

@@ -2,8 +2,10 @@
  * incremental drawing gives the same pixels as a full redraw, a frame where only a
  * label changed redraws only that label, a touch fires once (its synthetic mouse events
  * are ignored), a drag scrolls a list instead of tapping a row, and a list of 10,000
- * rows builds as many widgets as a list of 10, and `fit` reports each way text can
- * fail to fit (cut, shortened, clipped, overflowing, overlapping) and nothing else. */
+ * rows builds as many widgets as a list of 10, a writing surface hands the finger's
+ * press, moves and lift to its caller and draws the strokes given, inside itself only,
+ * and `fit` reports each way text can fail to fit (cut, shortened, clipped, overflowing,
+ * overlapping) and nothing else. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -303,6 +305,83 @@ static void test_area_invisible_and_held(void **state)
     free(plain);
 }
 
+/* A writing surface at (200, 150) 400 x 300 beside a button; returns the button's tap. */
+static int build_ink(struct ui *ui, const struct ui_ink *ink)
+{
+    ui_begin(ui);
+    ui_ink(ui, rect(200, 150, 400, 300), "pad", ink);
+    int hit = ui_button(ui, rect(620, 150, 160, 100), "按钮", NULL);
+    ui_end(ui);
+    return hit;
+}
+
+static void test_ink(void **state)
+{
+    struct fixture *f = *state;
+    struct ui_ink none = {0};
+    build_ink(f->ui, &none);
+    struct ui_ink_event ev[16];
+    /* A finger writing: its events are queued in order, nothing fires. */
+    push_finger(f->ui, SDL_FINGERDOWN, 250, 200, 1000);
+    push_finger(f->ui, SDL_FINGERMOTION, 300, 220, 1016);
+    push_finger(f->ui, SDL_FINGERMOTION, 300, 220, 1032); /* still: nothing new */
+    push_finger(f->ui, SDL_FINGERMOTION, 700, 500, 1048); /* off the pad: still writing */
+    push_finger(f->ui, SDL_FINGERUP, 700, 500, 1064);
+    assert_int_equal(build_ink(f->ui, &none), 0);
+    assert_int_equal(ui_take_ink(f->ui, "other", ev, 16), 0);
+    assert_int_equal(ui_take_ink(f->ui, "pad", ev, 16), 4);
+    assert_int_equal(ev[0].type, UI_INK_DOWN);
+    assert_true(ev[0].x == 250 && ev[0].y == 200);
+    assert_int_equal(ev[1].type, UI_INK_MOVE);
+    assert_true(ev[1].x == 300 && ev[1].y == 220);
+    assert_int_equal(ev[2].type, UI_INK_MOVE);
+    assert_int_equal(ev[3].type, UI_INK_UP);
+    assert_true(ev[3].x == 700 && ev[3].y == 500);
+    assert_int_equal(ui_take_ink(f->ui, "pad", ev, 16), 0);
+    /* A lift over the button is no tap on it. */
+    push_finger(f->ui, SDL_FINGERDOWN, 400, 300, 2000);
+    push_finger(f->ui, SDL_FINGERUP, 700, 200, 2060);
+    assert_int_equal(build_ink(f->ui, &none), 0);
+    assert_int_equal(build_ink(f->ui, &none), 0);
+    assert_int_equal(ui_take_ink(f->ui, "pad", ev, 16), 3);
+    /* A second press without a lift ends the open stroke first; a cancel drops what is
+     * queued. */
+    push_finger(f->ui, SDL_FINGERDOWN, 400, 300, 3000);
+    push_finger(f->ui, SDL_FINGERDOWN, 410, 310, 3100);
+    assert_int_equal(ui_take_ink(f->ui, "pad", ev, 16), 3);
+    assert_int_equal(ev[1].type, UI_INK_UP);
+    assert_int_equal(ev[2].type, UI_INK_DOWN);
+    push_finger(f->ui, SDL_FINGERMOTION, 450, 310, 3116);
+    ui_pointer_cancel(f->ui);
+    assert_int_equal(ui_take_ink(f->ui, "pad", ev, 16), 0);
+    /* The strokes given are drawn, inside the surface only, and a new version redraws. */
+    build_ink(f->ui, &none);
+    uint8_t *empty = frame(f, 1);
+    static const int16_t xy[] = {20, 150, 380, 150, 200, 10, 200, 290, 200, 290, 900, 290};
+    static const int ends[] = {2, 6};
+    struct ui_ink two = {xy, ends, 2, 1};
+    build_ink(f->ui, &two);
+    uint8_t *drawn = frame(f, 0);
+    const uint8_t *c = drawn + ((size_t)(150 + 150) * W + 200 + 200) * 4; /* the crossing */
+    const uint8_t *e = empty + ((size_t)(150 + 150) * W + 200 + 200) * 4;
+    assert_true(c[0] + c[1] + c[2] < 200 && e[0] + e[1] + e[2] > 600);
+    /* The second stroke runs off to x = 1100: nothing drawn right of the surface. */
+    for (int x = 604; x < W; x++) {
+        const uint8_t *p = drawn + ((size_t)(150 + 290) * W + x) * 4;
+        const uint8_t *q = empty + ((size_t)(150 + 290) * W + x) * 4;
+        assert_memory_equal(p, q, 4);
+    }
+    free(empty);
+    free(drawn);
+    int found = 0;
+    for (int i = 0; i < ui_visible_count(f->ui); i++)
+        if (ui_visible_at(f->ui, i)->kind == UI_INK) {
+            found++;
+            assert_string_equal(ui_kind_name(UI_INK), "ink");
+        }
+    assert_int_equal(found, 1);
+}
+
 /* ---- fit ------------------------------------------------------------------------ */
 
 struct fit_seen {
@@ -392,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_touch_fires_once),
         cmocka_unit_test(test_list_scroll_and_virtualise),
         cmocka_unit_test(test_area_invisible_and_held),
+        cmocka_unit_test(test_ink),
         cmocka_unit_test(test_fit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -21,8 +21,9 @@
 
 /* Surnames, given-name characters and place words of the halls' visitors.  (张, 赵 and
  * 山 were drawn too: zinnia's model ranks them 7th, 9th and below 10th when written in
- * standard order, 山 first only with its 竖折 before the middle 竖.  The candidate bar's
- * first page still shows 张.) */
+ * standard order.  It learned 长 as 一𠄌丿㇏ rather than 丿一𠄌㇏ and 山 with its 竖折
+ * before the middle 竖: so written, each comes first.  张 still shows on the candidate
+ * bar's first page.) */
 static const char *const chars[] = {
     "王", "李", "刘", "陈", "杨", "黄", "周", "吴", "芳", "明", "华", "国", "中",
     "东", "江", "人", "大", "小", "文", "丽", "林", "金", "十", "天", "平", "兰",

@@ -348,6 +348,12 @@ static void do_op(struct kbd *k, const struct keydef *d, struct kbd_action *act)
     }
 }
 
+static int hand_up(const struct kbd *k);
+static void cands_select(struct kbd *k, int i, struct kbd_action *act);
+
+/* The pad offers characters: the hardware keys choose among them as among pinyin's. */
+static int hand_offers(const struct kbd *k) { return hand_up(k) && hw_has_candidates(k->hw); }
+
 int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act)
 {
     memset(act, 0, sizeof *act);
@@ -362,6 +368,8 @@ int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act)
              * only with nothing open moves on. */
             if (kbd_composing(k))
                 commit_first(k, act);
+            else if (hand_offers(k))
+                cands_select(k, 0, act);
             else
                 act->next = 1;
             return 1;
@@ -385,6 +393,10 @@ int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act)
     const char *t = ev->text.text;
     if (!t[0])
         return 0;
+    if (hand_offers(k) && t[1] == 0 && ((t[0] >= '1' && t[0] <= '9') || t[0] == ' ')) {
+        cands_select(k, t[0] == ' ' ? 0 : t[0] - '1', act);
+        return 1;
+    }
     if (kbd_composing(k) && t[1] == 0) {
         if (t[0] >= '1' && t[0] <= '9') {
             char buf[PINYIN_COMMIT_MAX];

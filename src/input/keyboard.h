@@ -87,8 +87,9 @@ int kbd_build(struct kbd *k, struct ui *ui, SDL_Rect r, const char *target,
 
 /* A hardware key or text event the screen received.  Letters go into pinyin while the
  * pinyin layout is up; digits 1–9 choose a candidate and space or Return the first
- * while pinyin is being typed; Backspace edits the pinyin first; Return and Tab move to
- * the next field; input-method text is inserted as it comes.  Returns 1 when the event
+ * while pinyin is being typed or the pad offers characters; Backspace edits the pinyin
+ * (takes back a stroke on the pad) first; Return and Tab move to the next field;
+ * input-method text is inserted as it comes.  Returns 1 when the event
  * was used (*act may then be empty: the pinyin changed), 0 when not. */
 int kbd_event(struct kbd *k, const SDL_Event *ev, struct kbd_action *act);
 

@@ -621,6 +621,26 @@ static void test_handwriting_pad(void **state)
         assert_int_equal(hw_stroke_count(f->hw), 0);
         assert_null(find_key(f, "十"));
         assert_int_equal(find_ink(f)->ink.nstrokes, 0);
+        /* A hardware keyboard chooses as on pinyin: Return the first, a digit by place;
+         * Backspace takes back a stroke first. */
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        assert_int_equal(key_event(f, SDLK_RETURN, &act), 1);
+        assert_string_equal(act.text, "一");
+        assert_int_equal(act.next, 0);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        const char *c[HW_PAGE_MAX];
+        assert_true(hw_candidates(f->hw, c, HW_PAGE_MAX) >= 2);
+        char second[8];
+        util_strlcpy(second, c[1], sizeof second);
+        assert_int_equal(text_event(f, "2", &act), 1);
+        assert_string_equal(act.text, second);
+        pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
+        assert_int_equal(key_event(f, SDLK_BACKSPACE, &act), 1);
+        assert_int_equal(act.del, 0);
+        assert_int_equal(hw_stroke_count(f->hw), 0);
+        assert_int_equal(key_event(f, SDLK_RETURN, &act), 1);
+        assert_int_equal(act.next, 1); /* nothing offered: on to the next field */
         /* 删除 takes back a stroke first, then deletes from the field. */
         pad_stroke(f, 0.35f, 0.5f, 0.65f, 0.5f);
         assert_int_equal(tap(f, "kbd.delete", &act), 0);

@@ -65,8 +65,10 @@ void app_init(struct app *a, const struct config *cfg, struct store *st, struct 
 /* Leaves every screen, the base one included, and puts base at the bottom. */
 static void replace_stack(struct app *a, const struct screen *base)
 {
+    a->discarding = 1;
     app_home(a);
     leave_top(a);
+    a->discarding = 0;
     a->screen_state[0] = NULL;
     a->stack[0] = base;
     if (base->enter)
@@ -193,10 +195,12 @@ void app_fini(struct app *a)
 {
     /* Results already in: the receipts table says how those jobs ended. */
     receipts_poll(a);
+    a->discarding = 1;
     while (a->depth > 0) {
         leave_top(a);
         a->depth--;
     }
+    a->discarding = 0;
     staffops_upload_destroy(a->upload);
     a->upload = NULL;
     help_destroy(a->help);
@@ -291,7 +295,9 @@ void app_reset(struct app *a, const char *why)
 {
     if (a->out_of_service)
         return;
+    a->discarding = 1;
     app_home(a);
+    a->discarding = 0;
     a->idle_countdown = 0;
     a->countdown_touched = 0;
     a->staff_mode = 0;

@@ -81,6 +81,10 @@ struct app {
     int nav;                          /* 返回 (1) or 首页 (2) pressed: done after the build */
     int leave_asked;                  /* the 继续填写 / 放弃 question is up for nav 1 or 2 */
     int countdown_touched;            /* a finger lifted while the idle warning was up */
+    /* The stack is being cleared without the person (the idle reset, going out of
+     * service, the program ending): a screen's leave() keeps nothing they left
+     * unfinished.  0 when they left by their own act (完成, 返回, 首页). */
+    int discarding;
 
     /* scanner filter: printable keys held back until we know whether a scanner sent them */
     char scan_buf[128];

@@ -77,6 +77,7 @@ static const struct key keys[] = {
     I("checkin", "result_s", checkin_result_s, "5", 1, 60),
     I("checkin", "double_read_ms", checkin_double_read_ms, "2000", 0, 60000),
     S("checkin", "certificate_pattern", certificate_pattern, ""),
+    B("checkin", "ask_rating", checkin_ask_rating, "false"),
     S("services", "ticket_prefix", ticket_prefix, "A"),
     I("staff", "idle_timeout_s", staff_idle_timeout_s, "60", 10, 3600),
     B("staff", "chime", staff_chime, "true"),

@@ -46,6 +46,7 @@ struct config {
     int checkin_open_before_min;
     int checkin_result_s;      /* queue mode: result stays up this long */
     int checkin_double_read_ms;
+    int checkin_ask_rating;    /* a check-in ends asking for a grade (好差评) */
     char certificate_pattern[256]; /* POSIX ERE a certificate number must match; "": any
                                     * number of the basic shape (a stand-alone kiosk; the
                                     * district's pattern, once synced, wins) */

@@ -254,8 +254,11 @@ int kit_row(struct ui *ui, SDL_Rect r, const char *title, const char *sub, const
     return ui_row(ui, rect(r.x, r.y, r.w, r.h - 4), title, &o);
 }
 
-int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int selected,
-              int *chosen)
+/* Lays out (and with build, adds) chips flowing over lines in r; a chip is marked when
+ * its bit in `selected` is set.  Returns the height used; *end_x (may be NULL) gets where
+ * the last line's chips end. */
+static int chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, unsigned selected,
+                 int *chosen, int build, int *end_x)
 {
     int x = r.x, y = r.y, h = ui_px(ui, SIZE_BODY) * 2 + 20, gap = 16;
     for (int i = 0; i < n; i++) {
@@ -265,13 +268,33 @@ int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int s
             x = r.x;
             y += h + gap;
         }
-        struct ui_opts o = {.role = selected == i ? ROLE_SELECTED : ROLE_NORMAL,
+        struct ui_opts o = {.role = selected & (1u << i) ? ROLE_SELECTED : ROLE_NORMAL,
                             .size = SIZE_BODY, .radius = h / 2, .max_lines = 1};
-        if (ui_button(ui, rect(x, y, w, h), labels[i], &o))
+        if (build && ui_button(ui, rect(x, y, w, h), labels[i], &o))
             *chosen = i;
         x += w + gap;
     }
+    if (end_x)
+        *end_x = x - gap;
     return y + h - r.y;
+}
+
+int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int selected,
+              int *chosen)
+{
+    return chips(ui, r, labels, n, selected >= 0 && selected < 32 ? 1u << selected : 0, chosen,
+                 1, NULL);
+}
+
+int kit_chips_many(struct ui *ui, SDL_Rect r, const char *const *labels, int n,
+                   unsigned selected, int *chosen)
+{
+    return chips(ui, r, labels, n, selected, chosen, 1, NULL);
+}
+
+int kit_chips_h(struct ui *ui, int w, const char *const *labels, int n, int *end_x)
+{
+    return chips(ui, rect(0, 0, w, 0), labels, n, 0, NULL, 0, end_x);
 }
 
 /* ---- the detail card ----------------------------------------------------------------------- */

@@ -80,6 +80,12 @@ int kit_row_lines(struct ui *ui, int w, const char *title, const char *sub, cons
  * selected one marked.  Sets *chosen to the index tapped.  Returns the height used. */
 int kit_chips(struct ui *ui, SDL_Rect r, const char *const *labels, int n, int selected,
               int *chosen);
+/* The same with any number marked: bit i of selected marks labels[i] (n at most 32). */
+int kit_chips_many(struct ui *ui, SDL_Rect r, const char *const *labels, int n,
+                   unsigned selected, int *chosen);
+/* The height such chips take at width w; *end_x (may be NULL) gets how far their last line
+ * reaches from the left (for a button beside it). */
+int kit_chips_h(struct ui *ui, int w, const char *const *labels, int n, int *end_x);
 
 /* ---- the detail card ------------------------------------------------------------------- */
 

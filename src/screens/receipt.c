@@ -17,6 +17,7 @@
 #include "app/app.h"
 #include "app/receipts.h"
 #include "screens/kit.h"
+#include "screens/rating.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
@@ -27,6 +28,8 @@
 
 #define QR_MAX_PX 640    /* no phone needs more; 53 modules x 12 px */
 #define QR_MIN_PX 500    /* below this a photo from arm's length gets hard */
+#define QR_RATING_PX 400 /* upright, with the 好差评 strip: 6 px a module, 10 cm on a 24" screen */
+#define CARD_MIN 300     /* the receipt card keeps at least its headline and paging */
 
 struct rs {
     char uuid[37];
@@ -43,6 +46,7 @@ struct rs {
     int refused;                   /* the last 重新打印 could not be queued */
     int done;                      /* 完成 was pressed during this build */
     struct ui_list_state ls;       /* the receipt card's paging */
+    struct rating rating;          /* 好差评, when the errand has just ended here */
 };
 
 static struct rs *state(struct app *a) { return *app_slot(a); }
@@ -88,6 +92,10 @@ static void receipt_enter(struct app *a, const void *arg)
     s->has_station = receipts_station(a, s->uuid, &s->station) == 0;
     s->qr_version = payload_hash(s->l->payload);
     s->seen_serial = a->print_serial - 1; /* read the state at the first build */
+    /* The errand has just ended here: it asks for a grade.  A receipt shown again
+     * (查看回执 from a ticket or a check-in) leaves that to the screen it came from. */
+    if (ra->print)
+        rating_open(&s->rating, a, s->uuid, s->kind);
 }
 
 static void receipt_leave(struct app *a)
@@ -95,6 +103,7 @@ static void receipt_leave(struct app *a)
     struct rs *s = state(a);
     if (!s)
         return;
+    rating_leave(a, &s->rating);
     receipts_free(s->l);
     receipts_qr_free(s->qr, s->qr_side);
     util_wipe(s, sizeof *s);
@@ -285,9 +294,12 @@ static void build_landscape(struct app *a, struct ui *ui, struct rs *s, SDL_Rect
     build_qr_and_state(ui, s, &wd, rx + colw / 2, top, colw);
     build_buttons(a, ui, s, rect(rx, bottom - bh, colw, bh));
 
-    /* Left: the receipt's text in a card that pages. */
-    kit_card(a, ui, rect(m, top, rx - 40 - m, bottom - top), "receipt.card", &s->ls,
-             receipt_content, s, rect(0, 0, 0, 0));
+    /* Left: the receipt's text in a card that pages, and under it the 好差评 strip. */
+    int lw = rx - 40 - m, rh = rating_h(a, ui, &s->rating, lw);
+    int card_h = bottom - top - (rh ? rh + 24 : 0);
+    kit_card(a, ui, rect(m, top, lw, card_h), "receipt.card", &s->ls, receipt_content, s,
+             rect(0, 0, 0, 0));
+    rating_build(a, ui, &s->rating, rect(m, bottom - rh, lw, rh));
 }
 
 static void build_portrait(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c)
@@ -298,14 +310,20 @@ static void build_portrait(struct app *a, struct ui *ui, struct rs *s, SDL_Rect 
      * the state and the buttons; the card pages what does not fit above them. */
     struct words wd;
     state_words(a, ui, s, w, &wd);
-    int below = 24 + 16 + under_qr_h(ui, &wd, w) + 20 + bh;
+    /* The 好差评 strip goes above the buttons: rated, then 完成. */
+    int rh = rating_h(a, ui, &s->rating, w);
+    int below = 24 + 16 + under_qr_h(ui, &wd, w) + 20 + (rh ? rh + 20 : 0) + bh;
     /* The QR as large as a phone needs from arm's length, no larger: the receipt's words
-     * get the rest. */
-    ensure_qr(s, QR_MIN_PX + 60);
+     * get the rest.  With the 好差评 strip it gives up some size before the card goes. */
+    int qr_max = QR_MIN_PX + 60, room = bottom - top - below - 24 - CARD_MIN;
+    if (rh && room < qr_max)
+        qr_max = room < QR_RATING_PX ? QR_RATING_PX : room;
+    ensure_qr(s, qr_max);
     int qy = bottom - below - s->qr_side;
     kit_card(a, ui, rect(x, top, w, qy - 24 - top), "receipt.card", &s->ls, receipt_content, s,
              rect(0, 0, 0, 0));
     build_qr_and_state(ui, s, &wd, W / 2, qy, w);
+    rating_build(a, ui, &s->rating, rect(x, bottom - bh - 20 - rh, w, rh));
     build_buttons(a, ui, s, rect(x, bottom - bh, w, bh));
 }
 

@@ -22,6 +22,7 @@
 #include "app/receipts.h"
 #include "screens/contact_form.h"
 #include "screens/kit.h"
+#include "screens/rating.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
@@ -379,6 +380,7 @@ struct sq {
     struct receipt_layout *rcpt;      /* NULL: no receipt could be made */
     struct receipts_status rst;
     uint64_t rseen;
+    struct rating rating;             /* 好差评 once the ticket is taken */
 };
 
 static void take_ticket(struct app *a, struct sq *s, int index)
@@ -392,6 +394,7 @@ static void take_ticket(struct app *a, struct sq *s, int index)
     /* The ticket prints at once; the screen follows the printer's answer. */
     s->rcpt = receipts_issue(a, s->uuid, 1);
     s->rseen = a->print_serial - 1;
+    rating_open(&s->rating, a, s->uuid, "queue_ticket");
 }
 
 static const char *print_words(struct app *a, struct ui *ui, struct sq *s, enum ui_role *role)
@@ -411,6 +414,24 @@ static void build_ticket(struct app *a, struct ui *ui, struct sq *s, SDL_Rect c)
     const struct content_service *sv = &s->arg.items[s->arg.index];
     int portrait = ui_portrait(ui), m = portrait ? 48 : 120;
     SDL_Rect card = rect(c.x + m, c.y + 36, c.w - 2 * m, c.h - 72 - 150);
+    /* The 好差评 strip: beside the ticket in landscape (as narrow as its words allow, so
+     * the number stays large), under it in portrait. */
+    SDL_Rect strip = {0};
+    if (portrait) {
+        strip.h = rating_h(a, ui, &s->rating, card.w);
+        if (strip.h) {
+            card.h -= strip.h + 30;
+            strip = rect(card.x, card.y + card.h + 30, card.w, strip.h);
+        }
+    } else {
+        strip.w = rating_fit_w(a, ui, &s->rating, card.w / 3, card.w / 2, card.h);
+        if (strip.w) {
+            card.w -= strip.w + 40;
+            strip = rect(card.x + card.w + 40, card.y, strip.w,
+                         rating_h(a, ui, &s->rating, strip.w));
+        }
+    }
+    rating_build(a, ui, &s->rating, strip);
     struct ui_opts co = {.role = ROLE_NORMAL, .radius = 36};
     ui_panel(ui, card, &co);
     int x = card.x + 40, w = card.w - 80;
@@ -452,7 +473,8 @@ static void build_ticket(struct app *a, struct ui *ui, struct sq *s, SDL_Rect c)
     ui_label(ui, rect(x, y, w, l5), words, &po);
 
     /* 查看回执 (the QR), 重新打印 after a failure, 完成. */
-    SDL_Rect bar = rect(card.x, card.y + card.h + 30, card.w, 120);
+    SDL_Rect bar = rect(c.x + m, (strip.h && portrait ? strip.y + strip.h : card.y + card.h) + 30,
+                        c.w - 2 * m, 120);
     int failed = s->rcpt && s->rst.state == RECEIPTS_FAILED && receipts_have_printer(a);
     int nb = failed ? 3 : 2, gap = 24;
     struct ui_opts vo = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1,
@@ -502,8 +524,10 @@ static void queue_enter(struct app *a, const void *arg)
 static void queue_leave(struct app *a)
 {
     struct sq *s = *app_slot(a);
-    if (s)
+    if (s) {
+        rating_leave(a, &s->rating);
         receipts_free(s->rcpt);
+    }
     app_free_state(a);
 }
 

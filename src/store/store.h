@@ -89,7 +89,7 @@
         "training_venue", "topic", "service_id", "service", "window", "ticket_no",           \
         "community_id", "community_name", "station", "consent", "is_update", "material_id", \
         "material_title", "category", "seconds", "errand_uuid", "errand_kind", "grade",      \
-        "screen", "verified", "clock_suspect"
+        "reasons", "screen", "verified", "clock_suspect"
 #define STORE_DB_NAME "kiosk.db"
 /* Written once beside the database when the data directory first gets one (kiosk id,
  * creation time).  While it exists, a missing or 0-byte kiosk.db is a loss: store_open

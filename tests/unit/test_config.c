@@ -55,6 +55,7 @@ static void test_shipped_file_loads(void **state)
     assert_string_equal(c.ticket_prefix, "A");
     assert_int_equal(c.staff_chime, 1);
     assert_string_equal(c.staff_notify_command, "");
+    assert_int_equal(c.checkin_ask_rating, 0); /* a check-in asks for no grade */
     assert_int_equal(config_load("kiosk-config/portrait.ini", &c, err, sizeof err), 0);
     assert_int_equal(c.width, 1080);
     assert_int_equal(c.height, 1920);
@@ -70,6 +71,7 @@ static void test_values_and_comments(void **state)
                                "[printer]\ndevice = tcp:192.0.2.10:9100\npaper_dots = 384\n"
                                "[upload]\nconninfo = host=db dbname=kiosk sslmode=verify-full\n"
                                "[checkin]\ncertificate_pattern = LD-[0-9]{4}-[0-9]{5}\n"
+                               "ask_rating = true\n"
                                "[services]\nticket_prefix = BC\n"
                                "[staff]\nchime = false\nnotify_command = /bin/echo  paged  desk-2\n"),
                      0);
@@ -86,6 +88,7 @@ static void test_values_and_comments(void **state)
     assert_string_equal(c.ticket_prefix, "BC");
     assert_int_equal(c.staff_chime, 0);
     assert_string_equal(c.staff_notify_command, "/bin/echo  paged  desk-2");
+    assert_int_equal(c.checkin_ask_rating, 1);
 }
 
 struct bad_case {
@@ -110,6 +113,7 @@ static void test_errors_name_file_and_line(void **state)
         {"[kiosk]\nid = bad id!\n", ":2: [kiosk] id may hold only"},
         {"[display]\nidle_timeout_s = 20\nidle_warning_s = 30\n", ":3: [display] idle_warning_s must be shorter"},
         {"[display]\nlarge_text = maybe\n", ":2: [display] large_text must be true or false"},
+        {"[checkin]\nask_rating = sometimes\n", ":2: [checkin] ask_rating must be true or false"},
         {"[kiosk]\nhall = \xff\xfe\n", ":2: [kiosk] hall is not valid UTF-8"},
         {"[checkin]\n\ncertificate_pattern = LD([0-9]+\n",
          ":3: [checkin] certificate_pattern \"LD([0-9]+\" is not a POSIX extended regular"},

@@ -13,7 +13,7 @@
 
 #define PAD 24       /* inside the strip's card */
 #define GAP 16       /* between buttons */
-#define TEXT_MARGIN 40 /* a grade's words keep this much of its button free */
+#define TEXT_MARGIN 32 /* a grade's words keep this much of its button free */
 
 static const char *const grade_keys[EVALUATION_TOP + 1] = {
     NULL, "rating.grade.1", "rating.grade.2", "rating.grade.3", "rating.grade.4",
@@ -49,9 +49,9 @@ static int fits(struct ui *ui, const char *t, int size, int inner)
     return ui_text_height(ui, t, size, 1, inner, 0) <= 2 * one;
 }
 
-/* The grades' buttons at width w: five in a row, else three over two, in large words;
- * where those do not fit (English in large text on an upright screen) the words a size
- * smaller before the rows grow more: the strip must leave the receipt its room. */
+/* The grades' buttons at width w: five in a row (read as a scale), in large words or a
+ * size smaller, else three over two, and so on: the strip must leave the receipt its
+ * room. */
 struct grid {
     int cols, rows, bw, bh, size;
 };
@@ -60,7 +60,8 @@ static struct grid grades_grid(struct app *a, struct ui *ui, int w)
 {
     static const struct {
         int cols, size;
-    } tries[] = {{5, SIZE_LARGE}, {3, SIZE_LARGE}, {3, SIZE_BODY}, {2, SIZE_BODY}, {1, SIZE_BODY}};
+    } tries[] = {{5, SIZE_LARGE}, {5, SIZE_BODY},  {3, SIZE_LARGE},
+                 {3, SIZE_BODY},  {2, SIZE_BODY}, {1, SIZE_BODY}};
     struct grid g = {0};
     for (size_t t = 0; t < sizeof tries / sizeof *tries; t++) {
         g.cols = tries[t].cols;
@@ -89,12 +90,15 @@ static void reason_labels(struct app *a, struct ui *ui, const char *out[EVALUATI
         out[i] = app_t(a, ui_strf(ui, "rating.reason.%s", evaluation_reason(i)));
 }
 
-/* The reasons' view: the question, the chips, and 跳过 / 提交 at the right, beside the
- * chips' last line when there is room, else under them. */
+/* The reasons' view: the question, the chips, and 跳过 / 提交 at the right — on the
+ * question's line when there is room, else beside the chips' last line, else under them. */
+enum place { ON_TITLE, BESIDE_CHIPS, UNDER_CHIPS };
+
 struct reasons_lay {
     const char *labels[EVALUATION_REASONS];
     const char *title, *skip, *submit;
-    int th, ch, sw, bw, bh, beside, h;
+    enum place place;
+    int th, tw, row_h, ch, sw, bw, bh, h;
 };
 
 static void reasons_layout(struct app *a, struct ui *ui, int iw, struct reasons_lay *l)
@@ -103,16 +107,26 @@ static void reasons_layout(struct app *a, struct ui *ui, int iw, struct reasons_
     l->title = app_t(a, "rating.reasons");
     l->skip = app_t(a, "rating.skip");
     l->submit = app_t(a, "rating.submit");
-    l->th = ui_text_height(ui, l->title, SIZE_BODY, 1, iw, 0);
-    int end;
-    l->ch = kit_chips_h(ui, iw, l->labels, EVALUATION_REASONS, &end);
     l->sw = ui_text_width(ui, l->skip, SIZE_LARGE, 1) + 96;
     l->bw = ui_text_width(ui, l->submit, SIZE_LARGE, 1) + 96;
     l->sw = l->sw < 220 ? 220 : l->sw;
     l->bw = l->bw < 220 ? 220 : l->bw;
     l->bh = button_h(ui);
-    l->beside = end + 2 * GAP + l->sw + GAP + l->bw <= iw;
-    l->h = l->th + GAP + (l->beside ? (l->ch > l->bh ? l->ch : l->bh) : l->ch + 20 + l->bh);
+    int buttons = l->sw + GAP + l->bw, end;
+    l->ch = kit_chips_h(ui, iw, l->labels, EVALUATION_REASONS, &end);
+    l->tw = iw;
+    if (ui_text_width(ui, l->title, SIZE_BODY, 1) + 2 * GAP + buttons <= iw) {
+        l->place = ON_TITLE;
+        l->tw = iw - buttons - 2 * GAP;
+    } else {
+        l->place = end + 2 * GAP + buttons <= iw ? BESIDE_CHIPS : UNDER_CHIPS;
+    }
+    l->th = ui_text_height(ui, l->title, SIZE_BODY, 1, l->tw, 0);
+    l->row_h = l->place == ON_TITLE && l->bh > l->th ? l->bh : l->th;
+    int below = l->place == BESIDE_CHIPS ? (l->ch > l->bh ? l->ch : l->bh)
+                : l->place == UNDER_CHIPS ? l->ch + 20 + l->bh
+                                          : l->ch;
+    l->h = l->row_h + GAP + below;
 }
 
 static int ask_h(struct app *a, struct ui *ui, int iw)
@@ -202,14 +216,16 @@ static void build_reasons(struct app *a, struct ui *ui, struct rating *r, SDL_Re
     struct reasons_lay l;
     reasons_layout(a, ui, in.w, &l);
     /* The question a size below the grades': the chips under it are what to read. */
-    struct ui_opts to = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER};
-    ui_label(ui, rect(in.x, in.y, in.w, l.th), l.title, &to);
-    int y = in.y + l.th + GAP, chosen = -1;
+    struct ui_opts to = {.size = SIZE_BODY, .bold = 1,
+                         .align = l.place == ON_TITLE ? TEXT_LEFT : TEXT_CENTER};
+    ui_label(ui, rect(in.x, in.y + (l.row_h - l.th) / 2, l.tw, l.th), l.title, &to);
+    int y = in.y + l.row_h + GAP, chosen = -1;
     kit_chips_many(ui, rect(in.x, y, in.w, 0), l.labels, EVALUATION_REASONS, r->reasons, &chosen);
     if (chosen >= 0)
         r->reasons ^= 1u << chosen;
-    /* Beside the chips: bottoms aligned; else a line of their own. */
-    int by = l.beside ? y + (l.ch > l.bh ? l.ch - l.bh : 0) : y + l.ch + 20;
+    int by = l.place == ON_TITLE       ? in.y + (l.row_h - l.bh) / 2
+             : l.place == BESIDE_CHIPS ? y + (l.ch > l.bh ? l.ch - l.bh : 0)
+                                       : y + l.ch + 20;
     int x = in.x + in.w - l.bw;
     struct ui_opts po = {.role = ROLE_PRIMARY, .size = SIZE_LARGE, .max_lines = 1};
     struct ui_opts so = {.role = ROLE_NORMAL, .size = SIZE_LARGE, .max_lines = 1};

@@ -28,8 +28,6 @@
 
 #define QR_MAX_PX 640    /* no phone needs more; 53 modules x 12 px */
 #define QR_MIN_PX 500    /* below this a photo from arm's length gets hard */
-#define QR_RATING_PX 400 /* upright, with the 好差评 strip: 6 px a module, 10 cm on a 24" screen */
-#define CARD_MIN 300     /* the receipt card keeps at least its headline and paging */
 
 struct rs {
     char uuid[37];
@@ -229,28 +227,42 @@ static void receipt_content(struct kit_flow *f, void *ctx)
         kit_flow_text(f, s->v.next_step, SIZE_LARGE, 0, ROLE_NORMAL, 16);
 }
 
-/* The QR on a white card, its top centre at (cx, y), what it is for and the state in
- * words under it.  Returns the y under the words. */
-static int build_qr_and_state(struct ui *ui, struct rs *s, const struct words *wd, int cx,
-                              int y, int w)
+/* The QR on a white card, the card's top left at (x, y).  Returns the card's side. */
+static int qr_card(struct ui *ui, struct rs *s, int x, int y)
 {
-    if (s->qr) {
-        struct ui_opts card = {.role = ROLE_NORMAL, .radius = 20};
-        ui_panel(ui, rect(cx - s->qr_side / 2 - 12, y, s->qr_side + 24, s->qr_side + 24), &card);
-        ui_image(ui, rect(cx - s->qr_side / 2, y + 12, s->qr_side, s->qr_side), s->qr, s->qr_side,
-                 s->qr_side, s->qr_version, "receipt.qr");
-        y += s->qr_side + 24 + 16;
-    }
+    if (!s->qr)
+        return 0;
+    struct ui_opts card = {.role = ROLE_NORMAL, .radius = 20};
+    ui_panel(ui, rect(x, y, s->qr_side + 24, s->qr_side + 24), &card);
+    ui_image(ui, rect(x + 12, y + 12, s->qr_side, s->qr_side), s->qr, s->qr_side, s->qr_side,
+             s->qr_version, "receipt.qr");
+    return s->qr_side + 24;
+}
+
+/* What the QR is for and the state in words, from (x, y) at width w.  Returns the y
+ * under them. */
+static int state_lines(struct ui *ui, const struct words *wd, int x, int y, int w,
+                       enum text_align align)
+{
     int hh = wd->hint ? ui_text_height(ui, wd->hint, SIZE_BODY, 0, w, 0) : 0;
     if (hh) {
-        struct ui_opts ho = {.size = SIZE_BODY, .align = TEXT_CENTER, .role = ROLE_MUTED};
-        ui_label(ui, rect(cx - w / 2, y, w, hh), wd->hint, &ho);
+        struct ui_opts ho = {.size = SIZE_BODY, .align = align, .role = ROLE_MUTED};
+        ui_label(ui, rect(x, y, w, hh), wd->hint, &ho);
         y += hh;
     }
     int th = ui_text_height(ui, wd->text, SIZE_BODY, 1, w, 0);
-    struct ui_opts so = {.size = SIZE_BODY, .bold = 1, .align = TEXT_CENTER, .role = wd->role};
-    ui_label(ui, rect(cx - w / 2, y, w, th), wd->text, &so);
+    struct ui_opts so = {.size = SIZE_BODY, .bold = 1, .align = align, .role = wd->role};
+    ui_label(ui, rect(x, y, w, th), wd->text, &so);
     return y + th;
+}
+
+/* The QR, its top centre at (cx, y), and what it is for and the state in words under it.
+ * Returns the y under the words. */
+static int build_qr_and_state(struct ui *ui, struct rs *s, const struct words *wd, int cx,
+                              int y, int w)
+{
+    int side = qr_card(ui, s, cx - s->qr_side / 2 - 12, y);
+    return state_lines(ui, wd, cx - w / 2, y + (side ? side + 16 : 0), w, TEXT_CENTER);
 }
 
 /* Height of what build_qr_and_state puts under the QR. */
@@ -302,28 +314,47 @@ static void build_landscape(struct app *a, struct ui *ui, struct rs *s, SDL_Rect
     rating_build(a, ui, &s->rating, rect(m, bottom - rh, lw, rh));
 }
 
+/* Upright with the 好差评 strip: the QR (as large as without it) and its words side by
+ * side, so that the strip costs the receipt's card as little as it can. */
+static void build_portrait_rating(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c, int rh)
+{
+    int W = ui_width(ui), m = 48, w = W - 2 * m, x = m;
+    int top = c.y + 24, bottom = c.y + c.h - 24, bh = 120;
+    ensure_qr(s, QR_MIN_PX + 60);
+    int side = s->qr ? s->qr_side + 24 : 0, ww = w - side - (side ? 32 : 0);
+    struct words wd;
+    state_words(a, ui, s, ww, &wd);
+    int wh = under_qr_h(ui, &wd, ww), row = side > wh ? side : wh;
+    int ry = bottom - bh - 20 - rh - 20 - row;
+    kit_card(a, ui, rect(x, top, w, ry - 24 - top), "receipt.card", &s->ls, receipt_content, s,
+             rect(0, 0, 0, 0));
+    qr_card(ui, s, x, ry + (row - side) / 2);
+    state_lines(ui, &wd, x + w - ww, ry + (row - wh) / 2, ww, side ? TEXT_LEFT : TEXT_CENTER);
+    rating_build(a, ui, &s->rating, rect(x, bottom - bh - 20 - rh, w, rh));
+    build_buttons(a, ui, s, rect(x, bottom - bh, w, bh));
+}
+
 static void build_portrait(struct app *a, struct ui *ui, struct rs *s, SDL_Rect c)
 {
     int W = ui_width(ui), m = 48, w = W - 2 * m, x = m;
     int top = c.y + 24, bottom = c.y + c.h - 24, bh = 120;
+    int rh = rating_h(a, ui, &s->rating, w);
+    if (rh) {
+        build_portrait_rating(a, ui, s, c, rh);
+        return;
+    }
     /* One column: the receipt's card, then the QR (at least QR_MIN_PX), what it is for,
      * the state and the buttons; the card pages what does not fit above them. */
     struct words wd;
     state_words(a, ui, s, w, &wd);
-    /* The 好差评 strip goes above the buttons: rated, then 完成. */
-    int rh = rating_h(a, ui, &s->rating, w);
-    int below = 24 + 16 + under_qr_h(ui, &wd, w) + 20 + (rh ? rh + 20 : 0) + bh;
+    int below = 24 + 16 + under_qr_h(ui, &wd, w) + 20 + bh;
     /* The QR as large as a phone needs from arm's length, no larger: the receipt's words
-     * get the rest.  With the 好差评 strip it gives up some size before the card goes. */
-    int qr_max = QR_MIN_PX + 60, room = bottom - top - below - 24 - CARD_MIN;
-    if (rh && room < qr_max)
-        qr_max = room < QR_RATING_PX ? QR_RATING_PX : room;
-    ensure_qr(s, qr_max);
+     * get the rest. */
+    ensure_qr(s, QR_MIN_PX + 60);
     int qy = bottom - below - s->qr_side;
     kit_card(a, ui, rect(x, top, w, qy - 24 - top), "receipt.card", &s->ls, receipt_content, s,
              rect(0, 0, 0, 0));
     build_qr_and_state(ui, s, &wd, W / 2, qy, w);
-    rating_build(a, ui, &s->rating, rect(x, bottom - bh - 20 - rh, w, rh));
     build_buttons(a, ui, s, rect(x, bottom - bh, w, bh));
 }
 

@@ -21,6 +21,7 @@
 #include "screens/kit.h"
 #include "app/staffops.h"
 #include "app/help.h"
+#include "app/evaluation.h"
 
 #include "core/util.h"
 #include "receipt/printer.h"
@@ -42,6 +43,8 @@ struct staff {
     enum dialog dlg;
     struct staffops_figures fig;
     int fig_ok;
+    struct evaluation_day ratings;  /* today's 好差评 (build_ratings) */
+    int ratings_ok;
     int64_t seen_upload_end;       /* finished_ms of the last upload the figures include */
 
     struct staffops_drive drives[STAFFOPS_MAX_DRIVES];
@@ -89,6 +92,7 @@ static void refresh(struct app *a, struct staff *s)
 {
     s->fig_ok = staffops_figures(a->st, app_now(a), &s->fig) == 0;
     help_refresh(a, s);
+    s->ratings_ok = evaluation_day(a->st, s->fig.date, &s->ratings) == 0;
 }
 
 /* Sets the result sentence; the template's "{}" are filled in order with v1, v2. */
@@ -325,6 +329,57 @@ static const char *upload_line(struct app *a, struct ui *ui,
     return ui_strf(ui, "%s  ·  %s", last, app_t(a, "staff.upload.manual"));
 }
 
+/* ---- 今日评价 --------------------------------------------------------------------------- */
+
+/* The counts line: 非常满意 5 · 满意 4 · 基本满意 1 · 不满意 0 · 非常不满意 1. */
+static const char *ratings_line(struct app *a, struct ui *ui, const struct evaluation_day *d)
+{
+    const char *line = "";
+    for (int g = EVALUATION_TOP; g >= 1; g--)
+        line = ui_strf(ui, "%s%s%s %d", line, g == EVALUATION_TOP ? "" : " · ",
+                       app_t(a, ui_strf(ui, "rating.grade.%d", g)), d->by_grade[g]);
+    return line;
+}
+
+/* Today's 好差评 at the foot of the figures, its bottom at `bottom`: a heading with the
+ * count and the share satisfied (grades 5 and 4 of all, said in words beside it), then
+ * how many of each grade.  Returns the height it took. */
+static int build_ratings(struct app *a, struct ui *ui, const struct staff *s, int x, int bottom,
+                         int w)
+{
+    const struct evaluation_day *d = &s->ratings;
+    struct ui_opts ho = {.size = px(ui, SIZE_LARGE), .bold = 1, .max_lines = 1};
+    struct ui_opts mo = {.size = px(ui, SIZE_BODY), .role = ROLE_MUTED, .max_lines = 2};
+    const char *head = app_t(a, "staff.ratings");
+    int hw = ui_text_width(ui, head, px(ui, SIZE_LARGE), 1) + 24;
+    int hh = ui_text_height(ui, head, px(ui, SIZE_LARGE), 1, hw, 1);
+    if (!s->ratings_ok || d->total == 0) {
+        const char *none = app_t(a, s->ratings_ok ? "staff.ratings.none" : "staff.figures.error");
+        int nh = ui_text_height(ui, none, px(ui, SIZE_BODY), 0, w - hw, 2);
+        int h = nh > hh ? nh : hh;
+        ui_label(ui, rect(x, bottom - h, hw, hh), head, &ho);
+        ui_label(ui, rect(x + hw, bottom - h + (h - nh) / 2, w - hw, nh), none, &mo);
+        return h;
+    }
+    /* The share beside the heading, what it counts under the grades' line. */
+    const char *share = KIT_FILL(ui, app_t(a, "staff.ratings.share"),
+                                 kit_num(ui, evaluation_satisfied_pct(d)));
+    struct ui_opts so = {.size = px(ui, SIZE_LARGE), .bold = 1, .role = ROLE_ACCENT,
+                         .align = TEXT_RIGHT, .max_lines = 1};
+    const char *line = ratings_line(a, ui, d);
+    const char *how = KIT_FILL(ui, app_t(a, "staff.ratings.how"), kit_num(ui, d->total));
+    struct ui_opts lo = {.size = px(ui, SIZE_SMALL), .max_lines = 2};
+    struct ui_opts wo = {.size = px(ui, SIZE_SMALL), .role = ROLE_MUTED, .max_lines = 2};
+    int lh = ui_text_height(ui, line, px(ui, SIZE_SMALL), 0, w, 2);
+    int wh = ui_text_height(ui, how, px(ui, SIZE_SMALL), 0, w, 2);
+    int y = bottom - wh - lh - 4 - hh;
+    ui_label(ui, rect(x, y, hw, hh), head, &ho);
+    ui_label(ui, rect(x + hw, y, w - hw, hh), share, &so);
+    ui_label(ui, rect(x, y + hh + 4, w, lh), line, &lo);
+    ui_label(ui, rect(x, y + hh + 4 + lh, w, wh), how, &wo);
+    return hh + 4 + lh + wh;
+}
+
 /* ---- the figures ----------------------------------------------------------------------------- */
 
 static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rect card)
@@ -398,6 +453,9 @@ static void build_figures(struct app *a, struct ui *ui, struct staff *s, SDL_Rec
         ui_label(ui, rect(x, bottom - qh, w, qh), q, &qo);
         bottom -= qh + 8;
     }
+
+    /* Today's 好差评 above what waits; check-ins by activity get the rest. */
+    bottom -= build_ratings(a, ui, s, x, bottom, w) + 16;
 
     /* Check-ins by activity, as many lines as fit between. */
     struct ui_opts sh = {.size = px(ui, SIZE_LARGE), .bold = 1, .max_lines = 1};

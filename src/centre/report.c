@@ -32,6 +32,17 @@ static const struct {
     [RC_EVALUATION] = {"evaluation", "评价（次）"},
     [RC_SATISFIED] = {"satisfied", "其中满意"},
     [RC_DISSATISFIED] = {"dissatisfied", "其中不满意"},
+    [RC_GRADE_5] = {"grade_5", "评价：非常满意"},
+    [RC_GRADE_4] = {"grade_4", "评价：满意"},
+    [RC_GRADE_3] = {"grade_3", "评价：基本满意"},
+    [RC_GRADE_2] = {"grade_2", "评价：不满意"},
+    [RC_GRADE_1] = {"grade_1", "评价：非常不满意"},
+    [RC_SATISFIED_PCT] = {"satisfied_pct", "满意率（%，非常满意与满意占评价）"},
+    [RC_REASON_WAIT] = {"reason_waited_too_long", "不满意原因：等太久"},
+    [RC_REASON_HARD] = {"reason_hard_to_use", "不满意原因：太难用"},
+    [RC_REASON_INFO] = {"reason_wrong_information", "不满意原因：信息不准确"},
+    [RC_REASON_PRINT] = {"reason_could_not_print", "不满意原因：打印不了"},
+    [RC_REASON_OTHER] = {"reason_other", "不满意原因：其他"},
     [RC_HELP_REQUEST] = {"help_request", "呼叫工作人员"},
 };
 
@@ -161,7 +172,7 @@ int report_add(struct report *r, const char *hall, const char *month, const char
         if (strcmp(r->months[i], month) == 0)
             m = i;
     for (int i = 0; i < RC_FIXED && col < 0; i++)
-        if (strcmp(fixed[i].key, fig) == 0 && i != RC_LABOUR)
+        if (strcmp(fixed[i].key, fig) == 0 && i != RC_LABOUR && i != RC_SATISFIED_PCT)
             col = i;
     if (h < 0 || m < 0 || col < 0)
         return -1;
@@ -190,6 +201,12 @@ static const char facts_sql[] =
     " WHERE hall_id IS NOT NULL"
     "  AND created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Shanghai'"
     "  AND created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),"
+    " e AS (SELECT hall_id, grade, reasons,"
+    "  to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month"
+    " FROM kiosk_evaluations"
+    " WHERE hall_id IS NOT NULL"
+    "  AND created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Shanghai'"
+    "  AND created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'),"
     " checkins AS (SELECT DISTINCT ON (coalesce(person, id), activity_id) hall_id, month"
     "  FROM r WHERE kind = 'checkin' AND coalesce(activity_id, '') <> ''"
     "  ORDER BY coalesce(person, id), activity_id, created_at),"
@@ -211,7 +228,12 @@ static const char facts_sql[] =
     " UNION ALL SELECT hall_id, month, 'satisfied', NULL, count(*) FROM r"
     "  WHERE kind = 'evaluation' AND grade >= 4 GROUP BY 1, 2"
     " UNION ALL SELECT hall_id, month, 'dissatisfied', NULL, count(*) FROM r"
-    "  WHERE kind = 'evaluation' AND grade <= 2 GROUP BY 1, 2";
+    "  WHERE kind = 'evaluation' AND grade <= 2 GROUP BY 1, 2"
+    " UNION ALL SELECT hall_id, month, 'grade_' || grade, NULL, count(*) FROM e"
+    "  WHERE grade IS NOT NULL GROUP BY 1, 2, grade"
+    /* Unknown reasons come back too: report_add leaves out what it has no column for. */
+    " UNION ALL SELECT hall_id, month, 'reason_' || x, NULL, count(*) FROM e, unnest(reasons) x"
+    "  GROUP BY 1, 2, x";
 
 int report_build(PGconn *c, const char *from, const char *to, struct report **out, char *err,
                  size_t errlen)
@@ -314,12 +336,26 @@ static char *text(const char *s)
     return d;
 }
 
+/* The share satisfied of a row: grades 5 and 4 of all graded, one decimal; "" when none. */
+static char *share_text(const int64_t *acc)
+{
+    int64_t all = 0;
+    for (int c = RC_GRADE_5; c <= RC_GRADE_1; c++)
+        all += acc[c];
+    if (all == 0)
+        return text("");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.1f", 100.0 * (double)(acc[RC_GRADE_5] + acc[RC_GRADE_4]) / (double)all);
+    return text(buf);
+}
+
 /* The figures of one row, cols long: study seconds shown as whole minutes. */
 static void fill_figures(char **row, const int64_t *acc, const struct topic_order *tops,
                          int ntopics)
 {
     for (int c = 0; c < RC_FIXED; c++)
-        row[c] = num_text(c == RC_STUDY_SECONDS ? (acc[c] + 30) / 60 : acc[c]);
+        row[c] = c == RC_SATISFIED_PCT ? share_text(acc)
+                                       : num_text(c == RC_STUDY_SECONDS ? (acc[c] + 30) / 60 : acc[c]);
     for (int t = 0; t < ntopics; t++)
         row[RC_FIXED + t] = num_text(acc[RC_FIXED + tops[t].t]);
 }
@@ -514,7 +550,9 @@ static int xlsx_sheet(lxw_workbook *wb, const struct report *r, enum report_by b
         int last = i == t.rows - 1;
         for (int j = 0; j < t.cols; j++) {
             lxw_format *fmt = i == 0 ? head : last ? bold : NULL;
-            if (i > 0 && j >= t.numeric_from)
+            if (i > 0 && j >= t.numeric_from && !t.cell[i][j][0])
+                worksheet_write_blank(ws, (lxw_row_t)i, (lxw_col_t)j, fmt);
+            else if (i > 0 && j >= t.numeric_from)
                 worksheet_write_number(ws, (lxw_row_t)i, (lxw_col_t)j, atof(t.cell[i][j]), fmt);
             else
                 worksheet_write_string(ws, (lxw_row_t)i, (lxw_col_t)j, t.cell[i][j], fmt);

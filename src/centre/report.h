@@ -12,7 +12,12 @@
  *                       their own; each topic also gets a column 咨询：<topic> at the end
  *   求职意向, 培训报名, 培训候补 (the waiting list, apart), 排队取号
  *   学习（次）, 学习时长（分钟） study sessions (study_view: 30 s or more of reading)
- *   评价（次）, 其中满意, 其中不满意 (好差评: grade 4–5, 1–2), 呼叫工作人员
+ *   评价（次）, 其中满意, 其中不满意 (好差评: grade 4–5, 1–2), then each grade on its
+ *                       own (评价：非常满意 … 评价：非常不满意, from kiosk_evaluations,
+ *                       200-evaluations.sql), 满意率（%） (grades 5 and 4 of the graded,
+ *                       one decimal; empty without any), and the reasons given after a
+ *                       low grade (不满意原因：等太久, 太难用, 信息不准确, 打印不了, 其他)
+ *   呼叫工作人员
  *
  * Writers: CSV in UTF-8 with a byte-order mark (Excel opens it as is), RFC 4180 quoting;
  * XLSX through libxlsxwriter, one sheet per grouping (按单位, 按月份, 按单位和月份 — the
@@ -38,7 +43,9 @@ enum report_by {
 enum report_col {
     RC_REGISTRATION, RC_CHECKIN, RC_VISIT, RC_CONSULTATION, RC_LABOUR, RC_JOB_INTEREST,
     RC_TRAINING_SIGNUP, RC_TRAINING_WAITLIST, RC_QUEUE_TICKET, RC_STUDY, RC_STUDY_SECONDS,
-    RC_EVALUATION, RC_SATISFIED, RC_DISSATISFIED, RC_HELP_REQUEST, RC_FIXED
+    RC_EVALUATION, RC_SATISFIED, RC_DISSATISFIED, RC_GRADE_5, RC_GRADE_4, RC_GRADE_3,
+    RC_GRADE_2, RC_GRADE_1, RC_SATISFIED_PCT, RC_REASON_WAIT, RC_REASON_HARD, RC_REASON_INFO,
+    RC_REASON_PRINT, RC_REASON_OTHER, RC_HELP_REQUEST, RC_FIXED
 };
 
 /* The consultation topic counted on its own line. */
@@ -56,7 +63,9 @@ int report_add_hall(struct report *r, const char *id, const char *name, const ch
 /* Adds `n` to a figure of a hall in a month ("YYYY-MM").  `fig` is a figure key
  * (registration, checkin, visit, consultation, job_interest, training_signup,
  * training_waitlist, queue_ticket, study, study_seconds, evaluation, satisfied,
- * dissatisfied, help_request); for consultation, topic names its topic (labour disputes
+ * dissatisfied, grade_5 … grade_1, reason_<code> for the reasons' codes (waited_too_long,
+ * hard_to_use, wrong_information, could_not_print, other), help_request; the share
+ * satisfied is worked out, never added); for consultation, topic names its topic (labour disputes
  * count into their own figure too).  Returns 0, -1 for an unknown hall, month or key. */
 int report_add(struct report *r, const char *hall, const char *month, const char *fig,
                const char *topic, int64_t n);

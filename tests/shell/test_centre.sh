@@ -473,19 +473,21 @@ echo "== the year's report"
 # January in UTC), at three kiosks of two halls.  Member LD-2026-1001 checks in to the
 # same meeting at LD01 and again at LD02: one check-in, where and when it came first.
 printf '%s\n' "id,title,starts_at,ends_at" "A-NY,新春座谈会,2026-01-31 20:00,2026-02-01 02:00" >"$WORK/act.csv"
+# consult TOPIC NAME PHONE [LINE…] — a consultation; the lines (a 好差评 rating) before 完成.
 consult() { printf '%s\n' "press 服务指南" "press 咨询登记" "press $1" "text $2" "press 下一项" \
-    "text $3" "press 提交" "expect 咨询已登记" "press 完成"; }
+    "text $3" "press 提交" "expect 咨询已登记"; shift 3; printf '%s\n' "$@" "press 完成"; }
 # Neither member is in the district's directory (each kiosk has pulled it below): the
 # kiosk asks, and 仍然签到 records the check-in (unverified) all the same.
 { printf '%s\n' "scan LD-2026-1001" "press 仍然签到" "expect 签到成功" "wait 6000" "press 首页"
-  consult 协助解决劳资纠纷 赵六 13600001111; consult 协助解决劳资纠纷 孙七 13600002222
+  consult 协助解决劳资纠纷 赵六 13600001111 "press 满意"
+  consult 协助解决劳资纠纷 孙七 13600002222 "press 非常不满意" "press 等太久" "press 提交"
   cat "$WORK/ticket.script"; } >"$WORK/jan1.script"
 printf '%s\n' "scan LD-2026-1001" "press 仍然签到" "expect 签到成功" >"$WORK/feb2.script"
 { printf '%s\n' "scan LD-2026-1002" "press 仍然签到" "expect 签到成功" "wait 6000" "press 首页"
-  consult 政策咨询 周九 13600003333
+  consult 政策咨询 周九 13600003333 "press 基本满意"
   sed -e 's/王五/钱八/' -e 's/341102198511200025/110105199003071239/' -e 's/13712345678/13812345678/' \
       -e 's/LD-2025-0007/LD-2026-0042/' "$WORK/register.script"
-  printf '%s\n' "press 完成" "press 学习园地" "press 党章党规" "press 外来党员报到登记流程" "wait 20000" \
+  printf '%s\n' "press 非常满意" "press 完成" "press 学习园地" "press 党章党规" "press 外来党员报到登记流程" "wait 20000" \
       "press 下一页" "wait 25000" "press 返回" "press 首页"; } >"$WORK/feb3.script"
 at() { # at N CLOCK SCRIPT — kiosk N plays SCRIPT with its clock at CLOCK
     "$KIOSK" --headless --config "$WORK/k$1.ini" --data-dir "$WORK/k$1" --clock "$2" \
@@ -507,6 +509,7 @@ t_report_counts() {
         report rp1 --output "$WORK/r.csv" && has "$WORK/rp1.out" "written to $WORK/r.csv" &&
         [ "$(head -c 3 "$WORK/r.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || return 1
     local f=$WORK/r.csv ck=活动签到（每人每活动一次） lab=其中：协助解决劳资纠纷 want got
+    local pct=满意率（%，非常满意与满意占评价）
     # key month heading value …
     while read -r key month heading want; do
         got=$(csv_cell "$f" "$key" "$month" "$heading")
@@ -536,6 +539,20 @@ LD-ZS 2026-02 报到登记 1
 合计 - 咨询：协助解决劳资纠纷 2
 合计 - 报到登记 1
 合计 - 排队取号 1
+LD 2026-01 评价（次） 2
+LD 2026-01 其中不满意 1
+LD 2026-01 评价：非常不满意 1
+LD 2026-01 不满意原因：等太久 1
+LD 2026-01 $pct 50.0
+LD-BY-01 2026-01 评价：满意 1
+LD-BY-01 2026-01 评价：基本满意 0
+LD-ZS 2026-02 评价：非常满意 1
+LD-ZS 2026-02 评价：基本满意 1
+LD-ZS 2026-02 $pct 50.0
+合计 - 评价（次） 4
+合计 - 其中满意 2
+合计 - 不满意原因：等太久 1
+合计 - $pct 50.0
 EOF_WANT
 }
 check "centre report gives exactly the counts the kiosks made, per hall (rolled up) and month, CSV with BOM" t_report_counts
@@ -549,7 +566,9 @@ t_report_xlsx() {
         has "$WORK/xlsx.out" "按单位 合计 - 咨询 3" &&
         has "$WORK/xlsx.out" "按月份 2026-01 2026-01 咨询 2" &&
         has "$WORK/xlsx.out" "按月份 2026-02 2026-02 咨询 1" &&
-        has "$WORK/xlsx.out" "按月份 合计 合计 报到登记 1"
+        has "$WORK/xlsx.out" "按月份 合计 合计 报到登记 1" &&
+        has "$WORK/xlsx.out" "按单位 合计 - 评价：非常满意 1" &&
+        has "$WORK/xlsx.out" "按单位 合计 - 满意率（%，非常满意与满意占评价） 50"
 }
 check "the XLSX report holds a sheet per grouping with the same counts and a totals row" t_report_xlsx
 t_report_analyst() {
@@ -576,11 +595,12 @@ echo "== retention"
 t_wiped() {
     # LD01's January errands reached the centre and are older than 30 days: their people
     # are gone from the kiosk, file and all; what was done stays, and so do the records
-    # the centre never got (the quarantined ones) and the recent ones.
+    # the centre never got (the quarantined ones) and the recent ones.  Six: a check-in,
+    # two consultations, a ticket and the two consultations' evaluations.
     has "$WORK/ru1.out" "personal fields of" && has "$WORK/ru1.out" "older than 30 days wiped" &&
         kctl 1 ru9 upload &&
         eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT count(*) FROM records WHERE created_at < '2026-02-02'
-                                            AND wiped_at IS NOT NULL AND json_extract(fields, '$.wiped')")" 4 &&
+                                            AND wiped_at IS NOT NULL AND json_extract(fields, '$.wiped')")" 6 &&
         eq "$(sqlite3 "$WORK/k1/kiosk.db" "SELECT group_concat(json_extract(fields, '$.topic'), '/')
                                             FROM records WHERE kind = 'consultation' AND wiped_at IS NOT NULL")" \
             "协助解决劳资纠纷/协助解决劳资纠纷" &&

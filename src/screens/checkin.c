@@ -26,6 +26,7 @@
 #include "screens/kit.h"
 #include "app/checkin.h"
 #include "app/receipts.h"
+#include "screens/rating.h"
 
 #include "core/util.h"
 #include "ui/ui.h"
@@ -68,6 +69,10 @@ struct cs {
     int qr_side;
     struct receipts_status rst;
     uint64_t rseen;                       /* app->print_serial when rst was read */
+    /* 好差评 with [checkin] ask_rating: on the card of a new check-in.  app: borrowed, for
+     * recording a low grade whose person moved on (go_ready). */
+    struct rating rating;
+    struct app *app;
 };
 
 static struct cs *state(struct app *a) { return *app_slot(a); }
@@ -113,8 +118,21 @@ static int stays(const struct cs *s)
            (s->rst.state == RECEIPTS_NO_PRINTER || s->rst.state == RECEIPTS_FAILED);
 }
 
+/* The grades are on the card, not yet answered: the person is still there. */
+static int rating_open_on_card(const struct cs *s)
+{
+    return s->view == VIEW_RESULT &&
+           (s->rating.view == RATING_ASK || s->rating.view == RATING_REASONS);
+}
+
+/* The card stays (no countdown) until 完成 or the next scan. */
+static int held(const struct cs *s) { return stays(s) || rating_open_on_card(s); }
+
 static void go_ready(struct cs *s)
 {
+    /* The person moved on (完成, 下一位, the next scan, typing): a low grade waiting for
+     * its reasons is theirs to keep (screens/rating.h). */
+    rating_leave(s->app, &s->rating);
     drop_receipt(s);
     s->view = VIEW_READY;
     util_wipe(&s->res, sizeof s->res);
@@ -131,8 +149,11 @@ static void show_result(struct app *a, struct cs *s, const struct checkin_result
     /* The record is committed: its receipt goes on the card and to the printer.  For
      * 已签到 (r->uuid is the first check-in) only when the person asks (打印回执). */
     drop_receipt(s);
-    if (r->status == CHECKIN_DONE && r->uuid[0])
+    rating_leave(a, &s->rating);
+    if (r->status == CHECKIN_DONE && r->uuid[0]) {
         take_receipt(a, s, r->uuid, 1);
+        rating_open(&s->rating, a, r->uuid, "checkin");
+    }
 }
 
 /* The check-in for one code, scanned or typed. */
@@ -713,18 +734,27 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     } else {
         it[n++] = (struct item){app_t(a, "checkin.failed.body"), title, 0};
     }
+    /* With the 好差评 strip ([checkin] ask_rating) the card keeps what was done, where and
+     * when; the number and the greeting give it their room (报到登记 is still offered). */
+    int rated = s->rating.view != RATING_OFF;
+    if (rated && n > 3)
+        n = 3;
+    if (rated)
+        it[0].o.size = SIZE_HUGE; /* read at the kiosk, not from the back of a queue */
 
     /* Bottom: the countdown to the next person, and buttons not to wait for it. */
     int64_t secs = (s->until - app_now(a) + 999) / 1000;
     if (secs < 1)
         secs = 1;
-    const char *count = stays(s) ? app_t(a, "checkin.stays")
-                                 : KIT_FILL(ui, app_t(a, "checkin.countdown"),
-                                            ui_strf(ui, "%lld", (long long)secs));
+    const char *count = stays(s)                  ? app_t(a, "checkin.stays")
+                        : rating_open_on_card(s) ? app_t(a, "rating.checkin")
+                                                  : KIT_FILL(ui, app_t(a, "checkin.countdown"),
+                                                             ui_strf(ui, "%lld", (long long)secs));
     int bh = ui_px(ui, SIZE_LARGE) * 3 / 2 + 24;
     bh = bh < 110 ? 110 : bh;
     /* The receipt goes to the right of the lines and buttons, the card's whole height
      * (landscape), or under the lines (portrait). */
+    SDL_Rect strip = {0};
     refresh_receipt(a, s);
     int has_rb = (r->status == CHECKIN_DONE || r->status == CHECKIN_ALREADY) && s->rcpt;
     int rbw = portrait ? in.w : RB_W;
@@ -746,6 +776,12 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
     int by = side ? in.y + in.h - ch - 14 - bh : in.y + in.h - bh;
     int cy = side ? in.y + in.h - ch : by - 14 - ch;
     SDL_Rect lines = rect(left.x, in.y, left.w, (side ? by : cy) - 16 - in.y), rb = {0};
+    /* 好差评 ([checkin] ask_rating): the strip at the foot of the lines' column. */
+    if (rated) {
+        strip = rect(lines.x, 0, lines.w, rating_h(a, ui, &s->rating, lines.w));
+        lines.h -= strip.h + 16;
+        strip.y = lines.y + lines.h + 16;
+    }
     /* Every line as tall as its words need; the headline as large as its line allows. */
     it[0].o.size = headline_size(ui, headline, it[0].o.size, lines.w);
     int total = 0;
@@ -765,6 +801,11 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         it[0].o.size -= 8;
         it[0].h = ui_text_height(ui, headline, it[0].o.size, 1, lines.w, 1);
         total += it[0].h;
+    }
+    /* Beside the strip the least of the lines give way first: the time, the activity. */
+    while (rated && n > 1 && total + under + (n - 1) * 8 > lines.h) {
+        n--;
+        total -= it[n].h;
     }
     /* The QR as large as room allows: its full size, else a smaller whole number of
      * pixels a module (it reads the same). */
@@ -798,9 +839,16 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         rb = rect(in.x, y, in.w, rb_h);
     if (has_rb && receipt_block(a, ui, s, rb, qs, 1) < 0)
         return; /* 查看回执: the receipt screen is up */
+    if (rated) {
+        int asking = rating_open_on_card(s);
+        rating_build(a, ui, &s->rating, strip);
+        /* Answered: the card counts down to the next person from now. */
+        if (asking && !rating_open_on_card(s))
+            s->until = app_now(a) + (int64_t)a->cfg.checkin_result_s * 1000;
+    }
 
     ui_label(ui, side ? rect(in.x, cy, in.w, ch) : rect(left.x, cy, left.w, ch), count, &muted);
-    const char *next = app_t(a, stays(s) ? "receipt.done"
+    const char *next = app_t(a, held(s) ? "receipt.done"
                                 : r->status == CHECKIN_INVALID || r->status == CHECKIN_FAILED
                                     ? "checkin.retry"
                                     : "checkin.next");
@@ -887,6 +935,7 @@ static void checkin_enter(struct app *a, const void *arg)
     if (!s)
         abort();
     *app_slot(a) = s;
+    s->app = a;
     /* NULL only on a database failure (logged): the screen then says it cannot save. */
     s->ck = checkin_create(a->st, &a->cfg);
     s->view = VIEW_READY;
@@ -900,6 +949,7 @@ static void checkin_leave(struct app *a)
     if (!s)
         return;
     checkin_destroy(s->ck);
+    rating_leave(a, &s->rating);
     drop_receipt(s);
     util_wipe(s, sizeof *s);
     free(s);
@@ -949,7 +999,7 @@ static int64_t checkin_next_timer(struct app *a)
         return INT64_MAX;
     if (s->view == VIEW_CHOOSE || s->view == VIEW_UNKNOWN)
         return s->until;
-    if (stays(s))
+    if (held(s))
         return INT64_MAX;
     /* The countdown shows whole seconds: wake when the number changes. */
     int64_t left = s->until - app_now(a);
@@ -968,7 +1018,7 @@ static void checkin_timer(struct app *a, int64_t now)
         refresh_receipt(a, s);
         if (s->rcpt && s->rst.state == RECEIPTS_PENDING)
             s->until = now + 1000;
-        if (now < s->until || stays(s))
+        if (now < s->until || held(s))
             return; /* a failure read now keeps the card */
     }
     if (s->view != VIEW_READY && now >= s->until)

@@ -1,8 +1,9 @@
 #!/bin/sh
-# variant-config.sh OUT.ini [portrait] [en] [large] [full]: a copy of kiosk-config/kiosk.ini
-# (portrait.ini with "portrait") with [kiosk] language = en, [display] large_text = true,
-# and/or (full) [store] min_free_mb above any disk: the variants a screen is checked in
-# (fit) when nothing on it can switch them.
+# variant-config.sh OUT.ini [portrait] [en] [large] [full] [rating]: a copy of
+# kiosk-config/kiosk.ini (portrait.ini with "portrait") with [kiosk] language = en,
+# [display] large_text = true, (full) [store] min_free_mb above any disk and/or (rating)
+# [checkin] ask_rating = true: the variants a screen is checked in (fit) when nothing on it
+# can switch them.
 set -eu
 out=$1; shift
 src=kiosk-config/kiosk.ini
@@ -20,6 +21,8 @@ for a in "$@"; do
           else
             printf '\n[store]\nmin_free_mb = 1048576\n' >> "$out.tmp"
           fi ;;
+    rating) sed -i '/^ask_rating[[:space:]]*=/d; s/^\[checkin\]$/[checkin]\nask_rating = true/' "$out.tmp"
+            grep -q '^ask_rating = true$' "$out.tmp" ;;
     *) echo "variant-config.sh: unknown variant $a" >&2; exit 2 ;;
   esac
 done

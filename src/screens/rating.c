@@ -129,10 +129,15 @@ static void reasons_layout(struct app *a, struct ui *ui, int iw, struct reasons_
     l->h = l->row_h + GAP + below;
 }
 
-static int ask_h(struct app *a, struct ui *ui, int iw)
+static const char *question(struct app *a, const struct rating *r)
+{
+    return r->ask ? r->ask : app_t(a, "rating.ask");
+}
+
+static int ask_h(struct app *a, struct ui *ui, const struct rating *r, int iw)
 {
     struct grid g = grades_grid(a, ui, iw);
-    return ui_text_height(ui, app_t(a, "rating.ask"), SIZE_LARGE, 1, iw, 0) + GAP +
+    return ui_text_height(ui, question(a, r), SIZE_LARGE, 1, iw, 0) + GAP +
            g.rows * g.bh + (g.rows - 1) * GAP;
 }
 
@@ -158,7 +163,7 @@ int rating_h(struct app *a, struct ui *ui, const struct rating *r, int w)
 {
     if (r->view == RATING_OFF)
         return 0;
-    int iw = w - 2 * PAD, h1 = ask_h(a, ui, iw), h2 = reasons_h(a, ui, iw);
+    int iw = w - 2 * PAD, h1 = ask_h(a, ui, r, iw), h2 = reasons_h(a, ui, iw);
     return 2 * PAD + (h1 > h2 ? h1 : h2);
 }
 
@@ -184,7 +189,7 @@ static void record(struct app *a, struct rating *r, int grade, unsigned reasons)
 
 static void build_ask(struct app *a, struct ui *ui, struct rating *r, SDL_Rect in)
 {
-    const char *q = app_t(a, "rating.ask");
+    const char *q = question(a, r);
     int th = ui_text_height(ui, q, SIZE_LARGE, 1, in.w, 0);
     struct ui_opts qo = {.size = SIZE_LARGE, .bold = 1, .align = TEXT_CENTER};
     ui_label(ui, rect(in.x, in.y, in.w, th), q, &qo);

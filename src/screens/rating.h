@@ -40,6 +40,8 @@ struct rating {
     enum rating_view view;
     int grade;               /* RATING_REASONS: the low grade waiting for 提交 / 跳过 */
     unsigned reasons;        /* the reasons chosen (bit i: evaluation_reason(i)) */
+    const char *ask;         /* the question instead of 您对本次服务满意吗？ (NULL: that);
+                              * the screen sets it for the build it is valid in */
 };
 
 /* Starts the strip for the committed errand record errand_uuid of errand_kind: RATING_ASK

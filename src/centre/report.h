@@ -14,7 +14,7 @@
  *   学习（次）, 学习时长（分钟） study sessions (study_view: 30 s or more of reading)
  *   评价（次）, 其中满意, 其中不满意 (好差评: grade 4–5, 1–2), then each grade on its
  *                       own (评价：非常满意 … 评价：非常不满意, from kiosk_evaluations,
- *                       200-evaluations.sql), 满意率（%） (grades 5 and 4 of the graded,
+ *                       201-evaluations.sql), 满意率（%） (grades 5 and 4 of the graded,
  *                       one decimal; empty without any), and the reasons given after a
  *                       low grade (不满意原因：等太久, 太难用, 信息不准确, 打印不了, 其他)
  *   呼叫工作人员

@@ -1,4 +1,4 @@
--- 200 — 好差评 for reports: one row per evaluation record (kind 'evaluation', PRODUCT.md
+-- 201 — 好差评 for reports: one row per evaluation record (kind 'evaluation', PRODUCT.md
 -- "Records": errand_uuid, errand_kind, grade 5 = 非常满意 … 1 = 非常不满意, reasons)
 -- with where and when it was given and what it graded.  Every field of an evaluation is
 -- non-personal, so analysts (kiosk_reader) read this view as they read

@@ -807,6 +807,15 @@ static void build_result(struct app *a, struct ui *ui, struct cs *s, SDL_Rect c)
         n--;
         total -= it[n].h;
     }
+    s->rating.ask = NULL;
+    if (rated && total + under > lines.h) {
+        /* Not even 签到成功 (English in large text): the strip says it before its
+         * question. */
+        s->rating.ask = ui_strf(ui, "%s  %s", headline, app_t(a, "rating.ask"));
+        strip.h = rating_h(a, ui, &s->rating, strip.w);
+        n = 0;
+        total = 0;
+    }
     /* The QR as large as room allows: its full size, else a smaller whole number of
      * pixels a module (it reads the same). */
     int qs = 0, rb_h = 0;

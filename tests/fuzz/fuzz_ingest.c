@@ -122,6 +122,9 @@ static long lines(const char *s, size_t n)
     return count;
 }
 
+/* How ingest.c begins the sentence of a signature that does not verify. */
+#define SIG_FAILED "the bundle's signature does not match"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -214,8 +217,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (d != NULL || !err[0] || strchr(err, '\n'))
             abort();
-        if (mode != 3 && strstr(err, "signature does not match"))
-            abort(); /* the harness's own signature must verify */
+        if (mode != 3 && !strncmp(err, SIG_FAILED, strlen(SIG_FAILED)))
+            abort(); /* the harness's own signature must verify (an input's own words
+                      * quoted in another sentence are not this failure) */
     }
     strbuf_free(&rec);
     strbuf_free(&man);

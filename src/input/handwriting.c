@@ -14,7 +14,6 @@
 #include "input/handwriting.h"
 
 #include <dlfcn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,18 +71,6 @@ struct hw {
     int page, page_size;
 };
 
-static void hw_errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void hw_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* Loads libzinnia once per process; the handle stays open (the API table points into
  * it).  Returns the table, or NULL with a sentence in err. */
 static const struct zinnia_api *load_zinnia(char *err, size_t errlen)
@@ -94,7 +81,7 @@ static const struct zinnia_api *load_zinnia(char *err, size_t errlen)
         return &api;
     void *h = dlopen("libzinnia.so.0", RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        hw_errf(err, errlen, "cannot load libzinnia (install libzinnia0): %s", dlerror());
+        util_seterr(err, errlen, "cannot load libzinnia (install libzinnia0): %s", dlerror());
         return NULL;
     }
     static const struct {
@@ -122,7 +109,7 @@ static const struct zinnia_api *load_zinnia(char *err, size_t errlen)
     for (size_t i = 0; i < ARRAY_LEN(syms); i++) {
         void *f = dlsym(h, syms[i].name);
         if (!f) {
-            hw_errf(err, errlen, "libzinnia has no %s", syms[i].name);
+            util_seterr(err, errlen, "libzinnia has no %s", syms[i].name);
             dlclose(h);
             return NULL;
         }
@@ -135,11 +122,11 @@ static const struct zinnia_api *load_zinnia(char *err, size_t errlen)
 
 struct hw *hw_open(const char *model, char *err, size_t errlen)
 {
-    hw_errf(err, errlen, "%s", "");
+    util_seterr(err, errlen, "%s", "");
     if (!model)
         model = HW_MODEL_DEFAULT;
     if (access(model, R_OK) != 0) {
-        hw_errf(err, errlen,
+        util_seterr(err, errlen,
                 "handwriting model missing: %s (install tegaki-zinnia-simplified-chinese)",
                 model);
         return NULL;
@@ -149,7 +136,7 @@ struct hw *hw_open(const char *model, char *err, size_t errlen)
         return NULL;
     struct hw *h = calloc(1, sizeof *h);
     if (!h) {
-        hw_errf(err, errlen, "out of memory");
+        util_seterr(err, errlen, "out of memory");
         return NULL;
     }
     h->z = z;
@@ -157,12 +144,12 @@ struct hw *hw_open(const char *model, char *err, size_t errlen)
     h->rec = z->recognizer_new();
     h->ch = z->character_new();
     if (!h->rec || !h->ch) {
-        hw_errf(err, errlen, "zinnia could not start");
+        util_seterr(err, errlen, "zinnia could not start");
         hw_close(h);
         return NULL;
     }
     if (!z->recognizer_open(h->rec, model)) {
-        hw_errf(err, errlen, "cannot open the handwriting model %s: %s", model,
+        util_seterr(err, errlen, "cannot open the handwriting model %s: %s", model,
                 z->recognizer_strerror(h->rec));
         hw_close(h);
         return NULL;

@@ -21,7 +21,6 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,18 +76,6 @@ static const char pinyin_schema_patch[] =
     "# Written by the kiosk (src/input/pinyin.c) at every start; edits are lost.\n"
     "patch:\n"
     "  translator/enable_user_dict: false\n";
-
-static void pinyin_errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void pinyin_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Writes text to dir/name unless the file already holds exactly that: librime
  * recompiles a configuration whenever a source file's mtime moves.  0 or -1. */
@@ -215,13 +202,13 @@ static RimeApi *load_rime(char *err, size_t errlen)
         return api;
     void *h = dlopen("librime.so.1", RTLD_NOW | RTLD_LOCAL);
     if (!h) {
-        pinyin_errf(err, errlen, "cannot load librime (install librime1): %s", dlerror());
+        util_seterr(err, errlen, "cannot load librime (install librime1): %s", dlerror());
         return NULL;
     }
     RimeApi *(*get_api)(void);
     *(void **)&get_api = dlsym(h, "rime_get_api");
     if (!get_api || !(api = get_api())) {
-        pinyin_errf(err, errlen, "librime has no rime_get_api");
+        util_seterr(err, errlen, "librime has no rime_get_api");
         dlclose(h);
         return NULL;
     }
@@ -230,9 +217,9 @@ static RimeApi *load_rime(char *err, size_t errlen)
 
 struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
 {
-    pinyin_errf(err, errlen, "%s", "");
+    util_seterr(err, errlen, "%s", "");
     if (pinyin_engine_open) {
-        pinyin_errf(err, errlen, "the pinyin engine is already open in this process");
+        util_seterr(err, errlen, "the pinyin engine is already open in this process");
         return NULL;
     }
     static const char *const needed[] = {
@@ -243,14 +230,14 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
     };
     for (size_t i = 0; i < ARRAY_LEN(needed); i++) {
         if (access(needed[i], R_OK) != 0) {
-            pinyin_errf(err, errlen, "pinyin data missing: %s (install rime-data-luna-pinyin)",
+            util_seterr(err, errlen, "pinyin data missing: %s (install rime-data-luna-pinyin)",
                         needed[i]);
             return NULL;
         }
     }
     struct pinyin *p = calloc(1, sizeof *p);
     if (!p) {
-        pinyin_errf(err, errlen, "out of memory");
+        util_seterr(err, errlen, "out of memory");
         return NULL;
     }
     p->api = load_rime(err, errlen);
@@ -263,12 +250,12 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
             >= sizeof p->user_dir
         || (size_t)snprintf(p->log_dir, sizeof p->log_dir, "%s/log", p->user_dir)
             >= sizeof p->log_dir) {
-        pinyin_errf(err, errlen, "data directory path too long: %s", data_dir);
+        util_seterr(err, errlen, "data directory path too long: %s", data_dir);
         free(p);
         return NULL;
     }
     if (util_mkdirs(p->log_dir, 0700) != 0) {
-        pinyin_errf(err, errlen, "cannot create %s: %s", p->log_dir, strerror(errno));
+        util_seterr(err, errlen, "cannot create %s: %s", p->log_dir, strerror(errno));
         free(p);
         return NULL;
     }
@@ -276,7 +263,7 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
      * depend on the working directory staying put. */
     char *abs = realpath(p->user_dir, NULL);
     if (!abs) {
-        pinyin_errf(err, errlen, "cannot resolve %s: %s", p->user_dir, strerror(errno));
+        util_seterr(err, errlen, "cannot resolve %s: %s", p->user_dir, strerror(errno));
         free(p);
         return NULL;
     }
@@ -285,14 +272,14 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
                       < sizeof p->log_dir;
     free(abs);
     if (!fits) {
-        pinyin_errf(err, errlen, "data directory path too long: %s", data_dir);
+        util_seterr(err, errlen, "data directory path too long: %s", data_dir);
         free(p);
         return NULL;
     }
     if (pinyin_write_patch(p->user_dir, "default.custom.yaml", pinyin_default_patch) != 0
         || pinyin_write_patch(p->user_dir, PINYIN_SCHEMA ".custom.yaml",
                               pinyin_schema_patch) != 0) {
-        pinyin_errf(err, errlen, "cannot write the input method settings in %s: %s",
+        util_seterr(err, errlen, "cannot write the input method settings in %s: %s",
                     p->user_dir, strerror(errno));
         free(p);
         return NULL;
@@ -323,17 +310,17 @@ struct pinyin *pinyin_open(const char *data_dir, char *err, size_t errlen)
 
     if (!p->api->deploy_config_file("default.yaml", "config_version")
         || !p->api->deploy_config_file(PINYIN_SCHEMA ".schema.yaml", "schema/version")) {
-        pinyin_errf(err, errlen, "librime could not compile its configuration in %s/build",
+        util_seterr(err, errlen, "librime could not compile its configuration in %s/build",
                     p->user_dir);
         goto fail;
     }
     if (!pinyin_schema_never_learns(p->api)) {
-        pinyin_errf(err, errlen, "the %s schema would learn from input; refusing to start",
+        util_seterr(err, errlen, "the %s schema would learn from input; refusing to start",
                     PINYIN_SCHEMA);
         goto fail;
     }
     if (pinyin_start_session(p) != 0) {
-        pinyin_errf(err, errlen, "librime could not start a %s session", PINYIN_SCHEMA);
+        util_seterr(err, errlen, "librime could not start a %s session", PINYIN_SCHEMA);
         goto fail;
     }
     pinyin_refresh(p);
